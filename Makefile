@@ -1,0 +1,100 @@
+# FeatureKit — two commands for a new user:
+#   make run    install what is missing, build in release, run the main job (featurekit bench --quick)
+#   make test   install what is missing, build and run the whole test suite
+# Other targets: make cmake (CMake + ctest build), make bench (full benchmark), make check-limits
+# (independent C cross-checks of the bandwidth and dgemm figures), make clean.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# System packages the build needs (Debian/Ubuntu names). OpenBLAS's Debian package does not carry
+# the LAPACKE C interface, hence liblapacke-dev.
+APT_PACKAGES := libopenblas-dev liblapacke-dev
+CMAKE_PACKAGES := cmake ninja-build
+
+# OpenBLAS picks its kernels from the CPU at load time, and Debian's 0.3.21 misdetects recent CPUs
+# (it falls back to the generic "Prescott" kernels, ~5x slower dgemm here). A machine that sets
+# OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) keeps its values: they are passed through untouched.
+# Only when OPENBLAS_CORETYPE is unset do we choose from the CPU flags. (0.3.21 does not read
+# OPENBLAS_L2_SIZE, which newer OpenBLAS builds such as numpy's do; we leave it alone.)
+ifeq ($(origin OPENBLAS_CORETYPE),undefined)
+  CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+  ifneq ($(filter avx512f,$(CPU_FLAGS)),)
+    export OPENBLAS_CORETYPE := SkylakeX
+  else ifneq ($(filter avx2,$(CPU_FLAGS)),)
+    export OPENBLAS_CORETYPE := Haswell
+  endif
+endif
+
+# Release builds target this machine's CPU (AVX-512 here): the library itself carries no unsafe
+# flags, so it stays usable as a versioned dependency; the flags are given on the final build's
+# command line instead (see ../shared/RECIPES.md, "Making Swift loops fast"). Such a binary is for
+# this machine only: on a CPU without the same instructions it stops with SIGILL.
+ifeq ($(shell uname -m),x86_64)
+  NATIVE_FLAGS := -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
+endif
+RELEASE := swift build -c release $(NATIVE_FLAGS)
+FEATUREKIT := .build/release/featurekit
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help deps deps-cmake build release run test cmake bench check-limits clean
+
+help:
+	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
+
+# Installs the Debian packages that `dpkg -s` does not report as installed ("Status: install ok
+# installed"); nothing is installed when all are present. Uses sudo only when not root.
+define apt_ensure
+	@missing=""; for p in $(1); do \
+	  dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_ensure,$(APT_PACKAGES))
+
+deps-cmake: deps
+	$(call apt_ensure,$(CMAKE_PACKAGES))
+
+build: deps
+	swift build
+
+release: deps
+	$(RELEASE) --product featurekit
+
+run: release
+	$(FEATUREKIT) bench --quick
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+cmake: deps-cmake
+	cmake -G Ninja -B build
+	cmake --build build
+	ctest --test-dir build --output-on-failure
+
+bench: release
+	mkdir -p build
+	$(FEATUREKIT) bench --out build/bench.json | tee build/bench.txt
+
+# Independent cross-checks of the limits: a STREAM-style C program (gcc, OpenMP) and a plain C
+# call of OpenBLAS's dgemm, run next to featurekit bench's own figures for the same shapes.
+check-limits: release
+	mkdir -p build
+	gcc -O3 -march=native -ffast-math -fopenmp Benchmarks/limits/stream.c -o build/stream
+	gcc -O2 Benchmarks/limits/dgemm.c -o build/dgemm -lopenblas
+	OMP_NUM_THREADS=1 build/stream 268435456 7
+	OMP_NUM_THREADS=2 build/stream 268435456 7
+	build/dgemm 4096 5 1
+	build/dgemm 4096 5 2
+	$(FEATUREKIT) bench --only memory --only blas.dgemm
+
+clean:
+	rm -rf .build build

@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+// FeatureKit: fast, deterministic feature transforms and linear models on OpenBLAS and LAPACKE.
+//
+// Layers (each imports only what is below it; see ../shared/ARCHITECTURE.md and README.md):
+//   COpenBLAS (C shim) -> LinearAlgebra -> ... -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
+import PackageDescription
+
+let package = Package(
+    name: "FeatureKit",
+    products: [
+        .library(name: "FeatureKit", targets: ["FeatureKit"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The C shim: OpenBLAS's CBLAS and LAPACKE as a Clang module. Nothing else touches C.
+        .target(
+            name: "COpenBLAS",
+            exclude: ["README.md", "CMakeLists.txt"],
+            linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("lapacke")]
+        ),
+        // Matrix, views, BLAS and LAPACK wrappers, typed errors. The only home of unsafe pointers.
+        .target(
+            name: "LinearAlgebra",
+            dependencies: ["COpenBLAS"],
+            exclude: ["CMakeLists.txt"]
+        ),
+        // Umbrella: `import FeatureKit` re-exports every public module.
+        .target(
+            name: "FeatureKit",
+            dependencies: ["LinearAlgebra"],
+            exclude: ["CMakeLists.txt"]
+        ),
+        // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
+        .target(
+            name: "Bench",
+            dependencies: ["FeatureKit"]
+        ),
+        // The command-line tool: thin argument parsing over the library and the harness.
+        .executableTarget(
+            name: "FeatureKitCLI",
+            dependencies: [
+                "FeatureKit", "Bench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CLI"
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
+    ]
+)

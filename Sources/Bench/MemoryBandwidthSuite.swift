@@ -1,0 +1,113 @@
+import Dispatch
+import LinearAlgebra
+
+/// The machine's streaming memory bandwidth: STREAM-style read, write, copy and in-place scale over
+/// buffers far larger than the last-level cache, at 1 thread and at the configured thread count.
+///
+/// Byte counts follow STREAM: read 8 B/element, write 8 B (the read-for-ownership traffic of a
+/// write is not counted), copy 16 B, in-place scale 16 B. These figures are the limits that
+/// transform and predict workloads report their `limit_ratio` against.
+public struct MemoryBandwidthSuite: BenchSuite {
+    public enum Kernel: String, CaseIterable, Sendable {
+        case read, write, copy, scale
+        var bytesPerElement: Int { self == .read || self == .write ? 8 : 16 }
+    }
+
+    public let group = "memory"
+    /// Buffer length in doubles; nil = the default for the run (see `elementCount(quick:)`).
+    public let elementCountOverride: Int?
+
+    /// - Parameter elementCount: a fixed buffer length (tests use a small one); nil = the default.
+    public init(elementCount: Int? = nil) {
+        elementCountOverride = elementCount
+    }
+
+    /// The record name of a kernel at a thread count, e.g. "memory.read (1 thread)".
+    public static func recordName(_ kernel: Kernel, threads: Int) -> String {
+        "memory.\(kernel.rawValue) (\(threads) thread\(threads == 1 ? "" : "s"))"
+    }
+
+    public var workloadNames: [String] {
+        Kernel.allCases.map { "memory.\($0.rawValue)" }
+    }
+
+    /// Buffer length in doubles: 2 GiB per buffer (8x the 260 MiB last-level cache seen here), or
+    /// 1 GiB when quick. Far larger than any cache, so the kernels stream from DRAM.
+    static func elementCount(quick: Bool) -> Int { (quick ? 1 : 2) << 27 }
+
+    public func run(_ configuration: BenchConfiguration, results: [BenchRecord],
+                    progress: (String) -> Void) throws -> [BenchRecord] {
+        let count = elementCountOverride ?? Self.elementCount(quick: configuration.quick)
+        let repeats = configuration.repeats ?? (configuration.quick ? 3 : 7)
+        progress("allocating 2 x \((count * 8) >> 20) MiB for the memory kernels")
+        let a = try StreamBuffer(count: count, value: 1)
+        let b = try StreamBuffer(count: count, value: 0)
+        var records: [BenchRecord] = []
+        var expected = 1.0  // the value every element of `a` holds
+        let threadCounts = configuration.threads == 1 ? [1] : [1, configuration.threads]
+        for threads in threadCounts {
+            let ranges = Self.split(count, into: threads)
+            for kernel in Kernel.allCases where configuration.selects("memory.\(kernel.rawValue)") {
+                let name = Self.recordName(kernel, threads: threads)
+                progress(name)
+                let timing = try measure(repeats: repeats) {
+                    // Alternate x2 and x0.5 so the values stay exact, normal, and checkable.
+                    let factor = kernel == .scale ? (expected == 1 ? 2.0 : 0.5) : 1
+                    if kernel == .scale { expected *= factor }
+                    try Self.parallel(ranges) { range in
+                        switch kernel {
+                        case .read: _ = try a.sum(range)
+                        case .write: try b.fill(1, range)
+                        case .copy: try b.copy(from: a, range)
+                        case .scale: try a.scale(by: factor, range)
+                        }
+                    }
+                }
+                let bytes = Double(count * kernel.bytesPerElement)
+                records.append(BenchRecord(
+                    name: name, rows: count, cols: 1, timing: timing,
+                    rowsPerSecond: Double(count) / timing.median, bytesPerSecond: bytes / timing.median))
+            }
+        }
+        // The kernels must have computed what they claim: every element of a holds `expected`.
+        let sum = try a.sum(0..<count)
+        guard sum == expected * Double(count) else {
+            throw BenchError.resultCheckFailed("memory kernels: sum \(sum), expected \(expected * Double(count))")
+        }
+        return records
+    }
+
+    /// `0..<count` in `parts` contiguous ranges, boundaries on 64-element (512-byte) multiples.
+    static func split(_ count: Int, into parts: Int) -> [Range<Int>] {
+        let chunk = ((count + parts - 1) / parts + 63) / 64 * 64
+        return (0..<parts).map { i in Swift.min(i * chunk, count)..<Swift.min((i + 1) * chunk, count) }
+    }
+
+    /// Runs `body` on each range, one thread per range.
+    static func parallel(_ ranges: [Range<Int>], _ body: @Sendable (Range<Int>) throws -> Void) throws {
+        if ranges.count == 1 { return try body(ranges[0]) }
+        let errors = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { i in
+            do { try body(ranges[i]) } catch { errors.set(error) }
+        }
+        if let error = errors.error { throw error }
+    }
+}
+
+/// Collects the first error thrown on a worker thread.
+final class ErrorBox: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
+    private var stored: (any Error)?
+
+    func set(_ error: any Error) {
+        lock.wait()
+        if stored == nil { stored = error }
+        lock.signal()
+    }
+
+    var error: (any Error)? {
+        lock.wait()
+        defer { lock.signal() }
+        return stored
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `featurekit`: the command-line face of FeatureKit. Each subcommand parses its arguments and calls
+/// the library; no logic lives here.
+@main
+struct FeatureKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "featurekit",
+        abstract: "Fast, deterministic feature transforms and linear models on OpenBLAS and LAPACKE.",
+        version: "0.1.0",
+        subcommands: [BenchCommand.self]
+    )
+}

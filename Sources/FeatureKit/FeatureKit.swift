@@ -1,0 +1,2 @@
+// FeatureKit: `import FeatureKit` brings in every public module. This file only re-exports.
+@_exported import LinearAlgebra
