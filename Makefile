@@ -80,9 +80,13 @@ cmake: deps-cmake
 	cmake --build build
 	ctest --test-dir build --output-on-failure
 
+# The full side-by-side run: FeatureKit and its peers (numpy, scikit-learn, ... in a pinned virtual
+# environment that Benchmarks/peers/setup.sh creates on first use), alternating run by run.
+# Rewrites the generated section of BENCHMARKS.md and the chart BENCHMARKS.svg.
 bench: release
 	mkdir -p build
-	$(FEATUREKIT) bench --out build/bench.json | tee build/bench.txt
+	$(FEATUREKIT) bench --peers --out build/bench.json --chart BENCHMARKS.svg --markdown BENCHMARKS.md \
+	  | tee build/bench.txt
 
 # Independent cross-checks of the limits: a STREAM-style C program (gcc, OpenMP) and a plain C
 # call of OpenBLAS's dgemm, run next to featurekit bench's own figures for the same shapes.

@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "FeatureKit", targets: ["FeatureKit"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Statistics", targets: ["Statistics"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -28,10 +29,15 @@ let package = Package(
             dependencies: ["COpenBLAS"],
             exclude: ["CMakeLists.txt"]
         ),
+        // Mergeable summaries (moments, quantiles, category counts): the fits of the transforms.
+        .target(
+            name: "Statistics",
+            dependencies: ["LinearAlgebra"]
+        ),
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra"],
+            dependencies: ["LinearAlgebra", "Statistics"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -49,6 +55,8 @@ let package = Package(
             path: "Sources/CLI"
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
+        .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]
 )

@@ -23,51 +23,59 @@ public struct BLASThroughputSuite: BenchSuite {
         "\(base) (\(threads) thread\(threads == 1 ? "" : "s"))"
     }
 
-    public func run(_ configuration: BenchConfiguration, results: [BenchRecord],
-                    progress: (String) -> Void) throws -> [BenchRecord] {
+    /// Data seed shared with the peer (streams 10 and 11 for dgemm, 12 for dsyrk).
+    static let seed: UInt64 = 42
+
+    public func run(_ context: BenchContext) throws -> [BenchRecord] {
+        let configuration = context.configuration
         var records: [BenchRecord] = []
         let threadCounts = configuration.threads == 1 ? [1] : [1, configuration.threads]
         defer { try? BLASRuntime.setThreadCount(configuration.threads) }
 
         if configuration.selects("blas.dgemm") {
             let n = gemmOrder ?? (configuration.quick ? 2048 : 4096)
-            var generator = SeededGenerator(seed: 42)
-            let a = try Matrix<Double>.uniform(rows: n, columns: n, in: -1...1, using: &generator)
-            let b = try Matrix<Double>.uniform(rows: n, columns: n, in: -1...1, using: &generator)
+            let a = try SyntheticData.uniformMatrix(seed: Self.seed, stream: 10, rows: n, columns: n)
+            let b = try SyntheticData.uniformMatrix(seed: Self.seed, stream: 11, rows: n, columns: n)
             var c = try Matrix<Double>(rows: n, columns: n)
             for threads in threadCounts {
                 try BLASRuntime.setThreadCount(threads)
                 let name = Self.recordName("blas.dgemm \(n)^3", threads: threads)
-                progress(name)
-                let repeats = configuration.repeats ?? (configuration.quick ? 3 : 5)
-                let timing = try measure(repeats: repeats) { try BLAS.gemm(a, b, into: &c) }
+                context.progress(name)
+                // The peer runs at the configured thread count: compare at that count only.
+                let (timing, peer) = try context.measure(
+                    repeats: context.repeats(full: 5, quick: 3),
+                    peerWorkload: threads == configuration.threads ? "blas.dgemm" : nil,
+                    peerArguments: ["n": String(n), "seed": String(Self.seed)]
+                ) { try BLAS.gemm(a, b, into: &c) }
                 let flops = 2 * Double(n) * Double(n) * Double(n)
                 records.append(BenchRecord(name: name, rows: n, cols: n, timing: timing,
-                                           gflops: flops / timing.median / 1e9))
+                                           gflops: flops / timing.median / 1e9, peer: peer))
             }
             try checkProductEntries(a, b, c)
         }
 
         if configuration.selects("blas.dsyrk") {
             let (rows, cols) = (syrkRows ?? 1_000_000, 32)
-            var generator = SeededGenerator(seed: 7)
-            let x = try Matrix<Double>.uniform(rows: rows, columns: cols, in: -1...1, using: &generator)
+            let x = try SyntheticData.uniformMatrix(seed: Self.seed, stream: 12, rows: rows, columns: cols)
             var gram = try Matrix<Double>(rows: cols, columns: cols)
             for threads in threadCounts {
                 try BLASRuntime.setThreadCount(threads)
                 let name = Self.recordName("blas.dsyrk X^T X \(rows)x\(cols)", threads: threads)
-                progress(name)
-                let repeats = configuration.repeats ?? (configuration.quick ? 5 : 11)
-                let timing = try measure(repeats: repeats) { try BLAS.syrk(x, into: &gram) }
+                context.progress(name)
+                let (timing, peer) = try context.measure(
+                    repeats: context.repeats(full: 11, quick: 5),
+                    peerWorkload: threads == configuration.threads ? "blas.dsyrk" : nil,
+                    peerArguments: ["rows": String(rows), "cols": String(cols), "seed": String(Self.seed)]
+                ) { try BLAS.syrk(x, into: &gram) }
                 let bytes = Double(rows * cols * 8)
                 let limitName = MemoryBandwidthSuite.recordName(.read, threads: threads)
-                let limit = results.record(named: limitName)?.bytesPerSecond
+                let limit = context.results.record(named: limitName)?.bytesPerSecond
                 records.append(BenchRecord(
                     name: name, rows: rows, cols: cols, timing: timing,
                     rowsPerSecond: Double(rows) / timing.median, bytesPerSecond: bytes / timing.median,
                     gflops: Double(rows) * Double(cols) * Double(cols + 1) / timing.median / 1e9,
                     limitName: limit == nil ? nil : limitName,
-                    limitRatio: limit.map { bytes / timing.median / $0 }))
+                    limitRatio: limit.map { bytes / timing.median / $0 }, peer: peer))
             }
         }
         return records

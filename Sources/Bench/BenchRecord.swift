@@ -42,7 +42,7 @@ public struct BenchRecord: Codable, Sendable, Equatable {
     public init(name: String, rows: Int?, cols: Int?, timing: TimingSummary,
                 rowsPerSecond: Double? = nil, bytesPerSecond: Double? = nil, gflops: Double? = nil,
                 limitName: String? = nil, limitRatio: Double? = nil,
-                peerName: String? = nil, peerSecondsMedian: Double? = nil) {
+                peer: PeerTiming? = nil) {
         self.name = name
         self.rows = rows
         self.cols = cols
@@ -55,9 +55,9 @@ public struct BenchRecord: Codable, Sendable, Equatable {
         self.gflops = gflops
         self.limitName = limitName
         self.limitRatio = limitRatio
-        self.peerName = peerName
-        self.peerSecondsMedian = peerSecondsMedian
-        self.speedupVsPeer = peerSecondsMedian.map { $0 / timing.median }
+        self.peerName = peer?.name
+        self.peerSecondsMedian = peer?.timing.median
+        self.speedupVsPeer = peer.map { $0.timing.median / timing.median }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -32,10 +32,61 @@ public protocol BenchSuite {
     var group: String { get }
     /// Names of the workloads this suite runs, for `--only` and listings.
     var workloadNames: [String] { get }
-    /// Runs the selected workloads. `results` holds the records of earlier suites (the machine
-    /// limits), so a workload can compute its `limit_ratio`.
-    func run(_ configuration: BenchConfiguration, results: [BenchRecord],
-             progress: (String) -> Void) throws -> [BenchRecord]
+    /// Runs the selected workloads. `context.results` holds the records of earlier suites (the
+    /// machine limits), so a workload can compute its `limit_ratio`.
+    func run(_ context: BenchContext) throws -> [BenchRecord]
+}
+
+/// A peer's timing of the same workload, measured in alternation with FeatureKit's.
+public struct PeerTiming: Sendable {
+    /// What the peer ran, e.g. "numpy np.matmul(a, b, out=c)".
+    public let name: String
+    public let timing: TimingSummary
+}
+
+/// What a suite sees while it runs: the configuration, earlier records, the peer (if any).
+public final class BenchContext {
+    public let configuration: BenchConfiguration
+    public internal(set) var results: [BenchRecord] = []
+    public let peer: PeerSession?
+    public let progress: (String) -> Void
+
+    public init(configuration: BenchConfiguration, peer: PeerSession?, progress: @escaping (String) -> Void) {
+        self.configuration = configuration
+        self.peer = peer
+        self.progress = progress
+    }
+
+    /// Times `body` (one untimed warm-up, then `repeats` runs). With a peer attached and a
+    /// `peerWorkload` given, the peer prepares the same workload on identical data and the runs
+    /// alternate, ours then theirs, so a drift of the shared machine hits both alike. A workload
+    /// the peer cannot run is reported on the progress line and measured without it.
+    public func measure(repeats: Int, peerWorkload: String? = nil, peerArguments: [String: String] = [:],
+                        _ body: () throws -> Void) throws -> (ours: TimingSummary, peer: PeerTiming?) {
+        guard let peer, let peerWorkload else { return (try Bench.measure(repeats: repeats, body), nil) }
+        let description: String
+        do {
+            description = try peer.prepare(peerWorkload, arguments: peerArguments)
+        } catch {
+            progress("peer skipped for \(peerWorkload): \(error)")
+            return (try Bench.measure(repeats: repeats, body), nil)
+        }
+        guard repeats >= 1 else { throw BenchError.invalidRepeats(repeats) }
+        try body()  // our warm-up; the peer warmed up in prepare
+        var ours: [Double] = [], theirs: [Double] = []
+        for _ in 0..<repeats {
+            let start = monotonicSeconds()
+            try body()
+            ours.append(monotonicSeconds() - start)
+            theirs.append(try peer.runOnce())
+        }
+        return (try TimingSummary(samples: ours), PeerTiming(name: description, timing: try TimingSummary(samples: theirs)))
+    }
+
+    /// The default repeat count for a workload: the configuration's, else `full` (or `quick`).
+    public func repeats(full: Int, quick: Int) -> Int {
+        configuration.repeats ?? (configuration.quick ? quick : full)
+    }
 }
 
 /// Runs suites in order (machine limits first) and collects their records.
@@ -52,19 +103,20 @@ public struct BenchRunner {
     /// All workload names, for help and error messages.
     public var workloadNames: [String] { suites.flatMap(\.workloadNames) }
 
-    /// Runs every selected workload.
+    /// Runs every selected workload, alternating with `peer` where it offers the workload.
     /// - Throws: `BenchError.unknownWorkload` when `only` matches nothing; any workload's error.
-    public func run(_ configuration: BenchConfiguration, progress: (String) -> Void = { _ in }) throws -> [BenchRecord] {
+    public func run(_ configuration: BenchConfiguration, peer: PeerSession? = nil,
+                    progress: @escaping (String) -> Void = { _ in }) throws -> [BenchRecord] {
         let selected = workloadNames.filter(configuration.selects)
         if selected.isEmpty {
-            throw BenchError.unknownWorkload(configuration.only.joined(separator: ","), available: suites.map(\.group))
+            throw BenchError.unknownWorkload(configuration.only.joined(separator: ","), available: workloadNames)
         }
         try BLASRuntime.setThreadCount(configuration.threads)
-        var results: [BenchRecord] = []
+        let context = BenchContext(configuration: configuration, peer: peer, progress: progress)
         for suite in suites where suite.workloadNames.contains(where: configuration.selects) {
-            results += try suite.run(configuration, results: results, progress: progress)
+            context.results += try suite.run(context)
         }
-        return results
+        return context.results
     }
 }
 

@@ -35,11 +35,11 @@ public struct MemoryBandwidthSuite: BenchSuite {
     /// 1 GiB when quick. Far larger than any cache, so the kernels stream from DRAM.
     static func elementCount(quick: Bool) -> Int { (quick ? 1 : 2) << 27 }
 
-    public func run(_ configuration: BenchConfiguration, results: [BenchRecord],
-                    progress: (String) -> Void) throws -> [BenchRecord] {
+    public func run(_ context: BenchContext) throws -> [BenchRecord] {
+        let configuration = context.configuration
         let count = elementCountOverride ?? Self.elementCount(quick: configuration.quick)
-        let repeats = configuration.repeats ?? (configuration.quick ? 3 : 7)
-        progress("allocating 2 x \((count * 8) >> 20) MiB for the memory kernels")
+        let repeats = context.repeats(full: 7, quick: 3)
+        context.progress("allocating 2 x \((count * 8) >> 20) MiB for the memory kernels")
         let a = try StreamBuffer(count: count, value: 1)
         let b = try StreamBuffer(count: count, value: 0)
         var records: [BenchRecord] = []
@@ -49,8 +49,12 @@ public struct MemoryBandwidthSuite: BenchSuite {
             let ranges = Self.split(count, into: threads)
             for kernel in Kernel.allCases where configuration.selects("memory.\(kernel.rawValue)") {
                 let name = Self.recordName(kernel, threads: threads)
-                progress(name)
-                let timing = try measure(repeats: repeats) {
+                context.progress(name)
+                // numpy's element-wise kernels are single-threaded: it is a peer at 1 thread only.
+                let (timing, peer) = try context.measure(
+                    repeats: repeats, peerWorkload: threads == 1 ? "memory" : nil,
+                    peerArguments: ["kernel": kernel.rawValue, "elements": String(count)]
+                ) {
                     // Alternate x2 and x0.5 so the values stay exact, normal, and checkable.
                     let factor = kernel == .scale ? (expected == 1 ? 2.0 : 0.5) : 1
                     if kernel == .scale { expected *= factor }
@@ -66,7 +70,7 @@ public struct MemoryBandwidthSuite: BenchSuite {
                 let bytes = Double(count * kernel.bytesPerElement)
                 records.append(BenchRecord(
                     name: name, rows: count, cols: 1, timing: timing,
-                    rowsPerSecond: Double(count) / timing.median, bytesPerSecond: bytes / timing.median))
+                    rowsPerSecond: Double(count) / timing.median, bytesPerSecond: bytes / timing.median, peer: peer))
             }
         }
         // The kernels must have computed what they claim: every element of a holds `expected`.

@@ -1,2 +1,3 @@
 // FeatureKit: `import FeatureKit` brings in every public module. This file only re-exports.
 @_exported import LinearAlgebra
+@_exported import Statistics

@@ -16,7 +16,7 @@ struct BenchRecordTests {
         let sparse = BenchRecord(name: "x", rows: nil, cols: nil, timing: timing)
         let full = BenchRecord(name: "y", rows: 10, cols: 2, timing: timing, rowsPerSecond: 50,
                                bytesPerSecond: 8e9, gflops: 1, limitName: "memory.read (1 thread)",
-                               limitRatio: 0.5, peerName: "peer", peerSecondsMedian: 0.4)
+                               limitRatio: 0.5, peer: PeerTiming(name: "peer", timing: try TimingSummary(samples: [0.4])))
         let data = Data(try BenchReport.json([sparse, full]).utf8)
         let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(array.count == 2)

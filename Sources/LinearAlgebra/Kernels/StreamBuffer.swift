@@ -19,10 +19,10 @@ public final class StreamBuffer: @unchecked Sendable {
 
     /// A buffer of `count` doubles, page aligned, filled with `value` (which also faults every page
     /// in, so a later timing does not measure the kernel's page faults).
-    /// - Throws: `.invalidArgument` when `count` is negative or its byte size overflows.
+    /// - Throws: `.invalidArgument` when `count` is negative or needs more than the machine's memory.
     public init(count: Int, value: Double = 0) throws {
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-        guard count >= 0, !overflow else {
+        guard count >= 0, !overflow, bytes <= physicalMemoryBytes else {
             throw LinearAlgebraError.invalidArgument(parameter: "count", reason: "\(count) doubles cannot be allocated")
         }
         self.count = count

@@ -58,8 +58,9 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable {
     @inlinable
     public init(_ rowArrays: [[Scalar]]) throws {
         let columns = rowArrays.first?.count ?? 0
+        let count = try Matrix.elementCount(rows: rowArrays.count, columns: columns)
         var storage: [Scalar] = []
-        storage.reserveCapacity(rowArrays.count * columns)
+        storage.reserveCapacity(count)
         for (index, row) in rowArrays.enumerated() {
             guard row.count == columns else {
                 throw LinearAlgebraError.shapeMismatch(
@@ -170,8 +171,15 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable {
             throw LinearAlgebraError.invalidArgument(parameter: "columns", reason: "must be >= 0, got \(columns)")
         }
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-        guard !overflow else {
+        let (bytes, byteOverflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        guard !overflow, !byteOverflow else {
             throw LinearAlgebraError.invalidArgument(parameter: "rows x columns", reason: "\(rows) x \(columns) elements overflow Int")
+        }
+        // An allocation larger than the machine's memory would trap inside Array: refuse it here.
+        guard bytes <= physicalMemoryBytes else {
+            throw LinearAlgebraError.invalidArgument(
+                parameter: "rows x columns",
+                reason: "\(rows) x \(columns) \(Scalar.typeName) needs \(bytes >> 20) MiB, more than this machine's \(physicalMemoryBytes >> 20) MiB of memory")
         }
         return count
     }
@@ -179,8 +187,9 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable {
 
 extension Matrix: CustomStringConvertible {
     public var description: String {
-        let shown = rowArrays.prefix(8).map { row in
-            row.prefix(8).map { "\($0)" }.joined(separator: ", ") + (columns > 8 ? ", ..." : "")
+        let shown = (0..<Swift.min(rows, 8)).map { i in
+            (0..<Swift.min(columns, 8)).map { j in "\(storage[i &* columns &+ j])" }.joined(separator: ", ")
+                + (columns > 8 ? ", ..." : "")
         }
         return "Matrix<\(Scalar.typeName)> \(rows)x\(columns) [" + shown.joined(separator: "; ") + (rows > 8 ? "; ..." : "") + "]"
     }

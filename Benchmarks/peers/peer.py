@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""The peer side of `featurekit bench --peers`: runs the same workloads in numpy / scikit-learn /
+pandas / polars, on bit-identical data, when the Swift harness asks.
+
+Protocol: started as `peer.py serve --threads N`, it reads one JSON object per line on stdin and
+answers one JSON object per line on stdout:
+  {"op": "info"}                                   -> {"versions": {...}, "blas": [...]}
+  {"op": "prepare", "workload": W, "args": {...}}  -> {"ok": true, "peer": "numpy 2.4.6 a @ b"}
+  {"op": "run"}                                    -> {"seconds": t}   (one timed run of the prepared workload)
+  {"op": "quit"}
+The harness alternates: one run of FeatureKit, one run of the peer, and so on, so slow drifts of a
+shared machine hit both sides alike.
+
+Data: `synthetic_features` and friends reimplement FeatureKit's `SyntheticData` (Sources/Bench/
+Workloads/SyntheticData.swift) with numpy's wrapping uint64 arithmetic and correctly rounded float
+operations in the same order, so both sides compute on identical bytes without sharing a file.
+`peer.py fixture` prints a small sample that FeatureKit's tests compare bit for bit.
+
+Environment: the harness starts this script without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (numpy's
+own, newer OpenBLAS detects this CPU correctly and runs at its best without them), and with the
+same thread count as FeatureKit (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, POLARS_MAX_THREADS, plus
+threadpoolctl limits).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+M1 = 0xD1B54A32D192ED03
+M2 = 0x9E3779B97F4A7C15
+M3 = 0xBF58476D1CE4E5B9
+M4 = 0x94D049BB133111EB
+COLUMN_SCALES = [1e-3, 1e-2, 1e-1, 1.0, 1e1, 1e2, 1e3]
+CATEGORY_CARDINALITIES = [10, 100, 1000, 10000]
+
+
+def synthetic_bits(np, seed, stream, index):
+    """SplitMix64 finaliser of seed + stream*M1 + (index+1)*M2, all wrapping uint64 (vectorised)."""
+    index = np.asarray(index, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        z = (np.uint64(seed) + np.uint64(stream) * np.uint64(M1)) + (index + np.uint64(1)) * np.uint64(M2)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(M3)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(M4)
+    return z ^ (z >> np.uint64(31))
+
+
+def synthetic_uniform(np, seed, stream, index):
+    return (synthetic_bits(np, seed, stream, index) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+
+
+def synthetic_column(np, seed, column, rows, columns):
+    index = np.arange(rows, dtype=np.uint64) * np.uint64(columns) + np.uint64(column)
+    scale = COLUMN_SCALES[column % len(COLUMN_SCALES)]
+    kind = column & 3
+    if kind == 0:
+        return scale * (2.0 * synthetic_uniform(np, seed, 1, index) - 1.0)
+    if kind == 1:
+        z = synthetic_bits(np, seed, 2, index)
+        u = (z >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+        magnitude = scale * (1.0 / (1.0 - u) - 1.0)
+        return np.where((z & np.uint64(1)) == 0, magnitude, -magnitude)
+    if kind == 2:
+        base = index * np.uint64(4)
+        s = ((synthetic_uniform(np, seed, 3, base) + synthetic_uniform(np, seed, 3, base + np.uint64(1)))
+             + synthetic_uniform(np, seed, 3, base + np.uint64(2))) + synthetic_uniform(np, seed, 3, base + np.uint64(3))
+        return scale * (s - 2.0)
+    return np.floor(100.0 * synthetic_uniform(np, seed, 4, index))
+
+
+def synthetic_features(np, seed, rows, columns):
+    x = np.empty((rows, columns), dtype=np.float64)  # C order, as FeatureKit's row-major Matrix
+    for j in range(columns):
+        x[:, j] = synthetic_column(np, seed, j, rows, columns)
+    return x
+
+
+def synthetic_coefficients(columns):
+    return [float((j % 5) - 2) / COLUMN_SCALES[j % len(COLUMN_SCALES)] for j in range(columns)]
+
+
+def synthetic_targets(np, seed, x):
+    beta = synthetic_coefficients(x.shape[1])
+    total = np.zeros(x.shape[0])
+    for j in range(x.shape[1]):
+        total = total + x[:, j] * beta[j]
+    regression = total + (synthetic_uniform(np, seed, 5, np.arange(x.shape[0], dtype=np.uint64)) - 0.5)
+    return regression, (regression > 0).astype(np.float64)
+
+
+def synthetic_uniform_matrix(np, seed, stream, rows, columns):
+    """2u - 1 over a row-major matrix: element (i, j) has index i * columns + j."""
+    index = np.arange(rows * columns, dtype=np.uint64)
+    return (2.0 * synthetic_uniform(np, seed, stream, index) - 1.0).reshape(rows, columns)
+
+
+def synthetic_categories(np, seed, rows, column, cardinality):
+    u = synthetic_uniform(np, seed, 6 + column, np.arange(rows, dtype=np.uint64))
+    return np.floor(float(cardinality) * (u * u)).astype(np.int64)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workloads: each `prepare_*` builds its inputs (untimed) and returns (peer description, run()).
+
+def prepare_memory(np, args):
+    kernel, n = args["kernel"], int(args["elements"])
+    a = np.ones(n)
+    b = np.zeros(n)
+    state = {"factor": 2.0}
+    if kernel == "read":
+        return "numpy a.sum()", lambda: a.sum()
+    if kernel == "write":
+        return "numpy b.fill(1.0)", lambda: b.fill(1.0)
+    if kernel == "copy":
+        return "numpy np.copyto(b, a)", lambda: np.copyto(b, a)
+    if kernel == "scale":
+        def scale():
+            np.multiply(a, state["factor"], out=a)
+            state["factor"] = 0.5 if state["factor"] == 2.0 else 2.0
+        return "numpy np.multiply(a, f, out=a)", scale
+    raise ValueError(f"unknown memory kernel {kernel!r}")
+
+
+def prepare_dgemm(np, args):
+    n, seed = int(args["n"]), int(args["seed"])
+    a = synthetic_uniform_matrix(np, seed, 10, n, n)
+    b = synthetic_uniform_matrix(np, seed, 11, n, n)
+    c = np.empty((n, n))
+    return "numpy np.matmul(a, b, out=c)", lambda: np.matmul(a, b, out=c)
+
+
+def prepare_dsyrk(np, args):
+    rows, cols, seed = int(args["rows"]), int(args["cols"]), int(args["seed"])
+    x = synthetic_uniform_matrix(np, seed, 12, rows, cols)
+    return "numpy x.T @ x", lambda: x.T @ x
+
+
+WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk}
+
+
+def versions():
+    import numpy
+    result = {"python": sys.version.split()[0], "numpy": numpy.__version__}
+    for name in ("scipy", "sklearn", "pandas", "polars", "threadpoolctl"):
+        try:
+            module = __import__(name)
+            result[name] = module.__version__
+        except ImportError:
+            result[name] = None
+    return result
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+        return [{k: v for k, v in info.items() if k in ("internal_api", "version", "architecture", "num_threads", "threading_layer")}
+                for info in threadpool_info()]
+    except ImportError:
+        return []
+
+
+def serve(threads):
+    import numpy as np
+    try:
+        from threadpoolctl import threadpool_limits
+        limiter = threadpool_limits(limits=threads)
+    except ImportError:
+        limiter = None
+    prepared = None
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            request = json.loads(line)
+            op = request.get("op")
+            if op == "info":
+                reply = {"versions": versions(), "blas": blas_info(), "threads": threads}
+            elif op == "prepare":
+                prepared = None
+                name = request["workload"]
+                if name not in WORKLOADS:
+                    raise ValueError(f"no peer for workload {name!r}")
+                description, run = WORKLOADS[name](np, request.get("args", {}))
+                run()  # warm-up, untimed
+                prepared = run
+                reply = {"ok": True, "peer": description}
+            elif op == "run":
+                if prepared is None:
+                    raise ValueError("run before prepare")
+                start = time.perf_counter()
+                prepared()
+                reply = {"seconds": time.perf_counter() - start}
+            elif op == "quit":
+                break
+            else:
+                raise ValueError(f"unknown op {op!r}")
+        except Exception as error:  # reported to the harness, which names the workload
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+    del limiter
+
+
+def fixture():
+    """A small sample of every generator, as hex floats, for FeatureKit's bit-for-bit test."""
+    import numpy as np
+    x = synthetic_features(np, 42, 5, 9)
+    regression, binary = synthetic_targets(np, 42, x)
+    out = {
+        "seed": 42,
+        "features_5x9": [[float(v).hex() for v in row] for row in x],
+        "regression": [float(v).hex() for v in regression],
+        "binary": [float(v).hex() for v in binary],
+        "uniform_matrix_stream10_3x4": [[float(v).hex() for v in row] for row in synthetic_uniform_matrix(np, 42, 10, 3, 4)],
+        "categories": {str(c): synthetic_categories(np, 42, 6, i, c).tolist() for i, c in enumerate(CATEGORY_CARDINALITIES)},
+        "bits_seed1_stream0": [int(v) for v in synthetic_bits(np, 1, 0, np.arange(4, dtype=np.uint64))],
+    }
+    print(json.dumps(out, indent=1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="answer the harness's JSON requests on stdin")
+    s.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    sub.add_parser("fixture", help="print the generator sample for FeatureKit's tests")
+    sub.add_parser("info", help="print library versions and BLAS")
+    args = parser.parse_args()
+    if args.command == "serve":
+        serve(args.threads)
+    elif args.command == "fixture":
+        fixture()
+    else:
+        print(json.dumps({"versions": versions(), "blas": blas_info()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+/// Per-column reductions over a row-major block: the inner loops of the statistics layer.
+///
+/// They live here because they read the block through raw pointers (this module is the only one
+/// that does); what the numbers mean (scaling, merging, NaN policy) is the statistics layer's.
+/// Each kernel walks the block row by row and updates one accumulator per column, so the inner loop
+/// runs along a contiguous row and vectorises. Accumulators are `Double` for `Float` input too.
+/// NaN entries are skipped (counted by `scan`); they never reach a sum.
+public enum ColumnKernels {
+    /// The first non-NaN infinite entry of a block, if any.
+    public struct InfiniteEntry: Sendable, Equatable {
+        public let row: Int
+        public let column: Int
+        public let value: Double
+
+        @inlinable
+        public init(row: Int, column: Int, value: Double) {
+            self.row = row
+            self.column = column
+            self.value = value
+        }
+    }
+
+    /// One pass over `block`: per column, the count of NaN entries, the minimum, the maximum and the
+    /// largest magnitude of the other entries. Stops at the first infinite entry and returns it
+    /// (accumulators are then partially updated and must be discarded).
+    /// - Throws: `.shapeMismatch` when an accumulator's length is not `block.columns`.
+    /// - Complexity: O(rows * columns), no allocation.
+    @inlinable
+    public static func scan<Scalar: LinearAlgebraScalar>(
+        _ block: MatrixView<Scalar>, nanCount: inout [Int], minimum: inout [Double],
+        maximum: inout [Double], maxAbs: inout [Double]
+    ) throws -> InfiniteEntry? {
+        let n = block.columns
+        try checkLength(nanCount.count, n, "nanCount"); try checkLength(minimum.count, n, "minimum")
+        try checkLength(maximum.count, n, "maximum"); try checkLength(maxAbs.count, n, "maxAbs")
+        if block.rows == 0 || n == 0 { return nil }
+        return block.withUnsafeBaseAddress { base in
+            nanCount.withUnsafeMutableBufferPointer { nans in
+                minimum.withUnsafeMutableBufferPointer { lo in
+                    maximum.withUnsafeMutableBufferPointer { hi in
+                        maxAbs.withUnsafeMutableBufferPointer { big in
+                            for i in 0..<block.rows {
+                                let row = base + i &* block.rowStride
+                                var rowIsFinite = true
+                                for j in 0..<n {
+                                    let x = Double(row[j])
+                                    let isNaN = x.isNaN
+                                    rowIsFinite = rowIsFinite && (isNaN || x.isFinite)
+                                    nans[j] &+= isNaN ? 1 : 0
+                                    let v = isNaN ? lo[j] : x
+                                    lo[j] = Swift.min(lo[j], v)
+                                    hi[j] = Swift.max(hi[j], isNaN ? hi[j] : x)
+                                    big[j] = Swift.max(big[j], isNaN ? big[j] : abs(x))
+                                }
+                                if !rowIsFinite {
+                                    for j in 0..<n where Double(row[j]).isInfinite {
+                                        return InfiniteEntry(row: i, column: j, value: Double(row[j]))
+                                    }
+                                }
+                            }
+                            return nil
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `x * reciprocalScale[j]` of every non-NaN entry to `sums[j]` and counts it in `counts[j]`.
+    /// - Complexity: O(rows * columns), no allocation.
+    @inlinable
+    public static func addScaledSums<Scalar: LinearAlgebraScalar>(
+        _ block: MatrixView<Scalar>, reciprocalScale: [Double], sums: inout [Double], counts: inout [Int]
+    ) throws {
+        let n = block.columns
+        try checkLength(reciprocalScale.count, n, "reciprocalScale")
+        try checkLength(sums.count, n, "sums"); try checkLength(counts.count, n, "counts")
+        if block.rows == 0 || n == 0 { return }
+        block.withUnsafeBaseAddress { base in
+            reciprocalScale.withUnsafeBufferPointer { r in
+                sums.withUnsafeMutableBufferPointer { s in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        for i in 0..<block.rows {
+                            let row = base + i &* block.rowStride
+                            for j in 0..<n {
+                                let x = Double(row[j])
+                                let isNaN = x.isNaN
+                                s[j] += isNaN ? 0 : x * r[j]
+                                c[j] &+= isNaN ? 0 : 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `(x * reciprocalScale[j] - center[j])^2` of every non-NaN entry to `sums[j]`.
+    /// - Complexity: O(rows * columns), no allocation.
+    @inlinable
+    public static func addScaledSquaredDeviations<Scalar: LinearAlgebraScalar>(
+        _ block: MatrixView<Scalar>, reciprocalScale: [Double], center: [Double], sums: inout [Double]
+    ) throws {
+        let n = block.columns
+        try checkLength(reciprocalScale.count, n, "reciprocalScale")
+        try checkLength(center.count, n, "center"); try checkLength(sums.count, n, "sums")
+        if block.rows == 0 || n == 0 { return }
+        block.withUnsafeBaseAddress { base in
+            reciprocalScale.withUnsafeBufferPointer { r in
+                center.withUnsafeBufferPointer { m in
+                    sums.withUnsafeMutableBufferPointer { s in
+                        for i in 0..<block.rows {
+                            let row = base + i &* block.rowStride
+                            for j in 0..<n {
+                                let x = Double(row[j])
+                                let d = x * r[j] - m[j]
+                                s[j] += x.isNaN ? 0 : d * d
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @inlinable
+    internal static func checkLength(_ count: Int, _ expected: Int, _ name: String) throws {
+        guard count == expected else {
+            throw LinearAlgebraError.shapeMismatch(
+                operation: "ColumnKernels", lhs: Shape(rows: 1, columns: expected), rhs: Shape(rows: 1, columns: count),
+                requirement: "\(name) must have one entry per column")
+        }
+    }
+}
