@@ -23,10 +23,14 @@ let package = Package(
             exclude: ["README.md", "CMakeLists.txt"],
             linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("lapacke")]
         ),
+        // Memory kernels Swift cannot express (non-temporal stores); used by LinearAlgebra only.
+        .target(
+            name: "CKernels"
+        ),
         // Matrix, views, BLAS and LAPACK wrappers, typed errors. The only home of unsafe pointers.
         .target(
             name: "LinearAlgebra",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CKernels"],
             exclude: ["CMakeLists.txt"]
         ),
         // Mergeable summaries (moments, quantiles, category counts): the fits of the transforms.

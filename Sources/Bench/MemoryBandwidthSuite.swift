@@ -5,12 +5,36 @@ import LinearAlgebra
 /// buffers far larger than the last-level cache, at 1 thread and at the configured thread count.
 ///
 /// Byte counts follow STREAM: read 8 B/element, write 8 B (the read-for-ownership traffic of a
-/// write is not counted), copy 16 B, in-place scale 16 B. These figures are the limits that
-/// transform and predict workloads report their `limit_ratio` against.
+/// write is not counted), copy 16 B, in-place scale 16 B. Write and copy are measured twice: with
+/// ordinary stores (what a plain loop does) and with non-temporal stores (the machine's limit,
+/// about twice as fast here because no line is read before it is written). These figures are the
+/// limits that transform and predict workloads report their `limit_ratio` against.
 public struct MemoryBandwidthSuite: BenchSuite {
     public enum Kernel: String, CaseIterable, Sendable {
-        case read, write, copy, scale
-        var bytesPerElement: Int { self == .read || self == .write ? 8 : 16 }
+        /// Sum (8 B/element).
+        case read
+        /// Fill with ordinary stores (8 B counted; the read-for-ownership traffic is not).
+        case write
+        /// Fill with non-temporal stores: the machine's write limit.
+        case writeNonTemporal = "write.nt"
+        /// Copy with ordinary stores (16 B/element).
+        case copy
+        /// Copy with non-temporal stores: the machine's copy limit (what memcpy reaches).
+        case copyNonTemporal = "copy.nt"
+        /// In-place `a *= s` (16 B/element): the access pattern of an in-place transform.
+        case scale
+        var bytesPerElement: Int { self == .read || self == .write || self == .writeNonTemporal ? 8 : 16 }
+
+        /// The peer's kernel: numpy's fill and copyto decide their store kind themselves.
+        var peerKernel: String? {
+            switch self {
+            case .read: return "read"
+            case .write: return "write"
+            case .copyNonTemporal: return "copy"  // numpy's copyto calls memcpy, which streams
+            case .scale: return "scale"
+            case .writeNonTemporal, .copy: return nil
+            }
+        }
     }
 
     public let group = "memory"
@@ -52,8 +76,8 @@ public struct MemoryBandwidthSuite: BenchSuite {
                 context.progress(name)
                 // numpy's element-wise kernels are single-threaded: it is a peer at 1 thread only.
                 let (timing, peer) = try context.measure(
-                    repeats: repeats, peerWorkload: threads == 1 ? "memory" : nil,
-                    peerArguments: ["kernel": kernel.rawValue, "elements": String(count)]
+                    repeats: repeats, peerWorkload: threads == 1 && kernel.peerKernel != nil ? "memory" : nil,
+                    peerArguments: ["kernel": kernel.peerKernel ?? "", "elements": String(count)]
                 ) {
                     // Alternate x2 and x0.5 so the values stay exact, normal, and checkable.
                     let factor = kernel == .scale ? (expected == 1 ? 2.0 : 0.5) : 1
@@ -62,7 +86,9 @@ public struct MemoryBandwidthSuite: BenchSuite {
                         switch kernel {
                         case .read: _ = try a.sum(range)
                         case .write: try b.fill(1, range)
+                        case .writeNonTemporal: try b.fillNonTemporal(1, range)
                         case .copy: try b.copy(from: a, range)
+                        case .copyNonTemporal: try b.copyNonTemporal(from: a, range)
                         case .scale: try a.scale(by: factor, range)
                         }
                     }

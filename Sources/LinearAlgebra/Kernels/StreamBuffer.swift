@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -102,6 +103,21 @@ public final class StreamBuffer: @unchecked Sendable {
         }
         let t = target.assumingMemoryBound(to: Double.self), f = from.assumingMemoryBound(to: Double.self)
         for i in 0..<remaining { t[i] = f[i] }
+    }
+
+    /// Write kernel with non-temporal stores (bypassing the caches, so no read-for-ownership):
+    /// the machine's write limit, about twice `fill` on this machine.
+    public func fillNonTemporal(_ value: Double, _ range: Range<Int>) throws {
+        try check(range)
+        fk_fill_nontemporal(base + range.lowerBound, range.count, value)
+    }
+
+    /// Copy kernel with non-temporal stores: the machine's copy limit (what `memcpy` reaches for
+    /// large buffers).
+    public func copyNonTemporal(from source: StreamBuffer, _ range: Range<Int>) throws {
+        try check(range)
+        try source.check(range)
+        fk_copy_nontemporal(base + range.lowerBound, source.base + range.lowerBound, range.count)
     }
 
     /// In-place scale kernel: `self[range] *= factor` (8 bytes read and 8 written per element): the
