@@ -38,7 +38,7 @@ FEATUREKIT := .build/release/featurekit
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps deps-cmake build release run test cmake bench check-limits clean
+.PHONY: help deps deps-cmake build release run test cmake bench check-limits reference clean
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -99,6 +99,10 @@ check-limits: release
 	build/dgemm 4096 5 1
 	build/dgemm 4096 5 2
 	$(FEATUREKIT) bench --only memory --only blas.dgemm
+
+# Regenerates the golden files in data/ with the pinned scikit-learn (creates data/reference/.venv).
+reference:
+	"$$(data/reference/setup.sh)" data/reference/make_reference.py
 
 clean:
 	rm -rf .build build

@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FeatureKit", targets: ["FeatureKit"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Statistics", targets: ["Statistics"]),
+        .library(name: "Features", targets: ["Features"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -38,10 +39,15 @@ let package = Package(
             name: "Statistics",
             dependencies: ["LinearAlgebra"]
         ),
+        // Transforms (scalers, encoders, ...), column selection and pipelines: config -> fit -> fitted.
+        .target(
+            name: "Features",
+            dependencies: ["LinearAlgebra", "Statistics"]
+        ),
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra", "Statistics"],
+            dependencies: ["LinearAlgebra", "Statistics", "Features"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -60,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
         .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]

@@ -1,3 +1,4 @@
 // FeatureKit: `import FeatureKit` brings in every public module. This file only re-exports.
 @_exported import LinearAlgebra
 @_exported import Statistics
+@_exported import Features

@@ -132,3 +132,62 @@ public enum ColumnKernels {
         }
     }
 }
+
+extension ColumnKernels {
+    /// `y[i][j] = (x[i][j] - offset[j]) * factor[j] + shift[j]` for a whole block, written into
+    /// `output` (which may be the same storage as `input` is a copy of: the transforms call it on
+    /// their output buffer in place). NaN stays NaN; the first infinite input is returned (the
+    /// block is then fully written, and the caller reports the entry as an error).
+    ///
+    /// One expression covers StandardScaler (`offset = mean, factor = 1/scale, shift = 0`),
+    /// MinMaxScaler (`offset = 0, factor = scale_, shift = min_`), MaxAbsScaler and RobustScaler.
+    /// - Throws: `.shapeMismatch` when a parameter's length is not `block.columns` or the output
+    ///   rows are not the block's shape.
+    /// - Complexity: one read and one write of the block; no allocation.
+    @inlinable
+    public static func affine<Scalar: LinearAlgebraScalar>(
+        _ input: MatrixView<Scalar>, offset: [Scalar], factor: [Scalar], shift: [Scalar],
+        into output: inout Matrix<Scalar>, outputRow: Int
+    ) throws -> InfiniteEntry? {
+        let n = input.columns
+        try checkLength(offset.count, n, "offset"); try checkLength(factor.count, n, "factor")
+        try checkLength(shift.count, n, "shift")
+        guard output.columns == n, outputRow >= 0, outputRow <= output.rows - input.rows else {
+            throw LinearAlgebraError.shapeMismatch(
+                operation: "ColumnKernels.affine", lhs: input.shape, rhs: output.shape,
+                requirement: "output must have the input's columns and room for its rows at row \(outputRow)")
+        }
+        if input.rows == 0 || n == 0 { return nil }
+        let rows = input.rows
+        return input.withUnsafeBaseAddress { source in
+            output.withUnsafeMutableBaseAddress { target in
+                offset.withUnsafeBufferPointer { a in
+                    factor.withUnsafeBufferPointer { b in
+                        shift.withUnsafeBufferPointer { c in
+                            var sawInfinity = false
+                            for i in 0..<rows {
+                                let x = source + i &* input.rowStride
+                                let y = target + (outputRow &+ i) &* n
+                                var rowInfinite = false
+                                for j in 0..<n {
+                                    let v = x[j]
+                                    rowInfinite = rowInfinite || v.isInfinite
+                                    y[j] = (v - a[j]) * b[j] + c[j]
+                                }
+                                sawInfinity = sawInfinity || rowInfinite
+                            }
+                            guard sawInfinity else { return nil }
+                            for i in 0..<rows {
+                                let x = source + i &* input.rowStride
+                                for j in 0..<n where x[j].isInfinite {
+                                    return InfiniteEntry(row: i, column: j, value: Double(x[j]))
+                                }
+                            }
+                            return nil
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

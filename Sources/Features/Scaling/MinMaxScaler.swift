@@ -1,0 +1,93 @@
+import LinearAlgebra
+import Statistics
+
+/// Scale each column to `featureRange`: `y = x * scale + min`, with
+/// `scale = (hi - lo) / (dataMax - dataMin)` and `min = lo - dataMin * scale`.
+///
+/// scikit-learn equivalent: `sklearn.preprocessing.MinMaxScaler(feature_range=, clip=)`, the same
+/// formulas; a constant column (range below 10 eps) gets range 1, so it maps to `lo - dataMin +
+/// x`; NaN ignored in fit and kept in transform; `clip` clamps transformed values into the range.
+public struct MinMaxScaler: Sendable, Hashable, Codable {
+    public let featureRange: ClosedRange<Double>
+    public let clip: Bool
+
+    public init(featureRange: ClosedRange<Double> = 0...1, clip: Bool = false) {
+        self.featureRange = featureRange
+        self.clip = clip
+    }
+
+    static let name = "MinMaxScaler"
+
+    /// - Throws: `.invalidParameter` unless `featureRange` is finite with lower < upper;
+    ///   `.emptyInput`, `.infiniteValue`, `.noObservedValues`.
+    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil) throws -> Fitted {
+        let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
+        guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
+        let summary: MomentsSummary
+        do { summary = try MomentsSummary.fit(x) } catch let StatisticsError.infiniteValue(row, column, value) {
+            throw FeatureError.infiniteValue(transform: Self.name, row: row, column: schema.names[column], value: value)
+        }
+        return try fit(summary: summary, schema: schema)
+    }
+
+    /// Fits from mergeable column moments (minimum and maximum).
+    public func fit(summary: MomentsSummary, schema: FeatureSchema) throws -> Fitted {
+        let (lo, hi) = (featureRange.lowerBound, featureRange.upperBound)
+        guard lo.isFinite, hi.isFinite, lo < hi else {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "featureRange",
+                                                reason: "must be finite with lower < upper, got \(featureRange)")
+        }
+        guard summary.columns.count == schema.count else {
+            throw FeatureError.columnCountMismatch(transform: Self.name, expected: schema.count, got: summary.columns.count)
+        }
+        guard summary.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
+        if let j = summary.columns.firstIndex(where: { $0.count == 0 }) {
+            throw FeatureError.noObservedValues(transform: Self.name, column: schema.names[j])
+        }
+        let dataMin = summary.columns.map(\.minimum), dataMax = summary.columns.map(\.maximum)
+        let dataRange = zip(dataMax, dataMin).map { $0 - $1 }
+        // A range that overflows (a column spanning more than the largest double) cannot give a
+        // finite scale: refuse it rather than map every value to NaN.
+        if let j = dataRange.firstIndex(where: { !$0.isFinite }) {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "data range of '\(schema.names[j])'",
+                                                reason: "max - min overflows a Double (\(dataMax[j]) - \(dataMin[j]))")
+        }
+        let scale = dataRange.map { (hi - lo) / ScaleHandling.handleZeros($0) }
+        let minShift = zip(dataMin, scale).map { lo - $0 * $1 }
+        let n = scale.count
+        let affine = ColumnAffine(offset: Array(repeating: 0, count: n), factor: scale, shift: minShift,
+                                  inverseFactor: scale.map { 1 / $0 })
+        return Fitted(configuration: self, inputSchema: schema, dataMin: dataMin, dataMax: dataMax,
+                      dataRange: dataRange, scale: scale, min: minShift, affine: affine)
+    }
+
+    /// A fitted MinMaxScaler: scikit-learn's `data_min_`, `data_max_`, `data_range_`, `scale_`, `min_`.
+    public struct Fitted: InvertibleTransform, Hashable {
+        public let configuration: MinMaxScaler
+        public let inputSchema: FeatureSchema
+        public let dataMin: [Double]
+        public let dataMax: [Double]
+        public let dataRange: [Double]
+        public let scale: [Double]
+        public let min: [Double]
+        let affine: ColumnAffine
+
+        public var outputNames: [String] { inputSchema.names }
+
+        /// `x * scale + min`, then clamped into `featureRange` when `clip` (NaN kept).
+        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
+            try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
+            var y = try affine.apply(x, schema: inputSchema, transform: MinMaxScaler.name)
+            if configuration.clip {
+                y = try y.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
+            }
+            return y
+        }
+
+        /// `(y - min) / scale`.
+        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
+            try inputSchema.check(columnCount: y.columns, names: nil, transform: MinMaxScaler.name)
+            return try affine.applyInverse(y, schema: inputSchema, transform: MinMaxScaler.name)
+        }
+    }
+}
