@@ -173,3 +173,42 @@ struct ScalerPropertyTests {
         #expect(try y.element(row: 2, column: 0) == 1 && y.element(row: 3, column: 0).isNaN)
     }
 }
+
+@Suite("Scalers: in place and threads")
+struct ScalerThreadingTests {
+    @Test("in-place transform equals transform; fit and transform are bit-identical across thread counts")
+    func inPlaceAndThreads() throws {
+        let x = try ScalerPropertyTests.data(rows: 20_000, seed: 8)  // 5 blocks of 4096 rows
+        for threads in [1, 2, 3] {
+            let fitted = try StandardScaler().fit(x, threads: threads)
+            #expect(fitted == (try StandardScaler().fit(x, threads: 1)))
+            var y = x
+            try fitted.transformInPlace(&y, threads: threads)
+            #expect(y.elements.map(\.bitPattern) == (try fitted.transform(x)).elements.map(\.bitPattern))
+            let minMax = try MinMaxScaler(clip: true).fit(x, threads: threads)
+            var z = x
+            try minMax.transformInPlace(&z, threads: threads)
+            #expect(z == (try minMax.transform(x)))
+        }
+    }
+
+    @Test("in-place transform reports infinity by row and column; overflow is an error too")
+    func inPlaceErrors() throws {
+        let fitted = try MaxAbsScaler().fit(Matrix<Double>([[1e-300, 1], [-1e-300, 2]]), columnNames: ["tiny", "b"])
+        var x = try Matrix<Double>(rows: 9000, columns: 2, repeating: 1e-301)
+        try x.setElement(.infinity, row: 8000, column: 1)
+        do {
+            try fitted.transformInPlace(&x, threads: 2)
+            Issue.record("expected an error")
+        } catch let FeatureError.infiniteValue(_, row, column, _) {
+            #expect(row == 8000 && column == "b")
+        }
+        let wide = try MinMaxScaler(featureRange: 0...1e300).fit(Matrix<Double>([[0, 0], [1, 1]]), columnNames: ["a", "b"])
+        do {
+            _ = try wide.transform(Matrix<Double>([[0.5, 0.5], [0.5, 1e10]]))  // 1e10 * 1e300 overflows
+            Issue.record("expected an error")
+        } catch let FeatureError.overflow(_, row, column, value) {
+            #expect(row == 1 && column == "b" && value == 1e10)
+        }
+    }
+}

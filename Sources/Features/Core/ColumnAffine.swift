@@ -26,6 +26,18 @@ public struct ColumnAffine: Sendable, Hashable, Codable {
         try Self.run(y, offset: shift, factor: inverseFactor, shift: offset, schema: schema, transform: transform)
     }
 
+    /// Applies the map in place over fixed row blocks on `threads` threads (element-wise, so the
+    /// result is the same for any thread count).
+    /// - Throws: `FeatureError.infiniteValue` naming the row and column of the first infinite result
+    ///   (an infinite input, or an overflow); `x` is then fully transformed and should be discarded.
+    func applyInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, threads: Int, schema: FeatureSchema, transform: String) throws {
+        if let bad = try ColumnKernels.affineInPlace(
+            &x, offset: offset.map { Scalar($0) }, factor: factor.map { Scalar($0) }, shift: shift.map { Scalar($0) },
+            blockRows: Self.blockRows, threads: threads) {
+            throw FeatureError.infiniteValue(transform: transform, row: bad.row, column: schema.names[bad.column], value: bad.value)
+        }
+    }
+
     private static func run<Scalar: LinearAlgebraScalar>(
         _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
         schema: FeatureSchema, transform: String
@@ -37,8 +49,10 @@ public struct ColumnAffine: Sendable, Hashable, Codable {
             let end = Swift.min(start + blockRows, x.rows)
             if let bad = try ColumnKernels.affine(x.rowBlock(start..<end), offset: a, factor: b, shift: c,
                                                   into: &output, outputRow: start) {
-                throw FeatureError.infiniteValue(transform: transform, row: start + bad.row,
-                                                 column: schema.names[bad.column], value: bad.value)
+                let (row, column) = (start + bad.row, schema.names[bad.column])
+                throw bad.value.isInfinite
+                    ? FeatureError.infiniteValue(transform: transform, row: row, column: column, value: bad.value)
+                    : FeatureError.overflow(transform: transform, row: row, column: column, value: bad.value)
             }
             start = end
         }

@@ -10,6 +10,9 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
     case columnCountMismatch(transform: String, expected: Int, got: Int)
     /// ±infinity in the input (NaN is allowed and kept, as in scikit-learn).
     case infiniteValue(transform: String, row: Int, column: String, value: Double)
+    /// A finite input whose transformed value overflows to infinity (e.g. far outside the range the
+    /// transform was fitted on).
+    case overflow(transform: String, row: Int, column: String, value: Double)
     /// Fitting on zero rows.
     case emptyInput(transform: String)
     /// A column with no non-NaN value at fit time: any statistic of it would be NaN and would turn
@@ -32,6 +35,8 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
             return "\(transform): expected \(expected) columns as at fit time, got \(got)"
         case let .infiniteValue(transform, row, column, value):
             return "\(transform): infinite value \(value) at row \(row), column '\(column)'"
+        case let .overflow(transform, row, column, value):
+            return "\(transform): value \(value) at row \(row), column '\(column)' overflows to infinity when transformed"
         case let .emptyInput(transform):
             return "\(transform): cannot fit on zero rows"
         case let .noObservedValues(transform, column):

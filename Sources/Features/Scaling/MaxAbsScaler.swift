@@ -11,11 +11,11 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
 
     static let name = "MaxAbsScaler"
 
-    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil) throws -> Fitted {
+    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
         let summary: MomentsSummary
-        do { summary = try MomentsSummary.fit(x) } catch let StatisticsError.infiniteValue(row, column, value) {
+        do { summary = try MomentsSummary.fit(x, threads: threads) } catch let StatisticsError.infiniteValue(row, column, value) {
             throw FeatureError.infiniteValue(transform: Self.name, row: row, column: schema.names[column], value: value)
         }
         return try fit(summary: summary, schema: schema)
@@ -51,6 +51,15 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
         public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MaxAbsScaler.name)
             return try affine.apply(x, schema: inputSchema, transform: MaxAbsScaler.name)
+        }
+
+        /// The transform in place (no output allocation), over fixed row blocks on `threads` threads;
+        /// the same values as `transform(_:)` for any thread count.
+        /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
+        /// - Complexity: one read and one write of `x`, in place.
+        public func transformInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws {
+            try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MaxAbsScaler.name)
+            try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: MaxAbsScaler.name)
         }
 
         public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {

@@ -20,11 +20,11 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
 
     /// - Throws: `.invalidParameter` unless `featureRange` is finite with lower < upper;
     ///   `.emptyInput`, `.infiniteValue`, `.noObservedValues`.
-    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil) throws -> Fitted {
+    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
         let summary: MomentsSummary
-        do { summary = try MomentsSummary.fit(x) } catch let StatisticsError.infiniteValue(row, column, value) {
+        do { summary = try MomentsSummary.fit(x, threads: threads) } catch let StatisticsError.infiniteValue(row, column, value) {
             throw FeatureError.infiniteValue(transform: Self.name, row: row, column: schema.names[column], value: value)
         }
         return try fit(summary: summary, schema: schema)
@@ -85,6 +85,18 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
         }
 
         /// `(y - min) / scale`.
+        /// The transform in place (no output allocation), over fixed row blocks on `threads` threads;
+        /// the same values as `transform(_:)` for any thread count.
+        /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
+        /// - Complexity: one read and one write of `x`, in place.
+        public func transformInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws {
+            try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
+            try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
+            if configuration.clip {
+                x = try x.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
+            }
+        }
+
         public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: y.columns, names: nil, transform: MinMaxScaler.name)
             return try affine.applyInverse(y, schema: inputSchema, transform: MinMaxScaler.name)

@@ -136,8 +136,9 @@ public enum ColumnKernels {
 extension ColumnKernels {
     /// `y[i][j] = (x[i][j] - offset[j]) * factor[j] + shift[j]` for a whole block, written into
     /// `output` (which may be the same storage as `input` is a copy of: the transforms call it on
-    /// their output buffer in place). NaN stays NaN; the first infinite input is returned (the
-    /// block is then fully written, and the caller reports the entry as an error).
+    /// their output buffer in place). NaN stays NaN. The first infinite result is returned with its
+    /// input value (an infinite input, or a finite one whose result overflowed); the block is then
+    /// fully written, and the caller reports the entry as an error.
     ///
     /// One expression covers StandardScaler (`offset = mean, factor = 1/scale, shift = 0`),
     /// MinMaxScaler (`offset = 0, factor = scale_, shift = min_`), MaxAbsScaler and RobustScaler.
@@ -170,17 +171,17 @@ extension ColumnKernels {
                                 let y = target + (outputRow &+ i) &* n
                                 var rowInfinite = false
                                 for j in 0..<n {
-                                    let v = x[j]
-                                    rowInfinite = rowInfinite || v.isInfinite
-                                    y[j] = (v - a[j]) * b[j] + c[j]
+                                    let out = (x[j] - a[j]) * b[j] + c[j]
+                                    rowInfinite = rowInfinite || out.isInfinite
+                                    y[j] = out
                                 }
                                 sawInfinity = sawInfinity || rowInfinite
                             }
                             guard sawInfinity else { return nil }
                             for i in 0..<rows {
-                                let x = source + i &* input.rowStride
-                                for j in 0..<n where x[j].isInfinite {
-                                    return InfiniteEntry(row: i, column: j, value: Double(x[j]))
+                                let y = target + (outputRow &+ i) &* n
+                                for j in 0..<n where y[j].isInfinite {
+                                    return InfiniteEntry(row: i, column: j, value: Double((source + i &* input.rowStride)[j]))
                                 }
                             }
                             return nil

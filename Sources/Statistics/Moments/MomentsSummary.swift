@@ -86,19 +86,20 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
     public static let defaultBlockRows = 4096
 
     /// The summary of a whole matrix, over fixed blocks of `blockRows` rows merged left to right.
+    /// The blocks are summarised on `threads` threads; the merge order is fixed, so the result is
+    /// bit-identical for any thread count.
     /// - Throws: `.invalidArgument` for `blockRows < 1`; `.infiniteValue` naming row and column.
-    public static func fit<M: DenseMatrix>(_ matrix: M, blockRows: Int = defaultBlockRows) throws -> MomentsSummary {
+    public static func fit<M: DenseMatrix>(_ matrix: M, blockRows: Int = defaultBlockRows, threads: Int = 1) throws -> MomentsSummary {
         guard blockRows >= 1 else {
             throw StatisticsError.invalidArgument(parameter: "blockRows", reason: "must be >= 1, got \(blockRows)")
         }
         let view = matrix.view
-        var summary = try MomentsSummary(columnCount: view.columns)
-        var start = 0
-        while start < view.rows {
-            let end = Swift.min(start + blockRows, view.rows)
-            try summary.add(view.rowBlock(start..<end))
-            start = end
+        let blocks = ParallelRows.blocks(rows: view.rows, blockRows: blockRows)
+        let parts = try ParallelRows.map(count: blocks.count, threads: threads) { b in
+            try summarize(view.rowBlock(blocks[b]), firstRow: blocks[b].lowerBound)
         }
+        var summary = try MomentsSummary(columnCount: view.columns)
+        for part in parts { try summary.merge(part) }
         return summary
     }
 }

@@ -1,0 +1,106 @@
+import Dispatch
+
+/// Runs work over fixed row blocks on several threads.
+///
+/// Block boundaries depend only on the row count and `blockRows`, never on the thread count, and
+/// each block's result lands in its own slot; callers that combine the slots in index order get
+/// bit-identical results for any number of threads (determinism by construction).
+public enum ParallelRows {
+    /// The row ranges of fixed blocks of `blockRows` rows covering `0..<rows`.
+    public static func blocks(rows: Int, blockRows: Int) -> [Range<Int>] {
+        guard rows > 0, blockRows > 0 else { return [] }
+        return stride(from: 0, to: rows, by: blockRows).map { $0..<Swift.min($0 + blockRows, rows) }
+    }
+
+    /// `body(blockIndex)` for every index in `0..<count`, spread over `threads` threads (blocks are
+    /// handed out in contiguous chunks, one chunk per thread). Returns the results in index order.
+    /// The first error thrown (by index order) is rethrown after all threads finish.
+    public static func map<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
+        guard count > 0 else { return [] }
+        let workers = Swift.max(1, Swift.min(threads, count))
+        if workers == 1 { return try (0..<count).map(body) }
+        let slots = Slots<Result<T, any Error>>(count: count)
+        let chunk = (count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for i in (w * chunk)..<Swift.min((w + 1) * chunk, count) {
+                slots.set(i, Result { try body(i) })
+            }
+        }
+        return try slots.values().map { try $0.get() }
+    }
+}
+
+/// Write-once slots filled from several threads (each index by one thread), read after all finish.
+final class Slots<T>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = DispatchSemaphore(value: 1)
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.wait()
+        storage[index] = value
+        lock.signal()
+    }
+
+    func values() -> [T] {
+        lock.wait()
+        defer { lock.signal() }
+        return storage.compactMap { $0 }
+    }
+}
+
+extension ColumnKernels {
+    /// `x[i][j] = (x[i][j] - offset[j]) * factor[j] + shift[j]` in place, over fixed row blocks on
+    /// `threads` threads (element-wise, so the result does not depend on the thread count).
+    /// Returns the first infinite result (by row) if any: an infinite input, or a finite input whose
+    /// result overflowed. The caller reports it as an error; the matrix is then fully transformed and
+    /// should be discarded.
+    /// - Throws: `.shapeMismatch` when a parameter's length is not `matrix.columns`.
+    /// - Complexity: one read and one write of `matrix` in place; no allocation beyond per-thread bookkeeping.
+    public static func affineInPlace<Scalar: LinearAlgebraScalar>(
+        _ matrix: inout Matrix<Scalar>, offset: [Scalar], factor: [Scalar], shift: [Scalar],
+        blockRows: Int = 4096, threads: Int = 1
+    ) throws -> InfiniteEntry? {
+        let n = matrix.columns
+        try checkLength(offset.count, n, "offset"); try checkLength(factor.count, n, "factor")
+        try checkLength(shift.count, n, "shift")
+        if matrix.isEmpty { return nil }
+        let blocks = ParallelRows.blocks(rows: matrix.rows, blockRows: Swift.max(blockRows, 1))
+        let found: [InfiniteEntry?] = try matrix.withUnsafeMutableBaseAddress { base in
+            let address = UnsafeMutableSendablePointer(base)
+            return try ParallelRows.map(count: blocks.count, threads: threads) { b in
+                let range = blocks[b]
+                return offset.withUnsafeBufferPointer { a in
+                    factor.withUnsafeBufferPointer { f in
+                        shift.withUnsafeBufferPointer { c in
+                            var first: InfiniteEntry?
+                            for i in range {
+                                let row = address.pointer + i &* n
+                                var rowInfinite = false
+                                for j in 0..<n {
+                                    let y = (row[j] - a[j]) * f[j] + c[j]
+                                    rowInfinite = rowInfinite || y.isInfinite
+                                    row[j] = y
+                                }
+                                // An infinite output comes from an infinite input or from overflow;
+                                // with finite parameters NaN only comes from NaN.
+                                if rowInfinite && first == nil, let j = (0..<n).first(where: { row[$0].isInfinite }) {
+                                    first = InfiniteEntry(row: i, column: j, value: Double(row[j]))
+                                }
+                            }
+                            return first
+                        }
+                    }
+                }
+            }
+        }
+        return found.lazy.compactMap { $0 }.first
+    }
+}
+
+/// A pointer handed to worker threads that write disjoint rows (the caller guarantees disjointness).
+struct UnsafeMutableSendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
