@@ -135,7 +135,58 @@ def prepare_dsyrk(np, args):
     return "numpy x.T @ x", lambda: x.T @ x
 
 
-WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk}
+def _features(np, args):
+    return synthetic_features(np, int(args["seed"]), int(args["rows"]), int(args["cols"]))
+
+
+def _sklearn_scaler(kind, copy=True):
+    from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, StandardScaler
+    return {"standard": lambda: StandardScaler(copy=copy), "minmax": lambda: MinMaxScaler(copy=copy),
+            "maxabs": lambda: MaxAbsScaler(copy=copy)}[kind]()
+
+
+def _polars_scaler_expressions(pl, kind, columns):
+    if kind == "standard":
+        return [((pl.col(c) - pl.col(c).mean()) / pl.col(c).std(ddof=0)).alias(c) for c in columns]
+    if kind == "minmax":
+        return [((pl.col(c) - pl.col(c).min()) / (pl.col(c).max() - pl.col(c).min())).alias(c) for c in columns]
+    return [(pl.col(c) / pl.col(c).abs().max()).alias(c) for c in columns]
+
+
+def prepare_scaler_fit_transform(np, args):
+    """fit + transform to a new dense matrix: scikit-learn's fit_transform, or polars expressions
+    materialised with to_numpy() (FeatureKit's output is a dense matrix too)."""
+    kind, lib = args["scaler"], args["lib"]
+    x = _features(np, args)
+    if lib == "sklearn":
+        return f"sklearn {type(_sklearn_scaler(kind)).__name__}().fit_transform(X)", lambda: _sklearn_scaler(kind).fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    expressions = _polars_scaler_expressions(pl, kind, columns)
+    return "polars df.select(scaler expressions).to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_scaler_transform_inplace(np, args):
+    """transform in place (copy=False), alternating with inverse_transform so the data stays put,
+    exactly as FeatureKit's side of the workload does."""
+    kind = args["scaler"]
+    x = _features(np, args)
+    scaler = _sklearn_scaler(kind, copy=False).fit(x)
+    state = {"forward": True}
+
+    def run():
+        if state["forward"]:
+            scaler.transform(x)
+        else:
+            scaler.inverse_transform(x)
+        state["forward"] = not state["forward"]
+    return f"sklearn {type(scaler).__name__}(copy=False).transform(X) / inverse_transform, alternating", run
+
+
+WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
+             "scaler.fit_transform": prepare_scaler_fit_transform,
+             "scaler.transform_inplace": prepare_scaler_transform_inplace}
 
 
 def versions():

