@@ -83,9 +83,9 @@ public struct ScalerSuite: BenchSuite {
 
     static func fitTransform(_ kind: String, _ x: Matrix<Double>, threads: Int) throws -> Matrix<Double> {
         switch kind {
-        case "standard": return try StandardScaler().fit(x, threads: threads).transform(x)
-        case "minmax": return try MinMaxScaler().fit(x, threads: threads).transform(x)
-        default: return try MaxAbsScaler().fit(x, threads: threads).transform(x)
+        case "standard": return try StandardScaler().fit(x, threads: threads).transform(x, columnNames: nil, threads: threads)
+        case "minmax": return try MinMaxScaler().fit(x, threads: threads).transform(x, columnNames: nil, threads: threads)
+        default: return try MaxAbsScaler().fit(x, threads: threads).transform(x, columnNames: nil, threads: threads)
         }
     }
 

@@ -17,13 +17,13 @@ public struct ColumnAffine: Sendable, Hashable, Codable {
 
     /// Applies the map to every row of `x` into a new matrix.
     /// - Throws: `FeatureError.infiniteValue` naming the row and column of the first ±infinity.
-    func apply<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, schema: FeatureSchema, transform: String) throws -> Matrix<Scalar> {
-        try Self.run(x, offset: offset, factor: factor, shift: shift, schema: schema, transform: transform)
+    func apply<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, threads: Int, schema: FeatureSchema, transform: String) throws -> Matrix<Scalar> {
+        try Self.run(x, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
     }
 
     /// Applies the inverse map.
-    func applyInverse<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, schema: FeatureSchema, transform: String) throws -> Matrix<Scalar> {
-        try Self.run(y, offset: shift, factor: inverseFactor, shift: offset, schema: schema, transform: transform)
+    func applyInverse<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int, schema: FeatureSchema, transform: String) throws -> Matrix<Scalar> {
+        try Self.run(y, offset: shift, factor: inverseFactor, shift: offset, threads: threads, schema: schema, transform: transform)
     }
 
     /// Applies the map in place over fixed row blocks on `threads` threads (element-wise, so the
@@ -76,36 +76,31 @@ public struct ColumnAffine: Sendable, Hashable, Codable {
     }
 
     private static func run<Scalar: LinearAlgebraScalar>(
-        _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
+        _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double], threads: Int,
         schema: FeatureSchema, transform: String
     ) throws -> Matrix<Scalar> {
         // Concrete dispatch, so the kernel is specialised (see `MomentsSummary.summarize`).
-        if let x = x as? Matrix<Double>, let y = try runConcrete(x, offset: offset, factor: factor, shift: shift, schema: schema, transform: transform) as? Matrix<Scalar> {
+        if let x = x as? Matrix<Double>, let y = try runConcrete(x, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform) as? Matrix<Scalar> {
             return y
         }
-        if let x = x as? Matrix<Float>, let y = try runConcrete(x, offset: offset, factor: factor, shift: shift, schema: schema, transform: transform) as? Matrix<Scalar> {
+        if let x = x as? Matrix<Float>, let y = try runConcrete(x, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform) as? Matrix<Scalar> {
             return y
         }
-        return try runConcrete(x, offset: offset, factor: factor, shift: shift, schema: schema, transform: transform)
+        return try runConcrete(x, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
     }
 
     private static func runConcrete<Scalar: LinearAlgebraScalar>(
-        _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
+        _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double], threads: Int,
         schema: FeatureSchema, transform: String
     ) throws -> Matrix<Scalar> {
-        let (a, b, c) = (offset.map { Scalar($0) }, factor.map { Scalar($0) }, shift.map { Scalar($0) })
-        var output = try Matrix<Scalar>(rows: x.rows, columns: x.columns)
-        var start = 0
-        while start < x.rows {
-            let end = Swift.min(start + blockRows, x.rows)
-            if let bad = try ColumnKernels.affine(x.rowBlock(start..<end), offset: a, factor: b, shift: c,
-                                                  into: &output, outputRow: start) {
-                let (row, column) = (start + bad.row, schema.names[bad.column])
-                throw bad.value.isInfinite
-                    ? FeatureError.infiniteValue(transform: transform, row: row, column: column, value: bad.value)
-                    : FeatureError.overflow(transform: transform, row: row, column: column, value: bad.value)
-            }
-            start = end
+        let (output, bad) = try ColumnKernels.affineParallel(
+            x, offset: offset.map { Scalar($0) }, factor: factor.map { Scalar($0) }, shift: shift.map { Scalar($0) },
+            blockRows: blockRows, threads: threads)
+        if let bad {
+            let column = schema.names[bad.column]
+            throw bad.value.isInfinite
+                ? FeatureError.infiniteValue(transform: transform, row: bad.row, column: column, value: bad.value)
+                : FeatureError.overflow(transform: transform, row: bad.row, column: column, value: bad.value)
         }
         return output
     }

@@ -52,9 +52,9 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
 
         @_specialize(exported: true, where Scalar == Double)
         @_specialize(exported: true, where Scalar == Float)
-        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
+        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?, threads: Int) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MaxAbsScaler.name)
-            return try affine.apply(x, schema: inputSchema, transform: MaxAbsScaler.name)
+            return try affine.apply(x, threads: threads, schema: inputSchema, transform: MaxAbsScaler.name)
         }
 
         /// The transform in place (no output allocation), over fixed row blocks on `threads` threads;
@@ -78,9 +78,9 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
 
         @_specialize(exported: true, where Scalar == Double)
         @_specialize(exported: true, where Scalar == Float)
-        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: y.columns, names: nil, transform: MaxAbsScaler.name)
-            return try affine.applyInverse(y, schema: inputSchema, transform: MaxAbsScaler.name)
+            return try affine.applyInverse(y, threads: threads, schema: inputSchema, transform: MaxAbsScaler.name)
         }
     }
 }

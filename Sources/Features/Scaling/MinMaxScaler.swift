@@ -79,9 +79,9 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
         /// `x * scale + min`, then clamped into `featureRange` when `clip` (NaN kept).
         @_specialize(exported: true, where Scalar == Double)
         @_specialize(exported: true, where Scalar == Float)
-        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
+        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?, threads: Int) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
-            var y = try affine.apply(x, schema: inputSchema, transform: MinMaxScaler.name)
+            var y = try affine.apply(x, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
             if configuration.clip {
                 y = try y.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
             }
@@ -113,9 +113,9 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
 
         @_specialize(exported: true, where Scalar == Double)
         @_specialize(exported: true, where Scalar == Float)
-        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: y.columns, names: nil, transform: MinMaxScaler.name)
-            return try affine.applyInverse(y, schema: inputSchema, transform: MinMaxScaler.name)
+            return try affine.applyInverse(y, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
         }
     }
 }

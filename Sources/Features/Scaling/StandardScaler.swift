@@ -85,9 +85,9 @@ public struct StandardScaler: Sendable, Hashable, Codable {
         /// - Complexity: one read and one write of `x`; one allocation (the output).
         @_specialize(exported: true, where Scalar == Double)
         @_specialize(exported: true, where Scalar == Float)
-        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?) throws -> Matrix<Scalar> {
+        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?, threads: Int) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: StandardScaler.name)
-            return try affine.apply(x, schema: inputSchema, transform: StandardScaler.name)
+            return try affine.apply(x, threads: threads, schema: inputSchema, transform: StandardScaler.name)
         }
 
         /// `z * scale + mean`.
@@ -112,9 +112,9 @@ public struct StandardScaler: Sendable, Hashable, Codable {
 
         @_specialize(exported: true, where Scalar == Double)
         @_specialize(exported: true, where Scalar == Float)
-        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int) throws -> Matrix<Scalar> {
             try inputSchema.check(columnCount: y.columns, names: nil, transform: StandardScaler.name)
-            return try affine.applyInverse(y, schema: inputSchema, transform: StandardScaler.name)
+            return try affine.applyInverse(y, threads: threads, schema: inputSchema, transform: StandardScaler.name)
         }
     }
 }

@@ -20,46 +20,43 @@ public enum ColumnKernels {
         }
     }
 
-    /// One pass over `block`: per column, the count of NaN entries, the minimum, the maximum and the
-    /// largest magnitude of the other entries. Stops at the first infinite entry and returns it
-    /// (accumulators are then partially updated and must be discarded).
+    /// One pass over `block`: per column, the count of NaN entries and the minimum and maximum of
+    /// the others (NaN never wins a comparison, so it is skipped without a branch). If an infinity
+    /// is present (seen as a minimum of -inf or a maximum of +inf), the block is scanned again for
+    /// the first one in row order, which is returned; the accumulators must then be discarded.
     /// - Throws: `.shapeMismatch` when an accumulator's length is not `block.columns`.
-    /// - Complexity: O(rows * columns), no allocation.
+    /// - Complexity: O(rows * columns), no allocation; a second pass only when an infinity is present.
     @inlinable
     public static func scan<Scalar: LinearAlgebraScalar>(
-        _ block: MatrixView<Scalar>, nanCount: inout [Int], minimum: inout [Double],
-        maximum: inout [Double], maxAbs: inout [Double]
+        _ block: MatrixView<Scalar>, nanCount: inout [Int], minimum: inout [Double], maximum: inout [Double]
     ) throws -> InfiniteEntry? {
         let n = block.columns
         try checkLength(nanCount.count, n, "nanCount"); try checkLength(minimum.count, n, "minimum")
-        try checkLength(maximum.count, n, "maximum"); try checkLength(maxAbs.count, n, "maxAbs")
+        try checkLength(maximum.count, n, "maximum")
         if block.rows == 0 || n == 0 { return nil }
         return block.withUnsafeBaseAddress { base in
             nanCount.withUnsafeMutableBufferPointer { nans in
                 minimum.withUnsafeMutableBufferPointer { lo in
                     maximum.withUnsafeMutableBufferPointer { hi in
-                        maxAbs.withUnsafeMutableBufferPointer { big in
-                            for i in 0..<block.rows {
-                                let row = base + i &* block.rowStride
-                                var rowIsFinite = true
-                                for j in 0..<n {
-                                    let x = Double(row[j])
-                                    let isNaN = x.isNaN
-                                    rowIsFinite = rowIsFinite && (isNaN || x.isFinite)
-                                    nans[j] &+= isNaN ? 1 : 0
-                                    let v = isNaN ? lo[j] : x
-                                    lo[j] = Swift.min(lo[j], v)
-                                    hi[j] = Swift.max(hi[j], isNaN ? hi[j] : x)
-                                    big[j] = Swift.max(big[j], isNaN ? big[j] : abs(x))
-                                }
-                                if !rowIsFinite {
-                                    for j in 0..<n where Double(row[j]).isInfinite {
-                                        return InfiniteEntry(row: i, column: j, value: Double(row[j]))
-                                    }
-                                }
+                        var infinite = false
+                        for i in 0..<block.rows {
+                            let row = base + i &* block.rowStride
+                            for j in 0..<n {
+                                let x = Double(row[j])
+                                nans[j] &+= x != x ? 1 : 0
+                                lo[j] = x < lo[j] ? x : lo[j]
+                                hi[j] = x > hi[j] ? x : hi[j]
                             }
-                            return nil
                         }
+                        for j in 0..<n { infinite = infinite || lo[j] == -.infinity || hi[j] == .infinity }
+                        guard infinite else { return nil }
+                        for i in 0..<block.rows {
+                            let row = base + i &* block.rowStride
+                            for j in 0..<n where row[j].isInfinite {
+                                return InfiniteEntry(row: i, column: j, value: Double(row[j]))
+                            }
+                        }
+                        return nil
                     }
                 }
             }
@@ -134,6 +131,56 @@ public enum ColumnKernels {
 }
 
 extension ColumnKernels {
+    /// `y = (x - offset) * factor + shift` column-wise into a new matrix, over fixed row blocks on
+    /// `threads` threads. The output is allocated uninitialised (no zero fill) and each thread
+    /// writes, and so first touches, its own rows.
+    /// - Returns: the output and the first infinite result in row order, if any (see `affine`).
+    /// - Complexity: one read of `input`, one write of the output.
+    @inlinable
+    public static func affineParallel<Scalar: LinearAlgebraScalar>(
+        _ input: Matrix<Scalar>, offset: [Scalar], factor: [Scalar], shift: [Scalar],
+        blockRows: Int = 4096, threads: Int = 1
+    ) throws -> (Matrix<Scalar>, InfiniteEntry?) {
+        let n = input.columns
+        try checkLength(offset.count, n, "offset"); try checkLength(factor.count, n, "factor")
+        try checkLength(shift.count, n, "shift")
+        if input.isEmpty { return (input, nil) }
+        let blocks = ParallelRows.blocks(rows: input.rows, blockRows: Swift.max(blockRows, 1))
+        var found: [InfiniteEntry?] = []
+        var failure: (any Error)?
+        let elements = Array<Scalar>(unsafeUninitializedCapacity: input.rows &* n) { buffer, initialized in
+            let target = UnsafeMutableSendablePointer(buffer.baseAddress!)  // invariant: rows * columns > 0
+            do {
+                found = try input.view.withUnsafeBaseAddress { sourceBase in
+                    let source = UnsafeSendablePointer(sourceBase)
+                    return try ParallelRows.map(count: blocks.count, threads: threads) { b in
+                        offset.withUnsafeBufferPointer { a in
+                            factor.withUnsafeBufferPointer { f in
+                                shift.withUnsafeBufferPointer { c in
+                                    var first: InfiniteEntry?
+                                    for i in blocks[b] {
+                                        let x = source.pointer + i &* n, y = target.pointer + i &* n
+                                        let rowInfinite = affineRow(x, y, n, a.baseAddress!, f.baseAddress!, c.baseAddress!) // invariant: n > 0
+                                        if rowInfinite && first == nil, let j = (0..<n).first(where: { y[$0].isInfinite }) {
+                                            first = InfiniteEntry(row: i, column: j, value: Double(x[j]))
+                                        }
+                                    }
+                                    return first
+                                }
+                            }
+                        }
+                    }
+                }
+            } catch {
+                failure = error
+                for i in 0..<buffer.count { buffer.initializeElement(at: i, to: 0) }
+            }
+            initialized = buffer.count
+        }
+        if let failure { throw failure }
+        return (Matrix(uncheckedRows: input.rows, columns: n, storage: elements), found.lazy.compactMap { $0 }.first)
+    }
+
     /// `y[i][j] = (x[i][j] - offset[j]) * factor[j] + shift[j]` for a whole block, written into
     /// `output` (which may be the same storage as `input` is a copy of: the transforms call it on
     /// their output buffer in place). NaN stays NaN. The first infinite result is returned with its
@@ -169,12 +216,7 @@ extension ColumnKernels {
                             for i in 0..<rows {
                                 let x = source + i &* input.rowStride
                                 let y = target + (outputRow &+ i) &* n
-                                var rowInfinite = false
-                                for j in 0..<n {
-                                    let out = (x[j] - a[j]) * b[j] + c[j]
-                                    rowInfinite = rowInfinite || out.isInfinite
-                                    y[j] = out
-                                }
+                                let rowInfinite = affineRow(x, y, n, a.baseAddress!, b.baseAddress!, c.baseAddress!) // invariant: n > 0
                                 sawInfinity = sawInfinity || rowInfinite
                             }
                             guard sawInfinity else { return nil }
@@ -190,5 +232,27 @@ extension ColumnKernels {
                 }
             }
         }
+    }
+}
+
+extension ColumnKernels {
+    /// One row of the affine map, `y[j] = (x[j] - a[j]) * f[j] + c[j]` for `j < n`; returns true
+    /// when some result is infinite. `x` and `y` may be the same row. The infinity check is a
+    /// branch-free running max of |y| (NaN never wins a comparison). Measured: ~40 % of the in-place
+    /// streaming limit at 2 threads; an explicit SIMD8 version was slower in this generic form.
+    /// Making this loop stream at the memory limit is open work.
+    @inlinable @inline(__always)
+    internal static func affineRow<Scalar: LinearAlgebraScalar>(
+        _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ n: Int,
+        _ a: UnsafePointer<Scalar>, _ f: UnsafePointer<Scalar>, _ c: UnsafePointer<Scalar>
+    ) -> Bool {
+        var largest: Scalar = 0
+        for j in 0..<n {
+            let out = (x[j] - a[j]) * f[j] + c[j]
+            let magnitude = abs(out)
+            largest = magnitude > largest ? magnitude : largest
+            y[j] = out
+        }
+        return largest == .infinity
     }
 }

@@ -78,12 +78,7 @@ extension ColumnKernels {
                             var first: InfiniteEntry?
                             for i in range {
                                 let row = address.pointer + i &* n
-                                var rowInfinite = false
-                                for j in 0..<n {
-                                    let y = (row[j] - a[j]) * f[j] + c[j]
-                                    rowInfinite = rowInfinite || y.isInfinite
-                                    row[j] = y
-                                }
+                                let rowInfinite = affineRow(row, row, n, a.baseAddress!, f.baseAddress!, c.baseAddress!) // invariant: n > 0
                                 // An infinite output comes from an infinite input or from overflow;
                                 // with finite parameters NaN only comes from NaN.
                                 if rowInfinite && first == nil, let j = (0..<n).first(where: { row[$0].isInfinite }) {
@@ -98,6 +93,13 @@ extension ColumnKernels {
         }
         return found.lazy.compactMap { $0 }.first
     }
+}
+
+/// A read-only pointer handed to worker threads.
+@usableFromInline
+struct UnsafeSendablePointer<T>: @unchecked Sendable {
+    @usableFromInline let pointer: UnsafePointer<T>
+    @inlinable init(_ pointer: UnsafePointer<T>) { self.pointer = pointer }
 }
 
 /// A pointer handed to worker threads that write disjoint rows (the caller guarantees disjointness).

@@ -75,10 +75,10 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
         var nanCount = [Int](repeating: 0, count: n)
         var minimum = [Double](repeating: .infinity, count: n)
         var maximum = [Double](repeating: -.infinity, count: n)
-        var maxAbs = [Double](repeating: 0, count: n)
-        if let bad = try ColumnKernels.scan(block, nanCount: &nanCount, minimum: &minimum, maximum: &maximum, maxAbs: &maxAbs) {
+        if let bad = try ColumnKernels.scan(block, nanCount: &nanCount, minimum: &minimum, maximum: &maximum) {
             throw StatisticsError.infiniteValue(row: firstRow + bad.row, column: bad.column, value: bad.value)
         }
+        let maxAbs = (0..<n).map { minimum[$0] <= maximum[$0] ? Swift.max(abs(minimum[$0]), abs(maximum[$0])) : 0 }
         let scales = maxAbs.map(ColumnMoments.scale(forMaxAbs:))
         let reciprocal = scales.map { 1 / $0 }
         var sums = [Double](repeating: 0, count: n)
