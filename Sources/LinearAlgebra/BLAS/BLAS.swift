@@ -197,8 +197,12 @@ public enum BLAS {
                 requirement: "C must be square with order \(transpose == .none ? "A.rows" : "A.columns")")
         }
         if order == 0 { return }
-        if inner == 0 {
-            if beta == 0 { c = try Matrix(rows: order, columns: order) } else { try scal(alpha: beta, matrix: &c) }
+        if inner == 0 {  // empty sum: C <- beta * C on the requested triangle only, as BLAS would
+            for i in 0..<order {
+                for j in (triangle == .upper ? i..<order : 0..<(i + 1)) {
+                    c.storage[i &* order &+ j] = beta == 0 ? 0 : beta * c.storage[i &* order &+ j]
+                }
+            }
             return
         }
         let n = try blasInt(order, "n"), k = try blasInt(inner, "k")

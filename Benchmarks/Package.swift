@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+// FeatureKit's package-benchmark suites: one executable target per library layer, under
+// Benchmarks/<Suite>/<Suite>.swift. A separate package so that `swift test` of the library never
+// builds package-benchmark (see ../shared RECIPES, "package-benchmark (offline)").
+//
+//   swift package --package-path Benchmarks benchmark                      # run every suite
+//   Benchmarks/check-allocations.sh                                        # CI gate: malloc counts only
+//   Benchmarks/check-allocations.sh --update                               # rewrite Thresholds/
+import PackageDescription
+
+// A path dependency's identity is the last component of its folder, which is "main" in one clone
+// and "fk-xyz" in another, so it is derived from where this manifest lives instead of spelled out.
+// SwiftPM lowercases identities; so do we.
+let featureKitIdentity: String = {
+    var components = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: true)
+    components.removeLast()  // Package.swift
+    components.removeLast()  // Benchmarks
+    return String(components.last ?? "featurekit").lowercased()
+}()
+
+let package = Package(
+    name: "FeatureKitBenchmarks",
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // Layer 1: BLAS, LAPACK and the memory kernels of LinearAlgebra.
+        .executableTarget(
+            name: "LinearAlgebraBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "LinearAlgebra", package: featureKitIdentity),
+            ],
+            path: "Benchmarks/LinearAlgebraBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "package-benchmark"),
+            ]
+        ),
+    ]
+)
