@@ -1,15 +1,4 @@
 #!/usr/bin/env bash
-# Creates the peers' virtual environment (Benchmarks/peers/.venv) with the pinned versions of
-# requirements.txt, once; later calls reuse it. Prints the python to use on stdout.
-set -euo pipefail
+# This folder's pinned Python environment (see scripts/python-venv.sh); prints its python.
 here="$(cd "$(dirname "$0")" && pwd)"
-venv="$here/.venv"
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "creating the peer environment in $venv (first use)" >&2
-  python3 -m venv "$venv" >&2
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
-  echo "$want" > "$stamp"
-fi
-echo "$venv/bin/python"
+exec "$here/../../scripts/python-venv.sh" "$here"

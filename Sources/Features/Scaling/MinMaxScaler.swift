@@ -23,12 +23,7 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
-        let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
-        guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
-        let summary: MomentsSummary
-        do { summary = try MomentsSummary.fit(x, threads: threads) } catch let StatisticsError.infiniteValue(row, column, value) {
-            throw FeatureError.infiniteValue(transform: Self.name, row: row, column: schema.names[column], value: value)
-        }
+        let (summary, schema) = try MomentScaling.summarize(x, columnNames: columnNames, threads: threads, transform: Self.name)
         return try fit(summary: summary, schema: schema)
     }
 
@@ -39,13 +34,7 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             throw FeatureError.invalidParameter(transform: Self.name, parameter: "featureRange",
                                                 reason: "must be finite with lower < upper, got \(featureRange)")
         }
-        guard summary.columns.count == schema.count else {
-            throw FeatureError.columnCountMismatch(transform: Self.name, expected: schema.count, got: summary.columns.count)
-        }
-        guard summary.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
-        if let j = summary.columns.firstIndex(where: { $0.count == 0 }) {
-            throw FeatureError.noObservedValues(transform: Self.name, column: schema.names[j])
-        }
+        try MomentScaling.check(summary, schema: schema, transform: Self.name)
         let dataMin = summary.columns.map(\.minimum), dataMax = summary.columns.map(\.maximum)
         let dataRange = zip(dataMax, dataMin).map { $0 - $1 }
         // A range that overflows (a column spanning more than the largest double) cannot give a
@@ -64,7 +53,7 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
     }
 
     /// A fitted MinMaxScaler: scikit-learn's `data_min_`, `data_max_`, `data_range_`, `scale_`, `min_`.
-    public struct Fitted: InvertibleTransform, Hashable {
+    public struct Fitted: AffineScaler, Hashable {
         public let configuration: MinMaxScaler
         public let inputSchema: FeatureSchema
         public let dataMin: [Double]
@@ -72,9 +61,10 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
         public let dataRange: [Double]
         public let scale: [Double]
         public let min: [Double]
-        let affine: ColumnAffine
+        /// The fitted map (see `AffineScaler`).
+        public let affine: ColumnAffine
 
-        public var outputNames: [String] { inputSchema.names }
+        public static let transformName = MinMaxScaler.name
 
         /// `x * scale + min`, then clamped into `featureRange` when `clip` (NaN kept).
         @_specialize(exported: true, where Scalar == Double)
@@ -88,7 +78,6 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             return y
         }
 
-        /// `(y - min) / scale`.
         /// The transform in place (no output allocation), over fixed row blocks on `threads` threads;
         /// the same values as `transform(_:)` for any thread count.
         /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
@@ -101,21 +90,6 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             if configuration.clip {
                 x = try x.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
             }
-        }
-
-        /// The inverse transform in place, over fixed row blocks on `threads` threads.
-        @_specialize(exported: true, where Scalar == Double)
-        @_specialize(exported: true, where Scalar == Float)
-        public func inverseTransformInPlace<Scalar: LinearAlgebraScalar>(_ y: inout Matrix<Scalar>, threads: Int = 1) throws {
-            try inputSchema.check(columnCount: y.columns, names: nil, transform: MinMaxScaler.name)
-            try affine.applyInverseInPlace(&y, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
-        }
-
-        @_specialize(exported: true, where Scalar == Double)
-        @_specialize(exported: true, where Scalar == Float)
-        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int) throws -> Matrix<Scalar> {
-            try inputSchema.check(columnCount: y.columns, names: nil, transform: MinMaxScaler.name)
-            return try affine.applyInverse(y, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
         }
     }
 }

@@ -29,25 +29,14 @@ public struct StandardScaler: Sendable, Hashable, Codable {
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
-        let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
-        guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
-        let summary: MomentsSummary
-        do { summary = try MomentsSummary.fit(x, threads: threads) } catch let StatisticsError.infiniteValue(row, column, value) {
-            throw FeatureError.infiniteValue(transform: Self.name, row: row, column: schema.names[column], value: value)
-        }
+        let (summary, schema) = try MomentScaling.summarize(x, columnNames: columnNames, threads: threads, transform: Self.name)
         return try fit(summary: summary, schema: schema)
     }
 
     /// Fits from mergeable column moments: the streaming and distributed path (summarise blocks
     /// anywhere, merge, then fit).
     public func fit(summary: MomentsSummary, schema: FeatureSchema) throws -> Fitted {
-        guard summary.columns.count == schema.count else {
-            throw FeatureError.columnCountMismatch(transform: Self.name, expected: schema.count, got: summary.columns.count)
-        }
-        guard summary.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
-        if let j = summary.columns.firstIndex(where: { $0.count == 0 }) {
-            throw FeatureError.noObservedValues(transform: Self.name, column: schema.names[j])
-        }
+        try MomentScaling.check(summary, schema: schema, transform: Self.name)
         let columns = summary.columns
         let mean = columns.map(\.mean)
         let variance = columns.map { $0.variance() }
@@ -64,7 +53,7 @@ public struct StandardScaler: Sendable, Hashable, Codable {
     }
 
     /// A fitted StandardScaler: scikit-learn's `mean_`, `var_`, `scale_`, `n_samples_seen_`.
-    public struct Fitted: InvertibleTransform, Hashable {
+    public struct Fitted: AffineScaler, Hashable {
         public let configuration: StandardScaler
         public let inputSchema: FeatureSchema
         /// Per-column mean (nil when neither centring nor scaling, as scikit-learn's `mean_`).
@@ -76,45 +65,9 @@ public struct StandardScaler: Sendable, Hashable, Codable {
         public let scale: [Double]?
         /// Non-NaN values seen per column.
         public let samplesSeen: [Int]
-        let affine: ColumnAffine
+        /// The fitted map (see `AffineScaler`).
+        public let affine: ColumnAffine
 
-        public var outputNames: [String] { inputSchema.names }
-
-        /// `(x - mean) / scale`, NaN kept.
-        /// - Throws: `.columnCountMismatch` / `.schemaMismatch`; `.infiniteValue` naming row and column.
-        /// - Complexity: one read and one write of `x`; one allocation (the output).
-        @_specialize(exported: true, where Scalar == Double)
-        @_specialize(exported: true, where Scalar == Float)
-        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?, threads: Int) throws -> Matrix<Scalar> {
-            try inputSchema.check(columnCount: x.columns, names: columnNames, transform: StandardScaler.name)
-            return try affine.apply(x, threads: threads, schema: inputSchema, transform: StandardScaler.name)
-        }
-
-        /// `z * scale + mean`.
-        /// The transform in place (no output allocation), over fixed row blocks on `threads` threads;
-        /// the same values as `transform(_:)` for any thread count.
-        /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
-        /// - Complexity: one read and one write of `x`, in place.
-        @_specialize(exported: true, where Scalar == Double)
-        @_specialize(exported: true, where Scalar == Float)
-        public func transformInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws {
-            try inputSchema.check(columnCount: x.columns, names: columnNames, transform: StandardScaler.name)
-            try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: StandardScaler.name)
-        }
-
-        /// The inverse transform in place, over fixed row blocks on `threads` threads.
-        @_specialize(exported: true, where Scalar == Double)
-        @_specialize(exported: true, where Scalar == Float)
-        public func inverseTransformInPlace<Scalar: LinearAlgebraScalar>(_ y: inout Matrix<Scalar>, threads: Int = 1) throws {
-            try inputSchema.check(columnCount: y.columns, names: nil, transform: StandardScaler.name)
-            try affine.applyInverseInPlace(&y, threads: threads, schema: inputSchema, transform: StandardScaler.name)
-        }
-
-        @_specialize(exported: true, where Scalar == Double)
-        @_specialize(exported: true, where Scalar == Float)
-        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int) throws -> Matrix<Scalar> {
-            try inputSchema.check(columnCount: y.columns, names: nil, transform: StandardScaler.name)
-            return try affine.applyInverse(y, threads: threads, schema: inputSchema, transform: StandardScaler.name)
-        }
+        public static let transformName = StandardScaler.name
     }
 }

@@ -1,0 +1,73 @@
+import LinearAlgebra
+import Statistics
+
+/// A fitted scaler that is a per-column affine map (StandardScaler, MinMaxScaler, MaxAbsScaler, and
+/// later RobustScaler): transform, inverse and their in-place forms are shared here.
+public protocol AffineScaler: InvertibleTransform {
+    /// The transform's name in errors ("StandardScaler").
+    static var transformName: String { get }
+    /// The fitted map `y = (x - offset) * factor + shift`.
+    var affine: ColumnAffine { get }
+}
+
+extension AffineScaler {
+    public var outputNames: [String] { inputSchema.names }
+
+    /// The map into a new matrix, over fixed row blocks on `threads` threads; NaN kept.
+    /// - Throws: `.columnCountMismatch` / `.schemaMismatch`; `.infiniteValue` or `.overflow` naming
+    ///   row and column.
+    /// - Complexity: one read of `x` and one write of the output (allocated uninitialised).
+    public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?, threads: Int) throws -> Matrix<Scalar> {
+        try inputSchema.check(columnCount: x.columns, names: columnNames, transform: Self.transformName)
+        return try affine.apply(x, threads: threads, schema: inputSchema, transform: Self.transformName)
+    }
+
+    /// The map in place (no output allocation), over fixed row blocks on `threads` threads; the same
+    /// values as `transform` for any thread count.
+    /// - Throws: as `transform`; on an error `x` is partly transformed and should be discarded.
+    public func transformInPlace<Scalar: LinearAlgebraScalar>(_ x: inout Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws {
+        try inputSchema.check(columnCount: x.columns, names: columnNames, transform: Self.transformName)
+        try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: Self.transformName)
+    }
+
+    /// The inverse map into a new matrix.
+    public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int) throws -> Matrix<Scalar> {
+        try inputSchema.check(columnCount: y.columns, names: nil, transform: Self.transformName)
+        return try affine.applyInverse(y, threads: threads, schema: inputSchema, transform: Self.transformName)
+    }
+
+    /// The inverse map in place.
+    public func inverseTransformInPlace<Scalar: LinearAlgebraScalar>(_ y: inout Matrix<Scalar>, threads: Int = 1) throws {
+        try inputSchema.check(columnCount: y.columns, names: nil, transform: Self.transformName)
+        try affine.applyInverseInPlace(&y, threads: threads, schema: inputSchema, transform: Self.transformName)
+    }
+}
+
+/// Fitting shared by the moment-based scalers.
+enum MomentScaling {
+    /// The column moments of `x` (fixed blocks, `threads` threads) and its schema, with errors in
+    /// the transform's terms.
+    static func summarize<Scalar: LinearAlgebraScalar>(
+        _ x: Matrix<Scalar>, columnNames: [String]?, threads: Int, transform: String
+    ) throws -> (MomentsSummary, FeatureSchema) {
+        let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: transform)
+        guard x.rows > 0 else { throw FeatureError.emptyInput(transform: transform) }
+        do {
+            return (try MomentsSummary.fit(x, threads: threads), schema)
+        } catch let StatisticsError.infiniteValue(row, column, value) {
+            throw FeatureError.infiniteValue(transform: transform, row: row, column: schema.names[column], value: value)
+        }
+    }
+
+    /// Refuses a summary that does not fit the schema, covers no rows, or has a column without
+    /// any non-NaN value.
+    static func check(_ summary: MomentsSummary, schema: FeatureSchema, transform: String) throws {
+        guard summary.columns.count == schema.count else {
+            throw FeatureError.columnCountMismatch(transform: transform, expected: schema.count, got: summary.columns.count)
+        }
+        guard summary.rows > 0 else { throw FeatureError.emptyInput(transform: transform) }
+        if let j = summary.columns.firstIndex(where: { $0.count == 0 }) {
+            throw FeatureError.noObservedValues(transform: transform, column: schema.names[j])
+        }
+    }
+}
