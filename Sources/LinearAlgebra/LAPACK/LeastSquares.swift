@@ -69,8 +69,8 @@ extension LAPACK {
         let (a, b) = (a.view, b.view)
         try checkLeastSquaresOperands(a, b, operation: "leastSquaresQR")
         let (m, n, nrhs) = (a.rows, a.columns, b.columns)
-        if n == 0 || nrhs == 0 || m == 0 {
-            // No unknowns, no right-hand sides, or no equations: X = 0 is the minimum-norm minimiser.
+        if n == 0 || m == 0 {
+            // No unknowns or no equations: X = 0 is the minimum-norm minimiser.
             var rss = [Scalar](repeating: 0, count: nrhs)
             for k in 0..<nrhs { for i in 0..<m { let v = try b.element(row: i, column: k); rss[k] += v * v } }
             return QRLeastSquaresSolution(solution: try Matrix(rows: n, columns: nrhs),
@@ -80,8 +80,10 @@ extension LAPACK {
         let routineName = routine("gels", Scalar.self)
         let ldb = Swift.max(m, n)
         var aCol = columnMajorCopy(a, leadingDimension: m)
-        var bCol = columnMajorCopy(b, leadingDimension: ldb)
-        let (mm, nn, kk) = (try blasInt(m, "A.rows"), try blasInt(n, "A.columns"), try blasInt(nrhs, "B.columns"))
+        // ?gels returns before factoring A when B has no columns; one zero column keeps the
+        // singularity check and `reciprocalCondition` about A for nrhs == 0 too.
+        var bCol = nrhs > 0 ? columnMajorCopy(b, leadingDimension: ldb) : [Scalar](repeating: 0, count: ldb)
+        let (mm, nn, kk) = (try blasInt(m, "A.rows"), try blasInt(n, "A.columns"), try blasInt(Swift.max(nrhs, 1), "B.columns"))
         let (lda32, ldb32) = (try blasInt(m, "lda"), try blasInt(ldb, "ldb"))
         let info = aCol.withUnsafeMutableBufferPointer { pa in
             bCol.withUnsafeMutableBufferPointer { pb in
@@ -135,17 +137,19 @@ extension LAPACK {
             throw LinearAlgebraError.invalidArgument(parameter: "cutoff", reason: "must be finite and >= 0, got \(cut)")
         }
         let k = Swift.min(m, n)
-        if k == 0 || nrhs == 0 {
+        if k == 0 {
             return SVDLeastSquaresSolution(solution: try Matrix(rows: n, columns: nrhs), rank: 0,
                                            singularValues: [], cutoff: cut)
         }
         let routineName = routine("gelsd", Scalar.self)
         let ldb = Swift.max(m, n)
         var aCol = columnMajorCopy(a, leadingDimension: m)
-        var bCol = columnMajorCopy(b, leadingDimension: ldb)
+        // `rank` and `singularValues` describe A whatever B is: with no right-hand side, solve for one
+        // zero column and return none.
+        var bCol = nrhs > 0 ? columnMajorCopy(b, leadingDimension: ldb) : [Scalar](repeating: 0, count: ldb)
         var singularValues = [Scalar](repeating: 0, count: k)
         var rank: Int32 = 0
-        let (mm, nn, kk) = (try blasInt(m, "A.rows"), try blasInt(n, "A.columns"), try blasInt(nrhs, "B.columns"))
+        let (mm, nn, kk) = (try blasInt(m, "A.rows"), try blasInt(n, "A.columns"), try blasInt(Swift.max(nrhs, 1), "B.columns"))
         let (lda32, ldb32) = (try blasInt(m, "lda"), try blasInt(ldb, "ldb"))
         let info = aCol.withUnsafeMutableBufferPointer { pa in
             bCol.withUnsafeMutableBufferPointer { pb in
