@@ -1,18 +1,18 @@
 // swift-tools-version: 6.1
-// FeatureKit's package-benchmark suites: one executable target per library layer, under
-// Benchmarks/<Suite>/<Suite>.swift. A separate package so that `swift test` of the library never
-// builds package-benchmark (see ../shared RECIPES, "package-benchmark (offline)").
+// FeatureKit's package-benchmark suites: one executable target per library layer, in
+// Benchmarks/<Suite>/<Suite>.swift. A package of its own, so that `swift test` of the library never
+// builds package-benchmark (shared/RECIPES.md, "package-benchmark (offline)").
 //
-//   swift package --package-path Benchmarks benchmark                      # run every suite
-//   Benchmarks/check-allocations.sh                                        # CI gate: malloc counts only
-//   Benchmarks/check-allocations.sh --update                               # rewrite Thresholds/
+//   swift package --package-path Benchmarks benchmark          run every suite (wall clock, throughput, mallocs)
+//   Benchmarks/check-allocations.sh                            CI gate: malloc counts vs Thresholds/<Swift x.y>/
+//   Benchmarks/check-allocations.sh --update                   re-measure and rewrite those thresholds
 import PackageDescription
 
 // A path dependency's identity is the last component of its folder, which is "main" in one clone
 // and "fk-xyz" in another, so it is derived from where this manifest lives instead of spelled out.
 // SwiftPM lowercases identities; so do we.
 let featureKitIdentity: String = {
-    var components = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: true)
+    var components = #filePath.split(separator: "/", omittingEmptySubsequences: true)
     components.removeLast()  // Package.swift
     components.removeLast()  // Benchmarks
     return String(components.last ?? "featurekit").lowercased()

@@ -5,7 +5,12 @@
 // call per iteration into an output that setup preallocated. Metrics: wall clock and throughput
 // (iterations per second; the work per iteration is in each case's comment) for people, and
 // `mallocCountTotal` for the CI gate (Benchmarks/check-allocations.sh), which checks allocations
-// only: counts are deterministic, times on a shared 2-core machine are not.
+// only: counts are deterministic, times on a shared 2-core machine are not. Each case's comment
+// gives its allocations per iteration as measured (Swift 6.3.1, Debian's OpenBLAS 0.3.21, 2 threads)
+// and where they come from (`--allocation-stacks` shows the stacks).
+//
+// Closure parameters carry their types: with several statements in a closure, Swift cannot pick
+// among Benchmark's overloads (sync, async, throwing) and reports an unrelated case instead.
 //
 // OpenBLAS picks its kernels from OPENBLAS_CORETYPE (SkylakeX on the project's machines); set it as
 // the Makefile does before running, or numbers (and results' last bits) change.
@@ -33,7 +38,7 @@ final class Operands: @unchecked Sendable {
     }
 }
 
-/// Column-count and row-count shared by the tall-matrix cases: FeatureKit's typical design matrix.
+/// The shape shared by the tall-matrix cases: FeatureKit's typical design matrix.
 let tallRows = 100_000
 let tallColumns = 32
 
@@ -52,11 +57,20 @@ func configuration(maxDuration: Duration = .seconds(1), maxIterations: Int = 1_0
         ])
 }
 
+/// OpenBLAS threads for every case. Pinned, not left to the core count, because allocations depend
+/// on it: OpenBLAS's threaded level-3 driver mallocs its job array (64 x 8 KiB with Debian's
+/// MAX_CPU_NUMBER) once per threaded call, so the stored counts hold for exactly this many threads.
+let openBLASThreads = 2
+
 let benchmarks: @Sendable () -> Void = {
+    Benchmark.setup = { try BLASRuntime.setThreadCount(openBLASThreads) }
+
     // MARK: BLAS level 3
 
     // 2 * 512^3 = 268 MFLOP per iteration; C is preallocated, beta = 0.
-    Benchmark("BLAS.gemm 512x512x512 Double", configuration: configuration()) { _, state in
+    // Allocations: 1, OpenBLAS's job array (512 KiB) of its threaded level-3 driver; 0 in Swift, and
+    // 0 in all with one OpenBLAS thread.
+    Benchmark("BLAS.gemm 512x512x512 Double", configuration: configuration()) { (_: Benchmark, state: Operands) in
         try BLAS.gemm(state.a, state.b, into: &state.output)
     } setup: {
         var generator = SeededGenerator(seed: 1)
@@ -66,7 +80,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The Gram matrix of a design matrix, upper triangle: 32^2 * 100k = 102 MFLOP, 25.6 MB read.
-    Benchmark("BLAS.syrk X^T X 100k x 32 Double", configuration: configuration()) { _, state in
+    // Allocations: 0.
+    Benchmark("BLAS.syrk X^T X 100k x 32 Double", configuration: configuration()) { (_: Benchmark, state: Operands) in
         try BLAS.syrk(state.a, into: &state.output)
     } setup: {
         var generator = SeededGenerator(seed: 2)
@@ -76,8 +91,8 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: BLAS levels 2 and 1
 
-    // X w, the product inside a linear model's predict: 6.4 MFLOP, 25.6 MB read.
-    Benchmark("BLAS.gemv 100k x 32 Double", configuration: configuration()) { _, state in
+    // X w, the product inside a linear model's predict: 6.4 MFLOP, 25.6 MB read. Allocations: 0.
+    Benchmark("BLAS.gemv 100k x 32 Double", configuration: configuration()) { (_: Benchmark, state: Operands) in
         try BLAS.gemv(state.a, x: state.x, y: &state.vectorOutput)
     } setup: {
         var generator = SeededGenerator(seed: 3)
@@ -86,20 +101,23 @@ let benchmarks: @Sendable () -> Void = {
         return try Operands(a: x, x: w, vectorOutput: [Double](repeating: 0, count: tallRows))
     }
 
-    // 2 MFLOP, 16 MB read.
-    Benchmark("BLAS.dot 1M Double", configuration: configuration(maxIterations: 10_000)) { _, state in
+    // 2 MFLOP, 16 MB read. Allocations: 0.
+    Benchmark("BLAS.dot 1M Double", configuration: configuration(maxIterations: 10_000)) { (_: Benchmark, state: Operands) in
         blackHole(try BLAS.dot(state.x, state.vectorOutput))
     } setup: {
         var generator = SeededGenerator(seed: 4)
-        let both = try Matrix<Double>.uniform(rows: 2, columns: 1_000_000, in: -1...1, using: &generator)
-        return try Operands(a: both, x: Array(both.elements[0..<1_000_000]),
-                            vectorOutput: Array(both.elements[1_000_000...]))
+        let x = try Matrix<Double>.uniform(rows: 1, columns: 1_000_000, in: -1...1, using: &generator)
+        let y = try Matrix<Double>.uniform(rows: 1, columns: 1_000_000, in: -1...1, using: &generator)
+        return try Operands(a: x, x: x.elements, vectorOutput: y.elements)
     }
 
     // MARK: LAPACK (allocating by design: column-major copies and LAPACKE's workspace)
 
     // Householder QR of a tall matrix (~2 m n^2 = 205 MFLOP) plus the wrapper's column-major copies.
-    Benchmark("LAPACK.leastSquaresQR 100k x 32 Double", configuration: configuration(maxDuration: .seconds(2))) { _, state in
+    // Allocations: 9 = column-major copies of A and b (2), the solution and the residual array (2),
+    // LAPACKE's workspaces for dgels and dtrcon (3), and two strings that name the operation for
+    // a finiteness error built on every call (2, in `checkLeastSquaresOperands`).
+    Benchmark("LAPACK.leastSquaresQR 100k x 32 Double", configuration: configuration(maxDuration: .seconds(2))) { (_: Benchmark, state: Operands) in
         blackHole(try LAPACK.leastSquaresQR(state.a, state.b))
     } setup: {
         var generator = SeededGenerator(seed: 5)
@@ -109,10 +127,13 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // potrf + pocon of a well-conditioned SPD matrix: n^3 / 3 = 5.6 MFLOP.
-    Benchmark("LAPACK.cholesky 256 Double", configuration: configuration()) { _, state in
+    // Allocations: 35 = the factor's copy and the column sums for the 1-norm (2), LAPACKE's dpocon
+    // workspaces (2), and 31 job arrays of the threaded level-3 calls inside OpenBLAS's dpotrf
+    // (4 in all with one OpenBLAS thread).
+    Benchmark("LAPACK.cholesky 256 Double", configuration: configuration()) { (_: Benchmark, state: Operands) in
         blackHole(try LAPACK.cholesky(state.a))
     } setup: {
-        // X^T X / rows + I: symmetric positive definite with a condition number near 2.
+        // X^T X / rows + I: symmetric positive definite, condition number below 2.
         var generator = SeededGenerator(seed: 6)
         let n = 256, rows = 1_024
         let x = try Matrix<Double>.uniform(rows: rows, columns: n, in: -1...1, using: &generator)
@@ -124,8 +145,8 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: Memory kernel
 
     // 16M doubles (128 MB) scaled in place: 128 MB read + 128 MB written. The factor -1 keeps the
-    // values bounded over any number of iterations (no overflow, no subnormals).
-    Benchmark("StreamBuffer.scale 16M", configuration: configuration()) { _, buffer in
+    // values bounded over any number of iterations (no overflow, no subnormals). Allocations: 0.
+    Benchmark("StreamBuffer.scale 16M", configuration: configuration()) { (_: Benchmark, buffer: StreamBuffer) in
         try buffer.scale(by: -1, 0..<buffer.count)
     } setup: {
         try StreamBuffer(count: 16 << 20, value: 1)
