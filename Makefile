@@ -1,7 +1,7 @@
 # FeatureKit — two commands for a new user:
 #   make run    install what is missing, build in release, run the main job (featurekit bench --quick)
 #   make test   install what is missing, build and run the whole test suite
-# Other targets: make cmake (CMake + ctest build), make bench (full benchmark), make check-limits
+# Other targets: make cmake (CMake + ctest build), make bench (full benchmark), make alloc-gate, make check-limits
 # (independent C cross-checks of the bandwidth and dgemm figures), make clean.
 
 SHELL := /bin/bash
@@ -38,7 +38,7 @@ FEATUREKIT := .build/release/featurekit
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps deps-cmake build release run test cmake bench check-limits reference clean
+.PHONY: help deps deps-cmake build release run test cmake bench check-limits alloc-gate reference clean
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -99,6 +99,11 @@ check-limits: release
 	build/dgemm 4096 5 1
 	build/dgemm 4096 5 2
 	$(FEATUREKIT) bench --only memory --only blas.dgemm
+
+# The steady-state allocation gate: package-benchmark malloc counts of the hot paths against the
+# stored thresholds in Benchmarks/Thresholds (never wall time). Run in CI.
+alloc-gate: deps
+	bash Benchmarks/check-allocations.sh
 
 # Regenerates the golden files in data/ with the pinned scikit-learn (creates data/reference/.venv).
 reference:
