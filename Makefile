@@ -106,8 +106,10 @@ alloc-gate: deps
 	bash Benchmarks/check-allocations.sh
 
 # Regenerates the golden files in data/ with the pinned scikit-learn (creates data/reference/.venv).
+# Every data/reference/make_*.py script writes its own golden file(s); make_reference.py also writes data/*.csv.
 reference:
-	"$$(data/reference/setup.sh)" data/reference/make_reference.py
+	python="$$(data/reference/setup.sh)" && for script in data/reference/make_*.py; do \
+	  echo "== $$script"; "$$python" "$$script" || exit 1; done
 
 clean:
 	rm -rf .build build

@@ -2,7 +2,7 @@
 // FeatureKit: fast, deterministic feature transforms and linear models on OpenBLAS and LAPACKE.
 //
 // Layers (each imports only what is below it; see ../shared/ARCHITECTURE.md and README.md):
-//   COpenBLAS (C shim) -> LinearAlgebra -> ... -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
+//   COpenBLAS (C shim) -> LinearAlgebra -> Statistics -> Features, Models -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
 import PackageDescription
 
 let package = Package(
@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "Features", targets: ["Features"]),
+        .library(name: "Models", targets: ["Models"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -44,10 +45,15 @@ let package = Package(
             name: "Features",
             dependencies: ["LinearAlgebra", "Statistics"]
         ),
+        // Linear, ridge and logistic models; solvers (QR, SVD, Cholesky, L-BFGS, Newton); diagnostics.
+        .target(
+            name: "Models",
+            dependencies: ["LinearAlgebra", "Statistics"]
+        ),
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra", "Statistics", "Features"],
+            dependencies: ["LinearAlgebra", "Statistics", "Features", "Models"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -67,6 +73,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
         .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]

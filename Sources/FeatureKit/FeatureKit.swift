@@ -2,3 +2,4 @@
 @_exported import LinearAlgebra
 @_exported import Statistics
 @_exported import Features
+@_exported import Models

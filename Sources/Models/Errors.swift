@@ -1,0 +1,43 @@
+import LinearAlgebra
+
+/// Input or a problem a model refuses, named precisely enough to fix: the model, the argument
+/// (`X`, `y`, `sampleWeight`), the row and column, the parameter, the solver.
+///
+/// Non-convergence, rank deficiency and separation that still leave a usable answer are *values* on
+/// the fitted model (its diagnostics), not errors; these cases are for when no trustworthy answer exists.
+public enum ModelError: Error, Sendable, CustomStringConvertible {
+    /// Fitting on zero rows (or with zero total weight).
+    case emptyInput(model: String)
+    /// `y` or `sampleWeight` whose length differs from the number of rows of `X`.
+    case lengthMismatch(model: String, argument: String, expected: Int, got: Int)
+    /// A matrix with a different number of columns than the model was fitted on.
+    case columnCountMismatch(model: String, expected: Int, got: Int)
+    /// NaN or ±infinity in `X` (row and column), `y` or `sampleWeight` (row; column is nil).
+    case nonFiniteValue(model: String, argument: String, row: Int, column: Int?, value: Double)
+    /// A negative sample weight.
+    case negativeWeight(model: String, row: Int, value: Double)
+    /// A hyperparameter outside its domain.
+    case invalidParameter(model: String, parameter: String, reason: String)
+    /// A wrapped linear-algebra failure (shape, LAPACK info) with the model that hit it.
+    case linearAlgebra(model: String, underlying: LinearAlgebraError)
+
+    public var description: String {
+        switch self {
+        case let .emptyInput(model):
+            return "\(model): cannot fit on zero rows"
+        case let .lengthMismatch(model, argument, expected, got):
+            return "\(model): \(argument) has \(got) entries but X has \(expected) rows"
+        case let .columnCountMismatch(model, expected, got):
+            return "\(model): expected \(expected) columns as at fit time, got \(got)"
+        case let .nonFiniteValue(model, argument, row, column, value):
+            let place = column.map { "row \(row), column \($0)" } ?? "row \(row)"
+            return "\(model): non-finite value \(value) in \(argument) at \(place)"
+        case let .negativeWeight(model, row, value):
+            return "\(model): sampleWeight is negative (\(value)) at row \(row)"
+        case let .invalidParameter(model, parameter, reason):
+            return "\(model): invalid parameter '\(parameter)': \(reason)"
+        case let .linearAlgebra(model, underlying):
+            return "\(model): \(underlying)"
+        }
+    }
+}
