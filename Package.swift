@@ -2,7 +2,7 @@
 // FeatureKit: fast, deterministic feature transforms and linear models on OpenBLAS and LAPACKE.
 //
 // Layers (each imports only what is below it; see ../shared/ARCHITECTURE.md and README.md):
-//   COpenBLAS (C shim) -> LinearAlgebra -> Tabular, Statistics -> Features, Models -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
+//   COpenBLAS (C shim) -> LinearAlgebra -> Tabular, Statistics -> Features, Models -> Lifecycle -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
 import PackageDescription
 
 let package = Package(
@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Lifecycle", targets: ["Lifecycle"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -56,10 +57,15 @@ let package = Package(
             name: "Models",
             dependencies: ["LinearAlgebra", "Statistics"]
         ),
+        // The production lifecycle: training data profiles and drift, content hashes, model files.
+        .target(
+            name: "Lifecycle",
+            dependencies: ["Tabular", "Statistics", "Features", "Models"]
+        ),
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models"],
+            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models", "Lifecycle"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -81,6 +87,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
         .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]
