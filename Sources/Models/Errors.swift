@@ -28,6 +28,8 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
     /// A class named in an explicit class weight that is not in the target, or a warm-start model
     /// whose classes differ from the target's.
     case unknownClass(model: String, argument: String, label: String)
+    /// Values so large that the objective or its gradient overflows `Double` (rescale the input).
+    case numericalOverflow(model: String, detail: String)
 
     public var description: String {
         switch self {
@@ -52,6 +54,8 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
             return "\(model): y mixes label kinds (integer, real, string): row \(row) differs from row 0"
         case let .unknownClass(model, argument, label):
             return "\(model): \(argument) names class \(label), which is not among the target's classes"
+        case let .numericalOverflow(model, detail):
+            return "\(model): numerical overflow: \(detail)"
         }
     }
 }

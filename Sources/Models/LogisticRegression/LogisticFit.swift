@@ -8,6 +8,9 @@ enum LogisticFit {
         var weightSum = 0.0
         for w in weights { weightSum += w }
         let alpha = config.alpha(weightSum: weightSum)
+        guard alpha.isFinite else {
+            throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(weightSum)) overflows")
+        }
         let objective = LogisticObjective(x: x, rows: rows, features: features, target: target, weights: weights,
                                           classCount: classes.count, fitIntercept: config.fitIntercept, alpha: alpha, threads: threads)
         let (outputs, stride) = (objective.outputs, objective.stride)
@@ -61,10 +64,12 @@ enum LogisticFit {
                 }
             }
         }
-        guard result.theta.allSatisfy({ $0.isFinite }), result.objective.isFinite else {
-            // invariant-like: the solvers only accept finite objective values, so this means a
-            // non-finite start (a warm start cannot be non-finite either); report rather than leak NaN.
-            throw ModelError.invalidParameter(model: model, parameter: "solver", reason: "the optimiser produced a non-finite value; rescale X")
+        // The solvers accept only finite objective values, so a non-finite value here comes from
+        // magnitudes that overflow at the starting point (e.g. |x| ~ 1e300): report, never leak NaN.
+        guard result.theta.allSatisfy({ $0.isFinite }), result.objective.isFinite,
+              result.gradient.allSatisfy({ $0.isFinite }) else {
+            throw ModelError.numericalOverflow(
+                model: model, detail: "the objective or its gradient is not finite (objective \(result.objective), max |gradient| \(maxAbs(result.gradient))); rescale X (e.g. StandardScaler)")
         }
         let separation = alpha == 0 ? separationStatus(objective, result: result, config: config) : .notChecked
         var coefficients: [[Double]] = []

@@ -51,8 +51,9 @@ struct LogisticObjective: Sendable {
         self.weightSum = s
         self.classCount = classCount; self.fitIntercept = fitIntercept; self.alpha = alpha
         self.threads = Swift.max(1, threads)
-        // ~2 MiB of rows per block (at least 64 rows): enough work per task, and a fixed cut.
-        let blockRows = Swift.max(64, (1 << 18) / Swift.max(1, features))
+        // ~512 KiB of rows per block (at least 64 rows): cache-sized work per task, and a cut that
+        // depends on the column count only.
+        let blockRows = Swift.max(64, (1 << 16) / Swift.max(1, features))
         self.blocks = ParallelRows.blocks(rows: rows, blockRows: blockRows)
     }
 

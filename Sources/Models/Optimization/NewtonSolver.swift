@@ -44,6 +44,9 @@ struct NewtonCholesky {
                 current = try evaluate(x, true); evaluations += 1
                 hessian = current.hessian ?? []  // invariant: evaluate(_, true) returns a Hessian
             }
+            // Overflowed curvature or gradient (|x| near 1e300): no Newton step exists; the caller
+            // reports the non-finite gradient.
+            guard g.allSatisfy({ $0.isFinite }), hessian.allSatisfy({ $0.isFinite }) else { return result(.lineSearchFailed) }
             let step = try solve(hessian: hessian, gradient: g, n: n)
             // Newton decrement: s^T H s.
             var decrement = 0.0
