@@ -60,3 +60,34 @@ struct LinearRegressionNISTTests {
         print("Longley never: coefficient LRE \(digits.map { ($0 * 10).rounded() / 10 })")
     }
 }
+
+/// Least-squares problems whose exact solution (of the stored doubles) was computed in rational
+/// arithmetic by data/reference/make_linear.py: a Filip-like degree-10 polynomial on [-9, -3]
+/// with noise (raw condition ~1e15), the Wampler1/Wampler2 designs (degree 5 on x = 0..20) and a
+/// Pontius-like quadratic in x ~ 1e6.
+@Suite("LinearRegression on problems with an exact answer")
+struct LinearRegressionExactTests {
+    /// Minimum correct digits asserted per problem with refinement (measured values in the log;
+    /// the Filip-like design is the hardest: its equilibrated, centred condition is ~1e9).
+    static let required: [String: Double] = ["filiplike": 13, "wampler1": 15, "wampler2": 15, "pontiuslike": 15]
+
+    @Test("refined solution is correct to the stated digits", arguments: ["filiplike", "wampler1", "wampler2", "pontiuslike"])
+    func exactProblem(name: String) throws {
+        let reference = try #require(LinearReference.shared)
+        let problem = try #require(reference.exact.first { $0.name == name })
+        let x = try hexMatrix(problem.x), y = try hexValues(problem.y)
+        let exact = [try #require(Double(problem.intercept))] + (try hexValues(problem.coef))
+        var report: [String] = []
+        var refinedDigits = 0.0
+        for policy in [RefinementPolicy.never, .always] {
+            let fit = try LinearRegression(refinement: policy).fit(x: x, y: y)
+            let values = [fit.intercept] + fit.coefficients
+            let digits = zip(values, exact).map { NIST.lre($0, $1) }.min() ?? 0
+            if policy == .always { refinedDigits = digits }
+            #expect(fit.rank == x.columns, "\(name): rank \(fit.rank)")
+            report.append("\(policy): min LRE \((digits * 10).rounded() / 10), steps \(fit.refinementSteps), cond \(fit.conditionEstimate)")
+        }
+        print("\(name): " + report.joined(separator: "; "))
+        #expect(refinedDigits >= Self.required[name] ?? 16, "\(name): \(report)")
+    }
+}
