@@ -184,9 +184,21 @@ def prepare_scaler_transform_inplace(np, args):
     return f"sklearn {type(scaler).__name__}(copy=False).transform(X) / inverse_transform, alternating", run
 
 
+def prepare_linear_fit(np, args):
+    """scikit-learn LinearRegression().fit or Ridge(alpha=1, solver="cholesky").fit on the canonical
+    features and their regression target (FeatureKit's LinearModelSuite)."""
+    from sklearn.linear_model import LinearRegression, Ridge
+    x = _features(np, args)
+    y, _ = synthetic_targets(np, int(args["seed"]), x)
+    if args["model"] == "ridge":
+        return "sklearn Ridge(alpha=1.0, solver='cholesky').fit(X, y)", lambda: Ridge(alpha=1.0, solver="cholesky").fit(x, y)
+    return "sklearn LinearRegression().fit(X, y)", lambda: LinearRegression().fit(x, y)
+
+
 WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
              "scaler.fit_transform": prepare_scaler_fit_transform,
-             "scaler.transform_inplace": prepare_scaler_transform_inplace}
+             "scaler.transform_inplace": prepare_scaler_transform_inplace,
+             "linear.fit": prepare_linear_fit}
 
 
 def versions():
