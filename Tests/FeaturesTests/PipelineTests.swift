@@ -124,7 +124,7 @@ func loadNumericCSV(_ name: String) throws -> Table {
         let fitted = try Pipeline.spec(json: Data(Self.spec.utf8)).fit(table)
         let text = String(decoding: try SpecCoding.encoder().encode(fitted), as: UTF8.self)
         // A non-finite number cannot even be written in JSON; a wrong-length parameter can.
-        let shortened = text.replacingOccurrences(of: "\"output_names\" : [\n    \"g__a\",", with: "\"output_names\" : [")
+        let shortened = text.replacingOccurrences(of: "\"outputNames\" : [\n    \"g__a\",", with: "\"outputNames\" : [")
         #expect(shortened != text)
         #expect(throws: DecodingError.self) { try SpecCoding.decoder().decode(FittedPipeline.self, from: Data(shortened.utf8)) }
         let wrongType = text.replacingOccurrences(of: "\"type\" : \"MaxAbsScaler\"", with: "\"type\" : \"Eval\"")

@@ -11,29 +11,36 @@ struct AnyCodingKey: CodingKey, Hashable {
 
 /// How specs and fitted pipelines are read and written as JSON.
 ///
-/// Parameter names follow scikit-learn (`with_mean`, `feature_range`): keys are snake_case in files
-/// and converted to the Swift names (`withMean`) on reading, so a spec reads like the Python a
-/// scikit-learn user would write. camelCase keys are accepted too. Unknown keys are errors (a typo
-/// such as `with_meen` must not silently fall back to a default).
+/// Parameter names follow scikit-learn (`with_mean`, `feature_range`): a transform's parameters
+/// are snake_case in a spec and converted to the Swift names (`withMean`) when read, so a spec reads
+/// like the Python a scikit-learn user would write (camelCase is accepted too). Only parameter
+/// names are converted, never data (column names, category labels), and fitted state is written
+/// with the Swift names as they are: a key strategy on the whole document would rewrite dictionary
+/// keys that are user data. Unknown keys are errors (a typo such as `with_meen` must not silently
+/// fall back to a default).
 public enum SpecCoding {
     public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.nonConformingFloatDecodingStrategy = .throw
-        return decoder
+        JSONDecoder()
     }
 
+    /// Sorted keys: the same value always gives the same bytes (content hashes rely on it).
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return encoder
     }
 
+    /// `with_mean` -> `withMean`; names without underscores are unchanged.
+    public static func camelCase(_ name: String) -> String {
+        let parts = name.split(separator: "_", omittingEmptySubsequences: true)
+        guard parts.count > 1 else { return name }
+        return String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
     /// Decodes a transform's configuration from the spec object at `decoder`: parameters the spec
     /// omits take their values from `defaults` (scikit-learn's defaults), parameters it does not know
-    /// are errors naming them and listing the known ones. Keys are compared after the decoder's key
-    /// strategy (snake_case in files -> Swift names). `optional` lists parameters whose default is nil
+    /// are errors naming them and listing the known ones. Keys are snake_case (scikit-learn's) or the
+    /// Swift names. `optional` lists parameters whose default is nil
     /// (absent from `defaults`' encoding).
     /// - Throws: `DecodingError` with the JSON path of the bad parameter.
     static func decodeParameters<T: Codable>(_ type: T.Type, from decoder: any Decoder, name: String, defaults: T,
@@ -43,14 +50,20 @@ public enum SpecCoding {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "\(name) has no parameters object"))
         }
         let known = Set(merged.keys).union(optional)
+        var given = Set<String>()
         for key in container.allKeys where !ignoring.contains(key.stringValue) {
-            guard known.contains(key.stringValue) else {
+            let parameter = camelCase(key.stringValue)
+            guard known.contains(parameter) else {
                 let listed = known.sorted().map(snakeCase).joined(separator: ", ")
                 throw DecodingError.dataCorrupted(DecodingError.Context(
                     codingPath: decoder.codingPath + [key],
                     debugDescription: "unknown parameter '\(snakeCase(key.stringValue))' for \(name) (its parameters: \(listed.isEmpty ? "none" : listed))"))
             }
-            merged[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+            guard given.insert(parameter).inserted else {
+                throw DecodingError.dataCorrupted(DecodingError.Context(
+                    codingPath: decoder.codingPath + [key], debugDescription: "parameter '\(snakeCase(parameter))' is given twice"))
+            }
+            merged[parameter] = try container.decode(JSONValue.self, forKey: key)
         }
         do {
             return try JSONDecoder().decode(T.self, from: JSONEncoder().encode(JSONValue.object(merged)))
