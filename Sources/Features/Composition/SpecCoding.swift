@@ -1,12 +1,12 @@
 import Foundation
 
 /// JSON keys not known in advance (a spec's parameter names, checked against the known ones).
-struct AnyCodingKey: CodingKey, Hashable {
-    let stringValue: String
-    let intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue; self.intValue = nil }
-    init(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
-    init(_ string: String) { self.init(stringValue: string) }
+public struct AnyCodingKey: CodingKey, Hashable, Sendable {
+    public let stringValue: String
+    public let intValue: Int?
+    public init(stringValue: String) { self.stringValue = stringValue; self.intValue = nil }
+    public init(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+    public init(_ string: String) { self.init(stringValue: string) }
 }
 
 /// How specs and fitted pipelines are read and written as JSON.
@@ -43,7 +43,7 @@ public enum SpecCoding {
     /// Swift names. `optional` lists parameters whose default is nil
     /// (absent from `defaults`' encoding).
     /// - Throws: `DecodingError` with the JSON path of the bad parameter.
-    static func decodeParameters<T: Codable>(_ type: T.Type, from decoder: any Decoder, name: String, defaults: T,
+    public static func decodeParameters<T: Codable>(_ type: T.Type, from decoder: any Decoder, name: String, defaults: T,
                                              optional: Set<String> = [], ignoring: Set<String> = ["type"]) throws -> T {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
         guard case var .object(merged) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(defaults)) else {
@@ -68,7 +68,8 @@ public enum SpecCoding {
         do {
             return try JSONDecoder().decode(T.self, from: JSONEncoder().encode(JSONValue.object(merged)))
         } catch let error as DecodingError {
-            throw error.prefixingPath(decoder.codingPath)
+            // The inner path is in Swift parameter names; the user wrote scikit-learn's.
+            throw error.prefixingPath(decoder.codingPath, renaming: snakeCase)
         }
     }
 
@@ -96,14 +97,14 @@ public enum SpecCoding {
         if let error = error as? FeatureError { return error.description }
         guard let error = error as? DecodingError else { return String(describing: error) }
         func path(_ context: DecodingError.Context) -> String {
-            let parts = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\(snakeCase($0.stringValue))" }
+            let parts = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }
             return parts.isEmpty ? "(top level)" : parts.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
         }
         switch error {
         case let .dataCorrupted(context):
             return "\(path(context)): \(context.debugDescription)"
         case let .keyNotFound(key, context):
-            return "\(path(context)): missing key '\(snakeCase(key.stringValue))'"
+            return "\(path(context)): missing key '\(key.stringValue)'"
         case let .typeMismatch(type, context):
             return "\(path(context)): expected \(type): \(context.debugDescription)"
         case let .valueNotFound(type, context):
@@ -116,9 +117,12 @@ public enum SpecCoding {
 
 extension DecodingError {
     /// The same error with `prefix` in front of its coding path (for a value decoded on its own).
-    func prefixingPath(_ prefix: [any CodingKey]) -> DecodingError {
+    func prefixingPath(_ prefix: [any CodingKey], renaming: (String) -> String = { $0 }) -> DecodingError {
         func moved(_ context: Context) -> Context {
-            Context(codingPath: prefix + context.codingPath, debugDescription: context.debugDescription, underlyingError: context.underlyingError)
+            let inner: [any CodingKey] = context.codingPath.map { key in
+                key.intValue.map { AnyCodingKey(intValue: $0) } ?? AnyCodingKey(renaming(key.stringValue))
+            }
+            return Context(codingPath: prefix + inner, debugDescription: context.debugDescription, underlyingError: context.underlyingError)
         }
         switch self {
         case let .dataCorrupted(context): return .dataCorrupted(moved(context))
