@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "DataIO", targets: ["DataIO"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -56,10 +57,21 @@ let package = Package(
             name: "Models",
             dependencies: ["LinearAlgebra", "Statistics"]
         ),
+        // fast_float (Debian's libfast-float-dev, header-only C++) behind a C-callable shim, and the CSV
+        // reader's memchr-speed byte scans; used by DataIO only.
+        .target(
+            name: "CFastFloat",
+            exclude: ["README.md"]
+        ),
+        // CSV (streaming, typed columns, strict errors) and .npy reading and writing.
+        .target(
+            name: "DataIO",
+            dependencies: ["CFastFloat", "LinearAlgebra", "Tabular"]
+        ),
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models"],
+            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models", "DataIO"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -81,6 +93,8 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        // Fixtures/ (tricky CSV files, numpy-written .npy files) are read through #filePath.
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO"], exclude: ["Fixtures"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
         .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]

@@ -4,3 +4,4 @@
 @_exported import Statistics
 @_exported import Features
 @_exported import Models
+@_exported import DataIO
