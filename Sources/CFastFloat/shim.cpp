@@ -21,8 +21,9 @@ inline bool spells_nonfinite(const char *first, const char *last) {
 template <typename T>
 size_t parse_prefix(const char *first, const char *last, T *out, int *status) {
     const char *start = first;
-    // A '+' is allowed when a digit or '.' follows (not "+-1", not "+").
-    if (first < last && *first == '+' && first + 1 < last && (first[1] == '.' || (first[1] >= '0' && first[1] <= '9')))
+    // A '+' is allowed when a digit, '.', or the start of "inf"/"nan" follows (not "+-1", not "+").
+    if (first < last && *first == '+' && first + 1 < last &&
+        (first[1] == '.' || (first[1] >= '0' && first[1] <= '9') || (first[1] | 0x20) == 'i' || (first[1] | 0x20) == 'n'))
         ++first;
     T value = 0;
     auto result = fast_float::from_chars(first, last, value);

@@ -68,6 +68,10 @@ public struct CSVReadOptions: Sendable, Hashable {
     /// since the fields after them cannot be told apart.
     public var maxErrors: Int
 
+    /// Blocks shorter than this are parsed on one thread (splitting costs more than it saves).
+    /// Internal: tests lower it to exercise the split on small files.
+    var minimumSplitBytes = 1 << 20
+
     public static let defaultMissingValues: Set<String> = ["", "NA", "NaN", "nan", "null"]
 
     public init(

@@ -103,9 +103,11 @@ struct CSVPieceParser: Sendable {
                     fail(.notANumber(column: name(column), token: shown, reason: "the column is numeric"), line: line)
                 }
             case let .categorical(kind):
+                var problem: CSVError.Kind?
                 let code = category(token, kind: kind, column: column, dictionary: &dictionaries[column],
-                                    levels: &out.levels[column], line: line, fail: fail)
+                                    levels: &out.levels[column], problem: &problem)
                 flat.append(Double(code))
+                if let problem { fail(problem, line: line) }
             }
         }
 
@@ -283,15 +285,15 @@ struct CSVPieceParser: Sendable {
 
     /// The local code of a categorical token (inserting a new level), or -1 after an error.
     private func category(_ token: UnsafeBufferPointer<UInt8>, kind: CategoryKind, column: Int, dictionary: inout [ExactKey: Int32],
-                          levels: inout [String], line: Int, fail: (CSVError.Kind, Int, Bool) -> Void) -> Int32 {
+                          levels: inout [String], problem: inout CSVError.Kind?) -> Int32 {
         guard let text = String(validating: token, as: UTF8.self) else {
-            fail(.invalidUTF8(column: name(column)), line, false)
+            problem = .invalidUTF8(column: name(column))
             return -1
         }
         let key = ExactKey(text)
         if let code = dictionary[key] { return code }
         if kind == .integer, Int64(text) == nil {
-            fail(.notAnInteger(column: name(column), token: CSVError.show(token)), line, false)
+            problem = .notAnInteger(column: name(column), token: CSVError.show(token))
             return -1
         }
         let code = Int32(truncatingIfNeeded: levels.count)

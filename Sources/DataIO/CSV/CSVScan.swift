@@ -152,7 +152,7 @@ final class CSVScan {
     func parse(_ block: SharedBytes, parser: CSVPieceParser) throws -> (pieces: [PieceOutput], lines: [Int]) {
         let bytes = block.bytes
         var ranges: [Range<Int>] = [0..<bytes.count]
-        if threads > 1, bytes.count >= (1 << 20) {
+        if threads > 1, bytes.count >= Swift.max(2, options.minimumSplitBytes) {
             var targets = (1..<threads).map { bytes.count * $0 / threads }
             var ends = [Int](repeating: 0, count: targets.count)
             let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
