@@ -3,6 +3,7 @@
 //
 // Layers (each imports only what is below it; see ../shared/ARCHITECTURE.md and README.md):
 //   COpenBLAS (C shim) -> LinearAlgebra -> Tabular, Statistics -> Features, Models -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
+//   CFastFloat (C++ shim) + LinearAlgebra + Tabular -> DataIO -> FeatureKit
 import PackageDescription
 
 let package = Package(

@@ -50,3 +50,16 @@ func readCSV(_ text: String, options: CSVReadOptions = CSVReadOptions(), threads
 
 /// Bit patterns, so NaN == NaN and -0 != 0.
 func bits(_ values: [Double]) -> [UInt64] { values.map(\.bitPattern) }
+
+/// Tables equal with numbers compared by bit pattern (so NaN equals NaN; `Table ==` says NaN != NaN).
+func sameTable(_ a: Table, _ b: Table) -> Bool {
+    guard a.names == b.names, a.rowCount == b.rowCount else { return false }
+    for (x, y) in zip(a.columns, b.columns) {
+        switch (x.values, y.values) {
+        case let (.numeric(u), .numeric(v)): if bits(u) != bits(v) { return false }
+        case let (.categorical(u), .categorical(v)): if u != v { return false }
+        default: return false
+        }
+    }
+    return true
+}
