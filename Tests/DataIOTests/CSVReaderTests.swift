@@ -180,6 +180,9 @@ import Tabular
         guard case let .manyErrors(every, more)? = all?.kind else { Issue.record("expected manyErrors"); return }
         #expect(every.map(\.line) == [3, 4, 5, 6])
         #expect(!more)
+        let exact = csvError { _ = try readCSV(text, options: CSVReadOptions(columnTypes: ["v": .numeric], maxErrors: 4)) }
+        guard case let .manyErrors(four, truncatedAtFour)? = exact?.kind else { Issue.record("expected manyErrors"); return }
+        #expect(four.count == 4 && !truncatedAtFour)
     }
 
     @Test func invalidOptionsAreRefused() throws {

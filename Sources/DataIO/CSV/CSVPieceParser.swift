@@ -45,7 +45,8 @@ struct CSVPieceParser: Sendable {
         numberFastPathSafe = !missing.contains { token in token.first.map(Self.startsNumber) ?? false }
         self.plans = plans
         self.names = names
-        maxErrors = options.maxErrors
+        // One more than the limit, so the collector can tell whether more errors exist.
+        maxErrors = options.maxErrors == 1 ? 1 : options.maxErrors + 1
     }
 
     @inline(__always)

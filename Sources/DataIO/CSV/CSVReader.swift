@@ -202,22 +202,26 @@ struct ErrorCollector {
     var isEmpty: Bool { errors.isEmpty }
 
     mutating func add(_ error: CSVError) {
-        if errors.count < limit { errors.append(error) } else { truncated = true }
+        if errors.count < limit {
+            errors.append(error)
+        } else {
+            truncated = true  // one more than the limit was found: stop, and say more exist
+            stopped = true
+        }
     }
 
-    /// Adds a block's errors; returns true when reading should stop (limit reached or a fatal error).
-    /// With a limit of 1 the first error is thrown at once.
+    /// Adds a block's errors; returns true when reading should stop (more than `limit` errors or a
+    /// fatal one). With a limit of 1 the first error is thrown at once.
     mutating func add(_ parsed: (pieces: [PieceOutput], lines: [Int])) throws -> Bool {
         for (k, piece) in parsed.pieces.enumerated() {
             for error in piece.errors {
                 let full = CSVError(file: path, line: parsed.lines[k] + error.relativeLine, kind: error.kind)
                 if limit == 1 { throw full }
                 add(full)
+                if stopped { return true }
                 if error.fatal { stopped = true; return true }
-                if errors.count >= limit { truncated = truncated || piece.errors.count > 0; stopped = true; return true }
             }
         }
-        if limit == 1, let first = errors.first { throw first }
         return stopped
     }
 
