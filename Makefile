@@ -8,8 +8,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # System packages the build needs (Debian/Ubuntu names). OpenBLAS's Debian package does not carry
-# the LAPACKE C interface, hence liblapacke-dev.
-APT_PACKAGES := libopenblas-dev liblapacke-dev
+# the LAPACKE C interface, hence liblapacke-dev. libfast-float-dev: the header-only number parser behind
+# the CSV reader (Sources/CFastFloat).
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfast-float-dev
 CMAKE_PACKAGES := cmake ninja-build
 
 # OpenBLAS picks its kernels from the CPU at load time, and Debian's 0.3.21 misdetects recent CPUs

@@ -3,6 +3,7 @@
 //
 // Layers (each imports only what is below it; see ../shared/ARCHITECTURE.md and README.md):
 //   COpenBLAS (C shim) -> LinearAlgebra -> Tabular, Statistics -> Features, Models -> Lifecycle -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
+//   CFastFloat (C++ shim) + LinearAlgebra + Tabular -> DataIO -> FeatureKit
 import PackageDescription
 
 let package = Package(
@@ -15,6 +16,7 @@ let package = Package(
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Lifecycle", targets: ["Lifecycle"]),
+        .library(name: "DataIO", targets: ["DataIO"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -57,6 +59,17 @@ let package = Package(
             name: "Models",
             dependencies: ["LinearAlgebra", "Statistics"]
         ),
+        // fast_float (Debian's libfast-float-dev, header-only C++) behind a C-callable shim, and the CSV
+        // reader's memchr-speed byte scans; used by DataIO only.
+        .target(
+            name: "CFastFloat",
+            exclude: ["README.md"]
+        ),
+        // CSV (streaming, typed columns, strict errors) and .npy reading and writing.
+        .target(
+            name: "DataIO",
+            dependencies: ["CFastFloat", "LinearAlgebra", "Tabular"]
+        ),
         // The production lifecycle: training data profiles and drift, content hashes, model files.
         .target(
             name: "Lifecycle",
@@ -65,7 +78,7 @@ let package = Package(
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models", "Lifecycle"],
+            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models", "Lifecycle", "DataIO"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -88,6 +101,8 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Features", "Models", "Tabular"]),
+        // Fixtures/ (tricky CSV files, numpy-written .npy files) are read through #filePath.
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO"], exclude: ["Fixtures"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
         .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]

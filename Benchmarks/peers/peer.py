@@ -195,10 +195,27 @@ def prepare_linear_fit(np, args):
     return "sklearn LinearRegression().fit(X, y)", lambda: LinearRegression().fit(x, y)
 
 
+def prepare_ingest_csv(np, args):
+    """Read the CSV file FeatureKit wrote (same path, same bytes): pandas' C engine with its default
+    float parser, or polars (multi-threaded, POLARS_MAX_THREADS as FeatureKit's thread count)."""
+    path, lib = args["path"], args["lib"]
+    if lib == "pandas":
+        import pandas as pd
+        return 'pandas.read_csv(path, engine="c")', lambda: pd.read_csv(path, engine="c")
+    import polars as pl
+    return "polars.read_csv(path)", lambda: pl.read_csv(path)
+
+
+def prepare_ingest_npy(np, args):
+    path = args["path"]
+    return "numpy.load(path)", lambda: np.load(path)
+
+
 WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
              "scaler.fit_transform": prepare_scaler_fit_transform,
              "scaler.transform_inplace": prepare_scaler_transform_inplace,
-             "linear.fit": prepare_linear_fit}
+             "linear.fit": prepare_linear_fit,
+             "ingest.csv": prepare_ingest_csv, "ingest.npy": prepare_ingest_npy}
 
 
 def versions():
