@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "FeatureKitCLI",
             dependencies: [
-                "FeatureKit", "Bench",
+                "FeatureKit", "Bench", "DataIO", "Lifecycle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CLI"
