@@ -100,6 +100,8 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        // Runs the built featurekit binary end to end (swift build --build-tests builds it beside the tests).
+        .testTarget(name: "CLITests", dependencies: []),
         .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Features", "Models", "Tabular"]),
         // Fixtures/ (tricky CSV files, numpy-written .npy files) are read through #filePath.
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"], exclude: ["Fixtures"]),
