@@ -111,7 +111,7 @@ enum CLI {
     }
 
     @Test func helpHasExamples() throws {
-        for command in ["train", "predict", "transform", "inspect", "drift", "bench"] {
+        for command in ["train", "predict", "transform", "inspect", "drift", "describe", "bench"] {
             let help = try CLI.run([command, "--help"])
             #expect(help.status == 0 && help.stdout.contains("Examples:"), "\(command)")
         }
