@@ -48,6 +48,8 @@ struct PredictCommand: ParsableCommand {
             }
             try output.append(CSVFormat.line(header))
             var rows = 0
+            let progress = Progress()
+            progress.stage("predict \(data)")
             try reader.forEachBlock(data, threads: common.threadCount) { block in
                 let ids = try id.map { try block.column(named: $0) }
                 let prediction = try document.predict(block, threads: common.threadCount)
@@ -65,8 +67,10 @@ struct PredictCommand: ParsableCommand {
                 }
                 try output.append(text.utf8)
                 rows += block.rowCount
+                progress.update(done: rows)
             }
             try output.commit()
+            progress.done()
             print("predicted \(rows) rows with \(document.model.typeName) (\(document.contentHash.prefix(19))...) -> \(out)")
         }
     }

@@ -61,11 +61,15 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Progress on stderr for work longer than a second, and only on a terminal: each stage prints
-/// when it ends, with its time, once the command has run for a second.
+/// Progress on stderr for work longer than a second, and only on a terminal (never in a pipe or a
+/// log): a line rewritten in place with the rows done, the rate and, when the total size is known,
+/// a bar; each finished stage is printed with its time.
 final class Progress {
     private let start = Date()
     private var stageStart = Date()
+    private var lastDraw = Date.distantPast
+    private var current = ""
+    private var drawn = false
     private let enabled = isatty(2) != 0
 
     func stage(_ name: String) {
@@ -73,10 +77,28 @@ final class Progress {
         current = name
     }
 
-    private var current = ""
+    /// `done` of `total` units (rows, bytes) processed in the current stage.
+    func update(done: Int, total: Int? = nil, unit: String = "rows") {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = now
+        let rate = Double(done) / max(now.timeIntervalSince(stageStart), 1e-9)
+        var line = "\r  \(current): \(done) \(unit) (\(String(format: "%.3g", rate))/s)"
+        if let total, total > 0 {
+            let fraction = min(1, Double(done) / Double(total))
+            let filled = Int(fraction * 30)
+            line += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] "
+                + String(format: "%3.0f%%", 100 * fraction)
+        }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+        drawn = true
+    }
 
     func done() {
-        guard enabled, Date().timeIntervalSince(start) > 1 else { return }
+        guard enabled else { return }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); drawn = false }
+        guard Date().timeIntervalSince(start) > 1 else { return }
         let seconds = Date().timeIntervalSince(stageStart)
         FileHandle.standardError.write(Data(String(format: "  %@ %.2f s\n", current, seconds).utf8))
     }
