@@ -22,6 +22,11 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
     case invalidParameter(transform: String, parameter: String, reason: String)
     /// Column names that are empty or repeated.
     case invalidColumnNames(reason: String)
+    /// NaN where the transform does not accept missing values (KBinsDiscretizer, as scikit-learn).
+    case missingValue(transform: String, row: Int, column: String)
+    /// A value an inverse transform cannot decode (a bin index that is not an integer in range, a
+    /// one-hot group without exactly one 1), naming row and column.
+    case invalidEncodedValue(transform: String, row: Int, column: String, value: Double, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +50,10 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
             return "\(transform): invalid parameter '\(parameter)': \(reason)"
         case let .invalidColumnNames(reason):
             return "invalid column names: \(reason)"
+        case let .missingValue(transform, row, column):
+            return "\(transform): NaN at row \(row), column '\(column)' (missing values are not accepted; impute them first)"
+        case let .invalidEncodedValue(transform, row, column, value, reason):
+            return "\(transform): cannot decode \(value) at row \(row), column '\(column)': \(reason)"
         }
     }
 }

@@ -1,0 +1,268 @@
+import LinearAlgebra
+import Statistics
+
+/// Bin each column into intervals: the bin index (`ordinal`) or its one-hot code (`onehotDense`).
+///
+/// Bin edges, per column with `k` bins, minimum `lo` and maximum `hi`:
+/// - `uniform`: `edges[i] = i (hi - lo) / k + lo` for `i < k`, `edges[k] = hi` (NumPy's `linspace`);
+/// - `quantile`: `edges[i] = percentile(x, p_i)` with `p_i = i (100 / k)` (`p_k = 100`), by
+///   `quantileMethod` (scikit-learn 1.9's default, `averagedInvertedCDF`), computed exactly by
+///   introselect (`ColumnQuantiles`) over all rows. Then, as scikit-learn, edges closer than `1e-8`
+///   to the previous edge are removed (bins too narrow), which reduces the column's bin count and is
+///   recorded in `Fitted.warnings`.
+/// A constant column gets one bin (edges `[-inf, inf]`) and a warning. `transform` gives the number
+/// of inner edges `<= x` (`searchsorted(edges[1:-1], x, side="right")`); values outside the fitted
+/// range fall in the first or last bin.
+///
+/// scikit-learn equivalent: `sklearn.preprocessing.KBinsDiscretizer(n_bins=, encode="onehot-dense" |
+/// "ordinal", strategy="uniform" | "quantile", quantile_method=, subsample=None)`: the same edges,
+/// bin counts, warnings and output feature names (`x0_0, x0_1, ...` for one-hot). Differences: no
+/// subsampling (scikit-learn subsamples 200,000 rows at random by default; we are exact on all rows),
+/// no `kmeans` strategy, no sparse output; NaN and ±infinity are errors naming row and column (as in
+/// scikit-learn); a uniform range that overflows (±1e308) gives finite edges where NumPy gives NaN;
+/// if removing narrow bins would leave no bin, the column keeps one bin `[first, last]` (scikit-learn
+/// fails later); `inverseTransform` of a constant column returns its value (scikit-learn: NaN).
+/// `Float` input is binned against the `Double` edges, which are computed from the values widened
+/// exactly to `Double` (scikit-learn computes float32 percentiles in float32).
+public struct KBinsDiscretizer: Sendable, Hashable, Codable {
+    /// The number of bins: the same for every column, or one per column (each >= 2).
+    public enum Bins: Sendable, Hashable, Codable {
+        case all(Int)
+        case perColumn([Int])
+    }
+    /// How the bin is written out.
+    public enum Encoding: String, Sendable, Hashable, Codable {
+        /// One 0/1 column per bin (scikit-learn's `"onehot-dense"`).
+        case onehotDense
+        /// The bin index as a number (scikit-learn's `"ordinal"`).
+        case ordinal
+    }
+    /// How edges are placed.
+    public enum Strategy: String, Sendable, Hashable, Codable {
+        case uniform
+        case quantile
+    }
+
+    public let bins: Bins
+    public let encode: Encoding
+    public let strategy: Strategy
+    public let quantileMethod: QuantileMethod
+
+    public init(bins: Bins = .all(5), encode: Encoding = .onehotDense, strategy: Strategy = .quantile,
+                quantileMethod: QuantileMethod = .averagedInvertedCDF) {
+        self.bins = bins
+        self.encode = encode
+        self.strategy = strategy
+        self.quantileMethod = quantileMethod
+    }
+
+    /// `KBinsDiscretizer(bins: .all(nBins), ...)`.
+    public init(nBins: Int, encode: Encoding = .onehotDense, strategy: Strategy = .quantile,
+                quantileMethod: QuantileMethod = .averagedInvertedCDF) {
+        self.init(bins: .all(nBins), encode: encode, strategy: strategy, quantileMethod: quantileMethod)
+    }
+
+    static let name = "KBinsDiscretizer"
+
+    /// What fitting noticed (scikit-learn's warnings, kept in the fitted value).
+    public enum Warning: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The column is constant: one bin, every value becomes 0.
+        case constantColumn(column: String)
+        /// Bins narrower than 1e-8 were removed.
+        case binsRemoved(column: String, requested: Int, kept: Int)
+
+        public var description: String {
+            switch self {
+            case let .constantColumn(column): return "column '\(column)' is constant and will be replaced with 0"
+            case let .binsRemoved(column, requested, kept):
+                return "bins whose width are too small (<= 1e-8) in column '\(column)' are removed: \(kept) of \(requested) kept; consider fewer bins"
+            }
+        }
+    }
+
+    /// Fits the bin edges on `x`.
+    /// - Throws: `.invalidParameter` for a bin count below 2 or a per-column list of the wrong
+    ///   length; `.emptyInput`; `.missingValue` (NaN) and `.infiniteValue` naming row and column;
+    ///   `.columnCountMismatch` / `.invalidColumnNames` for bad names.
+    /// - Complexity: `quantile`: one gather of each column and an `O(n log k)` average selection per
+    ///   column (columns spread over `threads` threads); `uniform`: one pass. Allocates `8 n` doubles
+    ///   per thread for `quantile`.
+    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
+        let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
+        let requested: [Int]
+        switch bins {
+        case let .all(k): requested = Array(repeating: k, count: schema.count)
+        case let .perColumn(list):
+            guard list.count == schema.count else {
+                throw FeatureError.invalidParameter(transform: Self.name, parameter: "bins",
+                                                    reason: "expected one bin count per column (\(schema.count)), got \(list.count)")
+            }
+            requested = list
+        }
+        if let j = requested.firstIndex(where: { $0 < 2 || $0 > 1 << 24 }) {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "bins",
+                                                reason: "each bin count must be in 2...16777216, got \(requested[j]) for column '\(schema.names[j])'")
+        }
+        guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
+        // Extremes (and the NaN / infinity check) from the mergeable moments.
+        let moments: MomentsSummary
+        do {
+            moments = try MomentsSummary.fit(x, threads: threads)
+        } catch let StatisticsError.infiniteValue(row, column, value) {
+            throw FeatureError.infiniteValue(transform: Self.name, row: row, column: schema.names[column], value: value)
+        }
+        if let j = moments.columns.firstIndex(where: { $0.nanCount > 0 }) {
+            let row = try BinKernels.firstNaNRow(x, column: j)
+            throw FeatureError.missingValue(transform: Self.name, row: row, column: schema.names[j])
+        }
+        let lows = moments.columns.map(\.minimum), highs = moments.columns.map(\.maximum)
+        var raw: [[Double]] = []
+        switch strategy {
+        case .uniform:
+            raw = (0..<schema.count).map { Self.linspace(lows[$0], highs[$0], requested[$0] + 1) }
+        case .quantile:
+            let levels = requested.map { k in Self.linspace(0, 100, k + 1).map { $0 / 100 } }
+            let q = try ColumnQuantiles.quantiles(x, perColumnProbabilities: levels, method: quantileMethod, threads: threads)
+            raw = q.values
+        }
+        var edges: [[Double]] = [], counts: [Int] = [], warnings: [Warning] = []
+        for j in 0..<schema.count {
+            if lows[j] == highs[j] {
+                edges.append([-.infinity, .infinity]); counts.append(1)
+                warnings.append(.constantColumn(column: schema.names[j]))
+                continue
+            }
+            var e = raw[j]
+            if strategy == .quantile {
+                // np.ediff1d(edges, to_begin=inf) > 1e-8, on the original consecutive edges.
+                var kept = [e[0]]
+                for i in 1..<e.count where e[i] - e[i - 1] > 1e-8 { kept.append(e[i]) }
+                if kept.count < 2 { kept = [e[0], e[e.count - 1]] }
+                if kept.count - 1 != requested[j] {
+                    warnings.append(.binsRemoved(column: schema.names[j], requested: requested[j], kept: kept.count - 1))
+                }
+                e = kept
+            }
+            edges.append(e); counts.append(e.count - 1)
+        }
+        return Fitted(configuration: self, inputSchema: schema, binEdges: edges, nBins: counts,
+                      constantValues: (0..<schema.count).map { lows[$0] == highs[$0] ? lows[$0] : nil },
+                      warnings: warnings)
+    }
+
+    /// NumPy's `linspace(start, stop, num)` (endpoint included): `i * step + start`, last = stop,
+    /// with `step = (stop - start) / (num - 1)`; `i / div * delta + start` when the step underflows
+    /// to 0. When `stop - start` overflows, `start + i (stop / div - start / div)` keeps it finite.
+    static func linspace(_ start: Double, _ stop: Double, _ num: Int) -> [Double] {
+        let div = Double(num - 1)
+        let delta = stop - start
+        var y: [Double]
+        if !delta.isFinite {
+            let step = stop / div - start / div
+            y = (0..<num).map { start + Double($0) * step }
+        } else {
+            let step = delta / div
+            y = step == 0 ? (0..<num).map { Double($0) / div * delta + start } : (0..<num).map { Double($0) * step + start }
+        }
+        y[num - 1] = stop
+        return y
+    }
+
+    /// A fitted KBinsDiscretizer: scikit-learn's `bin_edges_` and `n_bins_`.
+    public struct Fitted: InvertibleTransform, Hashable {
+        public let configuration: KBinsDiscretizer
+        public let inputSchema: FeatureSchema
+        /// Per column, its `nBins[j] + 1` ascending edges (`[-inf, inf]` for a constant column).
+        public let binEdges: [[Double]]
+        /// Bins per column after narrow bins were removed (1 for a constant column).
+        public let nBins: [Int]
+        /// The value of each constant column (nil otherwise), for `inverseTransform`.
+        public let constantValues: [Double?]
+        /// What fitting noticed (scikit-learn's warnings).
+        public let warnings: [Warning]
+
+        /// `x0_0, x0_1, ..., x1_0, ...` for one-hot (scikit-learn's `get_feature_names_out`); the
+        /// input names for ordinal.
+        public var outputNames: [String] {
+            switch configuration.encode {
+            case .ordinal: return inputSchema.names
+            case .onehotDense:
+                return zip(inputSchema.names, nBins).flatMap { name, k in (0..<k).map { "\(name)_\($0)" } }
+            }
+        }
+
+        /// Bins every value: the bin index (ordinal) or its one-hot code, over fixed row blocks on
+        /// `threads` threads (the result does not depend on the thread count).
+        /// - Throws: `.columnCountMismatch` / `.schemaMismatch`; `.missingValue` (NaN) and
+        ///   `.infiniteValue` naming row and column.
+        /// - Complexity: one read of `x` and one write of the output (`rows x sum(nBins)` for
+        ///   one-hot); a linear scan of up to 16 edges per value, else a binary search.
+        public func transform<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]?, threads: Int) throws -> Matrix<Scalar> {
+            try inputSchema.check(columnCount: x.columns, names: columnNames, transform: KBinsDiscretizer.name)
+            let inner = binEdges.map { Array($0.dropFirst().dropLast()) }
+            let result = try BinKernels.bin(x, innerEdges: inner, oneHot: configuration.encode == .onehotDense,
+                                            nBins: nBins, threads: threads)
+            if let bad = result.bad {
+                let column = inputSchema.names[bad.column]
+                if bad.value.isNaN { throw FeatureError.missingValue(transform: KBinsDiscretizer.name, row: bad.row, column: column) }
+                throw FeatureError.infiniteValue(transform: KBinsDiscretizer.name, row: bad.row, column: column, value: bad.value)
+            }
+            return result.output
+        }
+
+        /// The centre of each value's bin, `(edges[b] + edges[b + 1]) / 2` (a constant column gives
+        /// its value back). Accepts the output of `transform` (ordinal bin indices, or one-hot codes).
+        /// - Throws: `.columnCountMismatch`; `.invalidEncodedValue` naming row and column for a bin
+        ///   index that is not an integer in range, or a one-hot group without exactly one 1.
+        public func inverseTransform<Scalar: LinearAlgebraScalar>(_ y: Matrix<Scalar>, threads: Int) throws -> Matrix<Scalar> {
+            let width = configuration.encode == .ordinal ? inputSchema.count : nBins.reduce(0, +)
+            guard y.columns == width else {
+                throw FeatureError.columnCountMismatch(transform: KBinsDiscretizer.name, expected: width, got: y.columns)
+            }
+            let centres = (0..<inputSchema.count).map { j -> [Double] in
+                if let c = constantValues[j] { return [c] }
+                let e = binEdges[j]
+                return (0..<(e.count - 1)).map { (e[$0] + e[$0 + 1]) * 0.5 }
+            }
+            var rows: [[Scalar]] = []
+            rows.reserveCapacity(y.rows)
+            let elements = y.elements
+            for i in 0..<y.rows {
+                var row: [Scalar] = []
+                row.reserveCapacity(inputSchema.count)
+                var offset = 0
+                for j in 0..<inputSchema.count {
+                    let bin: Int
+                    if configuration.encode == .ordinal {
+                        let v = Double(elements[i * width + j])
+                        guard v.isFinite, v == v.rounded(), v >= 0, v < Double(nBins[j]) else {
+                            throw FeatureError.invalidEncodedValue(transform: KBinsDiscretizer.name, row: i, column: inputSchema.names[j],
+                                                                   value: v, reason: "expected a bin index in 0..<\(nBins[j])")
+                        }
+                        bin = Int(v)
+                    } else {
+                        var found: Int? = nil
+                        for b in 0..<nBins[j] {
+                            let v = Double(elements[i * width + offset + b])
+                            if v == 1, found == nil { found = b; continue }
+                            guard v == 0 else {
+                                throw FeatureError.invalidEncodedValue(transform: KBinsDiscretizer.name, row: i, column: "\(inputSchema.names[j])_\(b)",
+                                                                       value: v, reason: "one-hot groups must hold exactly one 1 and zeros")
+                            }
+                        }
+                        guard let f = found else {
+                            throw FeatureError.invalidEncodedValue(transform: KBinsDiscretizer.name, row: i, column: inputSchema.names[j],
+                                                                   value: 0, reason: "one-hot group has no 1")
+                        }
+                        bin = f
+                        offset += nBins[j]
+                    }
+                    row.append(Scalar(centres[j][constantValues[j] == nil ? bin : 0]))
+                }
+                rows.append(row)
+            }
+            if y.rows == 0 { return try Matrix(rows: 0, columns: inputSchema.count) }
+            return try Matrix(rows)
+        }
+    }
+}
