@@ -16,7 +16,7 @@ import Statistics
 ///
 /// scikit-learn equivalent: `sklearn.preprocessing.KBinsDiscretizer(n_bins=, encode="onehot-dense" |
 /// "ordinal", strategy="uniform" | "quantile", quantile_method=, subsample=None)`: the same edges,
-/// bin counts, warnings and output feature names (`x0_0, x0_1, ...` for one-hot). Differences: no
+/// bin counts, warnings and output feature names (`x0_0.0, x0_1.0, ...` for one-hot). Differences: no
 /// subsampling (scikit-learn subsamples 200,000 rows at random by default; we are exact on all rows),
 /// no `kmeans` strategy, no sparse output; NaN and ±infinity are errors naming row and column (as in
 /// scikit-learn); a uniform range that overflows (±1e308) gives finite edges where NumPy gives NaN;
@@ -152,14 +152,13 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
 
     /// NumPy's `linspace(start, stop, num)` (endpoint included): `i * step + start`, last = stop,
     /// with `step = (stop - start) / (num - 1)`; `i / div * delta + start` when the step underflows
-    /// to 0. When `stop - start` overflows, `start + i (stop / div - start / div)` keeps it finite.
+    /// to 0. When `stop - start` overflows, `start (1 - t) + stop t` with `t = i / div` keeps it finite.
     static func linspace(_ start: Double, _ stop: Double, _ num: Int) -> [Double] {
         let div = Double(num - 1)
         let delta = stop - start
         var y: [Double]
         if !delta.isFinite {
-            let step = stop / div - start / div
-            y = (0..<num).map { start + Double($0) * step }
+            y = (0..<num).map { i in let t = Double(i) / div; return start * (1 - t) + stop * t }
         } else {
             let step = delta / div
             y = step == 0 ? (0..<num).map { Double($0) / div * delta + start } : (0..<num).map { Double($0) * step + start }
@@ -181,13 +180,13 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
         /// What fitting noticed (scikit-learn's warnings).
         public let warnings: [Warning]
 
-        /// `x0_0, x0_1, ..., x1_0, ...` for one-hot (scikit-learn's `get_feature_names_out`); the
-        /// input names for ordinal.
+        /// `x0_0.0, x0_1.0, ..., x1_0.0, ...` for one-hot (scikit-learn's `get_feature_names_out`: its
+        /// one-hot categories are float bin indices); the input names for ordinal.
         public var outputNames: [String] {
             switch configuration.encode {
             case .ordinal: return inputSchema.names
             case .onehotDense:
-                return zip(inputSchema.names, nBins).flatMap { name, k in (0..<k).map { "\(name)_\($0)" } }
+                return zip(inputSchema.names, nBins).flatMap { name, k in (0..<k).map { "\(name)_\($0).0" } }
             }
         }
 
