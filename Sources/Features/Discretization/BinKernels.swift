@@ -37,13 +37,15 @@ enum BinKernels {
         let blocks = ParallelRows.blocks(rows: rows, blockRows: blockRows)
         let parts: [(values: [Scalar], bad: BadValue?)] = try ParallelRows.map(count: blocks.count, threads: threads) { b in
             let range = blocks[b]
-            var out = [Scalar](repeating: 0, count: range.count &* width)
+            var outArray = [Scalar](repeating: 0, count: range.count &* width)
+            var out = outArray.mutableSpan
+            let source = elements.span, edges = flatEdges.span
             var bad: BadValue?
             var o = 0
             for i in range {
                 let rowStart = i &* n
                 for j in 0..<n {
-                    let v = Double(elements[rowStart &+ j])
+                    let v = Double(source[rowStart &+ j])
                     if !v.isFinite {
                         if bad == nil { bad = BadValue(row: i, column: j, value: v) }
                         continue
@@ -51,12 +53,12 @@ enum BinKernels {
                     let start = edgeStart[j], count = edgeCount[j]
                     var k = 0
                     if count <= 16 {
-                        for e in 0..<count { k &+= flatEdges[start &+ e] <= v ? 1 : 0 }
+                        for e in 0..<count { k &+= edges[start &+ e] <= v ? 1 : 0 }
                     } else {
                         var lo = 0, hi = count
                         while lo < hi {
                             let mid = (lo &+ hi) >> 1
-                            if flatEdges[start &+ mid] <= v { lo = mid &+ 1 } else { hi = mid }
+                            if edges[start &+ mid] <= v { lo = mid &+ 1 } else { hi = mid }
                         }
                         k = lo
                     }
@@ -64,7 +66,8 @@ enum BinKernels {
                 }
                 o &+= width
             }
-            return (out, bad)
+            _ = consume out
+            return (outArray, bad)
         }
         if let bad = parts.lazy.compactMap(\.bad).first { return (try Matrix(rows: 0, columns: 0), bad) }
         var all = [Scalar]()

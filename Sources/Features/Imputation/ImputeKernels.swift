@@ -32,31 +32,34 @@ enum ImputeKernels {
         let blocks = ParallelRows.blocks(rows: rows, blockRows: blockRows)
         let parts: [(values: [Scalar], bad: BadValue?)] = try ParallelRows.map(count: blocks.count, threads: threads) { b in
             let range = blocks[b]
-            var out = [Scalar](repeating: 0, count: range.count &* width)
+            var outArray = [Scalar](repeating: 0, count: range.count &* width)
+            var out = outArray.mutableSpan
+            let source = elements.span
             var largest: Scalar = 0
             var o = 0
             for i in range {
                 let rowStart = i &* n
                 if allKept {
                     for j in 0..<n {
-                        let v = elements[rowStart &+ j]
+                        let v = source[rowStart &+ j]
                         let m = abs(v)
                         largest = m > largest ? m : largest  // NaN never wins
                         out[o &+ j] = v.isNaN ? fills[j] : v
                     }
                 } else {
                     for (c, j) in kept.enumerated() {
-                        let v = elements[rowStart &+ j]
+                        let v = source[rowStart &+ j]
                         let m = abs(v)
                         largest = m > largest ? m : largest
                         out[o &+ c] = v.isNaN ? fills[j] : v
                     }
                 }
                 for (c, j) in indicators.enumerated() {
-                    out[o &+ kept.count &+ c] = elements[rowStart &+ j].isNaN ? 1 : 0
+                    out[o &+ kept.count &+ c] = source[rowStart &+ j].isNaN ? 1 : 0
                 }
                 o &+= width
             }
+            _ = consume out
             var bad: BadValue?
             // Any column (kept or dropped) with an infinity is refused, as scikit-learn's validation.
             if largest == .infinity || n > kept.count {
@@ -66,7 +69,7 @@ enum ImputeKernels {
                     }
                 }
             }
-            return (out, bad)
+            return (outArray, bad)
         }
         if let bad = parts.lazy.compactMap(\.bad).first { return (try Matrix(rows: 0, columns: 0), bad) }
         if parts.count == 1 { return (try Matrix(rows: rows, columns: width, elements: parts[0].values), nil) }

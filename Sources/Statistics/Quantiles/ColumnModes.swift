@@ -12,8 +12,13 @@ public enum ColumnModes {
     /// - Complexity: `O(n log n)` per column (a sort); allocates `8 n` doubles per thread.
     public static func mostFrequent<M: DenseMatrix>(_ x: M, threads: Int = 1) throws -> [(value: Double, count: Int)?] {
         let view = x.view
-        let elements = flatElements(x)
-        let columns = view.columns, rows = view.rows
+        switch FlatElements(x) {
+        case let .double(e): return try modes(e, rows: view.rows, columns: view.columns, threads: threads)
+        case let .float(e): return try modes(e, rows: view.rows, columns: view.columns, threads: threads)
+        }
+    }
+
+    private static func modes<Scalar: LinearAlgebraScalar>(_ elements: [Scalar], rows: Int, columns: Int, threads: Int) throws -> [(value: Double, count: Int)?] {
         let groups = (columns + ColumnQuantiles.groupWidth - 1) / ColumnQuantiles.groupWidth
         typealias Part = (modes: [ModeResult?], infinite: (row: Int, column: Int, value: Double)?)
         let parts: [Part] = try ParallelRows.map(count: groups, threads: threads) { g in

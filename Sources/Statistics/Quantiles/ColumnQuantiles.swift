@@ -38,7 +38,7 @@ public struct ColumnQuantiles: Sendable, Hashable, Codable {
     ) throws -> ColumnQuantiles {
         try check(probabilities)
         let requests = probabilities.map { Request.quantile($0, method) }
-        return try compute(flatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: requests, count: x.view.columns), threads: threads)
+        return try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: requests, count: x.view.columns), threads: threads)
     }
 
     /// Per-column probability lists (e.g. a different number of bins per column).
@@ -51,13 +51,13 @@ public struct ColumnQuantiles: Sendable, Hashable, Codable {
             throw StatisticsError.columnCountMismatch(expected: x.view.columns, got: probabilities.count)
         }
         for p in probabilities { try check(p) }
-        return try compute(flatElements(x), rows: x.view.rows, columns: x.view.columns, requests: probabilities.map { $0.map { Request.quantile($0, method) } }, threads: threads)
+        return try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: probabilities.map { $0.map { Request.quantile($0, method) } }, threads: threads)
     }
 
     /// The median of every column (`numpy.nanmedian`), as `values[j][0]`.
     /// - Throws: `.infiniteValue`.
     public static func medians<M: DenseMatrix>(_ x: M, threads: Int = 1) throws -> ColumnQuantiles {
-        try compute(flatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: [.median], count: x.view.columns), threads: threads)
+        try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: [.median], count: x.view.columns), threads: threads)
     }
 
     /// Medians and quantiles together (one gather of each column): `values[j][0]` is the median,
@@ -67,7 +67,7 @@ public struct ColumnQuantiles: Sendable, Hashable, Codable {
     ) throws -> ColumnQuantiles {
         try check(probabilities)
         let requests = [Request.median] + probabilities.map { Request.quantile($0, method) }
-        return try compute(flatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: requests, count: x.view.columns), threads: threads)
+        return try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: requests, count: x.view.columns), threads: threads)
     }
 
     static func check(_ probabilities: [Double]) throws {
@@ -106,13 +106,14 @@ public struct ColumnQuantiles: Sendable, Hashable, Codable {
     /// Columns gathered per task: eight doubles are one 64-byte cache line of a row.
     static let groupWidth = 8
 
-    static func compute<Scalar: LinearAlgebraScalar>(
-        _ elements: [Scalar], rows: Int, columns: Int, requests: [[Request]], threads: Int
+    static func compute(
+        _ elements: FlatElements, rows: Int, columns: Int, requests: [[Request]], threads: Int
     ) throws -> ColumnQuantiles {
         // Concrete dispatch so the gather loop is specialised (see MomentsSummary.summarize).
-        if let e = elements as? [Double] { return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads) }
-        if let e = elements as? [Float] { return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads) }
-        return try computeConcrete(elements, rows: rows, columns: columns, requests: requests, threads: threads)
+        switch elements {
+        case let .double(e): return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads)
+        case let .float(e): return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads)
+        }
     }
 
     private static func computeConcrete<Scalar: LinearAlgebraScalar>(
@@ -156,15 +157,20 @@ enum ColumnGather {
         var flat = [Double](repeating: 0, count: rows &* width)
         var counts = [Int](repeating: 0, count: width)
         var sawInfinity = false
-        var index = first
-        for _ in 0..<rows {
-            for c in 0..<width {
-                let v = Double(elements[index &+ c])
-                flat[c &* rows &+ counts[c]] = v
-                counts[c] &+= v.isNaN ? 0 : 1
-                sawInfinity = sawInfinity || v.isInfinite
+        do {
+            var out = flat.mutableSpan
+            var n = counts.mutableSpan
+            let source = elements.span
+            var index = first
+            for _ in 0..<rows {
+                for c in 0..<width {
+                    let v = Double(source[index &+ c])
+                    out[c &* rows &+ n[c]] = v
+                    n[c] &+= v.isNaN ? 0 : 1
+                    sawInfinity = sawInfinity || v.isInfinite
+                }
+                index &+= columns
             }
-            index &+= columns
         }
         var infiniteRows = [Int?](repeating: nil, count: width)
         if sawInfinity {
@@ -177,8 +183,19 @@ enum ColumnGather {
     }
 }
 
-/// The row-major elements of a dense matrix without copying a `Matrix` (its storage is shared).
-func flatElements<M: DenseMatrix>(_ x: M) -> [M.Scalar] {
-    if let m = x as? Matrix<M.Scalar> { return m.elements }
-    return x.view.copy().elements
+/// The row-major elements of a dense matrix as a concrete `[Double]` or `[Float]`, without copying a
+/// `Matrix` (its storage is shared) and without an element-wise array cast (`[T] as? [Double]`
+/// converts element by element: measured as a large share of the fit time).
+enum FlatElements {
+    case double([Double])
+    case float([Float])
+
+    init<M: DenseMatrix>(_ x: M) {
+        if let m = x as? Matrix<Double> { self = .double(m.elements); return }
+        if let m = x as? Matrix<Float> { self = .float(m.elements); return }
+        let view = x.view
+        if let v = view as? MatrixView<Double> { self = .double(v.copy().elements); return }
+        if let v = view as? MatrixView<Float> { self = .float(v.copy().elements); return }
+        self = .double(view.copy().elements.map { Double($0) })
+    }
 }

@@ -202,20 +202,20 @@ public struct QuantileSketchSummary: Sendable, Hashable, Codable {
         guard view.columns == columns.count else {
             throw StatisticsError.columnCountMismatch(expected: columns.count, got: view.columns)
         }
-        let elements = flatElements(block)
-        if let bad = firstInfinite(elements, rows: view.rows, columns: view.columns) {
+        switch FlatElements(block) {
+        case let .double(e): try addConcrete(e, rows: view.rows, columns: view.columns)
+        case let .float(e): try addConcrete(e, rows: view.rows, columns: view.columns)
+        }
+    }
+
+    private mutating func addConcrete<Scalar: LinearAlgebraScalar>(_ elements: [Scalar], rows blockRows: Int, columns n: Int) throws {
+        if let bad = firstInfinite(elements, rows: blockRows, columns: n) {
             throw StatisticsError.infiniteValue(row: rows + bad.row, column: bad.column, value: bad.value)
         }
         var updated = columns
-        Self.append(elements, rows: view.rows, columns: view.columns, into: &updated)
+        Self.appendConcrete(elements, rows: blockRows, columns: n, into: &updated)
         columns = updated
-        rows += view.rows
-    }
-
-    private static func append<Scalar: LinearAlgebraScalar>(_ elements: [Scalar], rows: Int, columns n: Int, into sketches: inout [QuantileSketch]) {
-        if let e = elements as? [Double] { appendConcrete(e, rows: rows, columns: n, into: &sketches); return }
-        if let e = elements as? [Float] { appendConcrete(e, rows: rows, columns: n, into: &sketches); return }
-        appendConcrete(elements, rows: rows, columns: n, into: &sketches)
+        rows += blockRows
     }
 
     private static func appendConcrete<Scalar: LinearAlgebraScalar>(_ elements: [Scalar], rows: Int, columns n: Int, into sketches: inout [QuantileSketch]) {
