@@ -3,8 +3,8 @@ import Testing
 @testable import Statistics
 
 /// Quantiles by full sort, the definition the selection must agree with.
-private func sortedQuantile(_ values: [Double], _ q: Double, _ method: QuantileMethod) -> Double {
-    let a = values.filter { !$0.isNaN }.sorted()
+private func sortedQuantile(_ values: [Double], _ q: Double, _ method: QuantileMethod, presorted: Bool = false) -> Double {
+    let a = presorted ? values : values.filter { !$0.isNaN }.sorted()
     guard !a.isEmpty else { return .nan }
     let plan = QuantilePlan.make(n: a.count, q: q, method: method)
     return QuantilePlan.lerp(a[plan.lower], a[plan.upper], plan.gamma)
@@ -31,17 +31,17 @@ struct QuantilePropertyTests {
     }
 
     // Exact: selection places the same order statistics as a full sort.
-    @Test("selection agrees with a full sort", arguments: [1, 2, 3, 17, 100, 1001, 5000])
+    @Test("selection agrees with a full sort", arguments: [1, 2, 3, 17, 100, 1001, 3000])
     func agreesWithSort(rows: Int) throws {
         let x = try Self.data(rows: rows, columns: 11, seed: UInt64(rows))
         let qs = [0, 0.001, 0.1, 0.25, 0.5, 0.5, 0.75, 0.999, 1]
         for method in QuantileMethod.allCases {
             let ours = try ColumnQuantiles.quantiles(x, probabilities: qs, method: method, threads: 2)
             for j in 0..<x.columns {
-                let column = try x.column(j).array
-                #expect(ours.counts[j] == column.filter { !$0.isNaN }.count)
+                let column = try x.column(j).array.filter { !$0.isNaN }.sorted()
+                #expect(ours.counts[j] == column.count)
                 for (p, q) in qs.enumerated() {
-                    let expected = sortedQuantile(column, q, method)
+                    let expected = sortedQuantile(column, q, method, presorted: true)
                     let got = ours.values[j][p]
                     #expect(got == expected || (got.isNaN && expected.isNaN), "\(method) col \(j) q \(q)")
                 }
