@@ -78,6 +78,36 @@ struct KBinsDiscretizerTests {
         }
     }
 
+    /// `fit(X, sample_weight=)`: weighted percentiles (quantile) and the extremes of the rows with
+    /// non-zero weight (uniform). Tolerance: none, as the unweighted edges.
+    @Test("sample weights match scikit-learn", arguments: QuantileGolden.cases("weighted").indices)
+    func weighted(index: Int) throws {
+        let file = try #require(QuantileGolden.shared)
+        let entry = QuantileGolden.cases("weighted")[index]
+        let name = try #require(entry["dataset"] as? String)
+        let (columns, x, _) = try file.dataset(name)
+        let weights = try #require(QuantileGolden.vector(entry["weights"]))
+        for c in try #require(entry["kbins"] as? [[String: Any]]) {
+            let strategyName = try #require(c["strategy"] as? String), methodName = try #require(c["method"] as? String)
+            let strategy = try #require(KBinsDiscretizer.Strategy(rawValue: strategyName))
+            let method = try #require(QuantileMethod(rawValue: methodName))
+            let fitted = try KBinsDiscretizer(nBins: 5, encode: .ordinal, strategy: strategy, quantileMethod: method)
+                .fit(x, columnNames: columns, sampleWeight: weights, threads: 2)
+            let edges = try #require((c["bin_edges_"] as? [Any])?.compactMap { QuantileGolden.vector($0) })
+            let nBins = try #require(c["n_bins_"] as? [Int])
+            for j in columns.indices where nBins[j] > 0 {
+                #expect(fitted.binEdges[j] == edges[j], "\(name) \(strategyName) \(methodName) edges[\(j)]: \(fitted.binEdges[j]) vs \(edges[j])")
+                #expect(fitted.nBins[j] == nBins[j])
+            }
+            let transformed = try #require((c["transformed"] as? [[Int]])?.map { $0.map(Double.init) })
+            expectClose(try fitted.transform(x), transformed, "\(name) weighted \(strategyName) \(methodName)")
+        }
+        #expect(throws: FeatureError.self) { try KBinsDiscretizer(quantileMethod: .linear).fit(x, sampleWeight: weights) }
+        #expect(throws: FeatureError.self) { try KBinsDiscretizer().fit(x, sampleWeight: Array(repeating: 0, count: x.rows)) }
+        #expect(throws: FeatureError.self) { try KBinsDiscretizer().fit(x, sampleWeight: [1, 2]) }
+        #expect(throws: FeatureError.self) { try KBinsDiscretizer().fit(x, sampleWeight: Array(repeating: .nan, count: x.rows)) }
+    }
+
     @Test("thread counts, Float input, one-hot inverse, Codable")
     func properties() throws {
         var g = SeededGenerator(seed: 21)

@@ -76,3 +76,38 @@ struct QuantileGoldenTests {
         }
     }
 }
+
+/// Weighted percentiles against scikit-learn's `_weighted_percentile` (the code path of
+/// `KBinsDiscretizer.fit(X, sample_weight=)`). Tolerance: none (the same running sums in the same
+/// order, the same searches); ties among equal values are ordered by row here and by an unstable
+/// sort there, which changes no returned value.
+@Suite("Weighted percentiles match scikit-learn")
+struct WeightedQuantileGoldenTests {
+    static var entries: [[String: Any]] { (QuantileReferenceFile.shared?.root["weighted"] as? [[String: Any]]) ?? [] }
+
+    @Test("inverted CDF and averaged inverted CDF", arguments: entries.indices)
+    func matches(index: Int) throws {
+        let file = try #require(QuantileReferenceFile.shared)
+        let entry = Self.entries[index]
+        let name = try #require(entry["dataset"] as? String)
+        let (_, x) = try file.dataset(name)
+        let weights = try #require(QuantileReferenceFile.vector(entry["weights"]))
+        let levels = try #require(QuantileReferenceFile.vector(entry["levels"]))
+        for (key, average) in [("average", true), ("plain", false)] {
+            let expected = try #require(QuantileReferenceFile.matrix(entry[key]))
+            let ours = try ColumnQuantiles.weightedPercentiles(x, weights: weights, percentiles: Array(repeating: levels, count: x.columns),
+                                                               average: average, threads: 2)
+            for j in 0..<x.columns {
+                #expect(ours.values[j] == expected[j], "\(name) \(key) column \(j): \(ours.values[j]) vs \(expected[j])")
+            }
+        }
+        #expect(throws: StatisticsError.self) {
+            try ColumnQuantiles.weightedPercentiles(x, weights: [1], percentiles: Array(repeating: levels, count: x.columns), average: true)
+        }
+        var negative = weights
+        negative[3] = -1
+        #expect(throws: StatisticsError.self) {
+            try ColumnQuantiles.weightedPercentiles(x, weights: negative, percentiles: Array(repeating: levels, count: x.columns), average: true)
+        }
+    }
+}

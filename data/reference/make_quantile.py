@@ -157,6 +157,28 @@ def main():
                         case["inverse"] = None
             out["kbins"].append(case)
 
+    # Sample weights (KBinsDiscretizer.fit(X, sample_weight=w)): seeded, with zeros and ties.
+    from sklearn.utils.stats import _weighted_percentile
+    out["weighted"] = []
+    for name in clean:
+        cols, data = sets[name]
+        rng = np.random.default_rng(99)
+        w = rng.integers(0, 4, data.shape[0]).astype(np.float64)
+        w[rng.random(data.shape[0]) < 0.1] *= 0.37
+        levels = np.linspace(0, 100, 6)
+        entry = {"dataset": name, "weights": hexes(w),
+                 "levels": hexes(levels),
+                 "average": hexes(_weighted_percentile(data, w, levels, average=True)),
+                 "plain": hexes(_weighted_percentile(data, w, levels, average=False)),
+                 "kbins": []}
+        for strategy, method in (("quantile", "averaged_inverted_cdf"), ("quantile", "inverted_cdf"), ("uniform", "averaged_inverted_cdf")):
+            est, messages = caught(lambda: KBinsDiscretizer(5, encode="ordinal", strategy=strategy, quantile_method=method,
+                                                            subsample=None).fit(data, sample_weight=w))
+            entry["kbins"].append({"strategy": strategy, "method": {"averaged_inverted_cdf": "averagedInvertedCDF", "inverted_cdf": "invertedCDF"}[method],
+                                   "bin_edges_": [hexes(e) for e in est.bin_edges_], "n_bins_": [int(v) for v in est.n_bins_],
+                                   "transformed": np.asarray(est.transform(data)).astype(int).tolist()})
+        out["weighted"].append(entry)
+
     imputer_params = [
         ({"strategy": "mean", "addIndicator": False, "keepEmptyFeatures": False}, {}),
         ({"strategy": "median", "addIndicator": False, "keepEmptyFeatures": False}, {"strategy": "median"}),

@@ -80,15 +80,35 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
         }
     }
 
-    /// Fits the bin edges on `x`.
+    /// Fits the bin edges on `x`, optionally with one weight per row (scikit-learn's
+    /// `fit(X, sample_weight=)`): quantile edges are then weighted percentiles (scikit-learn's
+    /// `_weighted_percentile`, averaged for `averagedInvertedCDF`; only the two inverted-CDF methods
+    /// accept weights, as there), and uniform edges span the rows of non-zero weight.
     /// - Throws: `.invalidParameter` for a bin count below 2 or a per-column list of the wrong
-    ///   length; `.emptyInput`; `.missingValue` (NaN) and `.infiniteValue` naming row and column;
-    ///   `.columnCountMismatch` / `.invalidColumnNames` for bad names.
+    ///   length, or weights of the wrong length, negative, non-finite or all zero (naming the row),
+    ///   or weights with the `linear` method; `.emptyInput`; `.missingValue` (NaN) and
+    ///   `.infiniteValue` naming row and column; `.columnCountMismatch` / `.invalidColumnNames`.
     /// - Complexity: `quantile`: one gather of each column and an `O(n log k)` average selection per
     ///   column (columns spread over `threads` threads); `uniform`: one pass. Allocates `8 n` doubles
     ///   per thread for `quantile`.
-    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
+    public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, sampleWeight: [Double]? = nil,
+                                                 threads: Int = 1) throws -> Fitted {
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
+        if let w = sampleWeight {
+            guard w.count == x.rows else {
+                throw FeatureError.invalidParameter(transform: Self.name, parameter: "sampleWeight", reason: "expected \(x.rows) weights (one per row), got \(w.count)")
+            }
+            if let i = w.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                throw FeatureError.invalidParameter(transform: Self.name, parameter: "sampleWeight", reason: "weight \(w[i]) at row \(i) must be finite and >= 0")
+            }
+            guard w.contains(where: { $0 > 0 }) else {
+                throw FeatureError.invalidParameter(transform: Self.name, parameter: "sampleWeight", reason: "all weights are zero")
+            }
+            if strategy == .quantile && quantileMethod == .linear {
+                throw FeatureError.invalidParameter(transform: Self.name, parameter: "quantileMethod",
+                                                    reason: "with sample weights the quantile method must be invertedCDF or averagedInvertedCDF (as scikit-learn)")
+            }
+        }
         let requested: [Int]
         switch bins {
         case let .all(k): requested = Array(repeating: k, count: schema.count)
@@ -115,15 +135,31 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
             let row = try BinKernels.firstNaNRow(x, column: j)
             throw FeatureError.missingValue(transform: Self.name, row: row, column: schema.names[j])
         }
-        let lows = moments.columns.map(\.minimum), highs = moments.columns.map(\.maximum)
+        var lows = moments.columns.map(\.minimum), highs = moments.columns.map(\.maximum)
+        if let w = sampleWeight, strategy == .uniform {
+            // scikit-learn: the extremes of the rows with a non-zero weight.
+            lows = Array(repeating: .infinity, count: schema.count); highs = Array(repeating: -.infinity, count: schema.count)
+            let e = x.elements
+            for i in 0..<x.rows where w[i] != 0 {
+                for j in 0..<schema.count {
+                    let v = Double(e[i * schema.count + j])
+                    lows[j] = Swift.min(lows[j], v); highs[j] = Swift.max(highs[j], v)
+                }
+            }
+        }
         var raw: [[Double]] = []
         switch strategy {
         case .uniform:
             raw = (0..<schema.count).map { Self.linspace(lows[$0], highs[$0], requested[$0] + 1) }
         case .quantile:
-            let levels = requested.map { k in Self.linspace(0, 100, k + 1).map { $0 / 100 } }
-            let q = try ColumnQuantiles.quantiles(x, perColumnProbabilities: levels, method: quantileMethod, threads: threads)
-            raw = q.values
+            if let w = sampleWeight {
+                let levels = requested.map { k in Self.linspace(0, 100, k + 1) }
+                raw = try ColumnQuantiles.weightedPercentiles(x, weights: w, percentiles: levels,
+                                                              average: quantileMethod == .averagedInvertedCDF, threads: threads).values
+            } else {
+                let levels = requested.map { k in Self.linspace(0, 100, k + 1).map { $0 / 100 } }
+                raw = try ColumnQuantiles.quantiles(x, perColumnProbabilities: levels, method: quantileMethod, threads: threads).values
+            }
         }
         var edges: [[Double]] = [], counts: [Int] = [], warnings: [Warning] = []
         for j in 0..<schema.count {
