@@ -135,5 +135,9 @@ struct ImputerTests {
         #expect(m.statistics == [1])
         // Empty transform input.
         #expect(try f.transform(try Matrix<Double>(rows: 0, columns: 3)).columns == 5)
+        // A corrupted model file is a decoding error, not a crash later.
+        var json = String(decoding: try JSONEncoder().encode(f), as: UTF8.self)
+        json = json.replacingOccurrences(of: "\"keptColumns\":[0,1]", with: "\"keptColumns\":[0,7]")
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(SimpleImputer.Fitted.self, from: Data(json.utf8)) }
     }
 }

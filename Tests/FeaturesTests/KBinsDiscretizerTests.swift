@@ -182,7 +182,16 @@ struct KBinsDiscretizerTests {
         let many = try Matrix<Double>(rows: 1000, columns: 1, elements: (0..<1000).map(Double.init))
         let m = try KBinsDiscretizer(nBins: 100, encode: .ordinal).fit(many)
         #expect(try m.transform(many).elements == (0..<1000).map { Double($0 / 10) })
-        // Empty transform input.
+        // Empty transform input; zero columns; a huge bin count.
         #expect(try f.transform(try Matrix<Double>(rows: 0, columns: 2)).rows == 0)
+        let none = try KBinsDiscretizer().fit(try Matrix<Double>(rows: 3, columns: 0))
+        #expect(try none.transform(try Matrix<Double>(rows: 3, columns: 0)).shape == Shape(rows: 3, columns: 0))
+        #expect(throws: FeatureError.self) { try KBinsDiscretizer(nBins: Int.max).fit(x) }
+        // JSON round trip with a constant column (edges [-inf, inf]); a corrupted file is a
+        // decoding error, not a crash later.
+        #expect(try JSONDecoder().decode(KBinsDiscretizer.Fitted.self, from: try JSONEncoder().encode(f)) == f)
+        var json = String(decoding: try JSONEncoder().encode(f), as: UTF8.self)
+        json = json.replacingOccurrences(of: "\"nBins\":[2,1]", with: "\"nBins\":[5,1]")
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(KBinsDiscretizer.Fitted.self, from: Data(json.utf8)) }
     }
 }

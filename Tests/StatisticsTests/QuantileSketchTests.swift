@@ -92,6 +92,15 @@ struct QuantileSketchTests {
         #expect(throws: StatisticsError.self) { try QuantileSketch(capacity: 7) }
         #expect(throws: StatisticsError.self) { try QuantileSketch(capacity: 2) }
         #expect(throws: StatisticsError.self) { try s.quantile(1.5) }
+        // Codable round trip; a corrupted capacity is a decoding error (it would loop forever).
+        var full = try QuantileSketch(capacity: 8)
+        for v in values(100, seed: 1) { try full.add(v) }
+        let data = try JSONEncoder().encode(full)
+        #expect(try JSONDecoder().decode(QuantileSketch.self, from: data) == full)
+        let empty = try QuantileSketch(capacity: 8)
+        #expect(try JSONDecoder().decode(QuantileSketch.self, from: try JSONEncoder().encode(empty)) == empty)
+        let broken = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"capacity\":8", with: "\"capacity\":0")
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(QuantileSketch.self, from: Data(broken.utf8)) }
         var other = try QuantileSketch(capacity: 16)
         try other.add(1)
         #expect(throws: StatisticsError.self) { try s.merge(other) }

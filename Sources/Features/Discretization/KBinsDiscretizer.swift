@@ -64,6 +64,11 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
 
     static let name = "KBinsDiscretizer"
 
+    /// The largest bin count accepted (scikit-learn has no limit; beyond this the edges alone would
+    /// take megabytes per column, and no more than this many distinct quantiles are meaningful in
+    /// practice).
+    public static let maximumBins = 65_536
+
     /// What fitting noticed (scikit-learn's warnings, kept in the fitted value).
     public enum Warning: Sendable, Hashable, Codable, CustomStringConvertible {
         /// The column is constant: one bin, every value becomes 0.
@@ -119,9 +124,9 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
             }
             requested = list
         }
-        if let j = requested.firstIndex(where: { $0 < 2 || $0 > 1 << 24 }) {
+        if let j = requested.firstIndex(where: { $0 < 2 || $0 > Self.maximumBins }) {
             throw FeatureError.invalidParameter(transform: Self.name, parameter: "bins",
-                                                reason: "each bin count must be in 2...16777216, got \(requested[j]) for column '\(schema.names[j])'")
+                                                reason: "each bin count must be in 2...\(Self.maximumBins), got \(requested[j]) for column '\(schema.names[j])'")
         }
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
         // Extremes (and the NaN / infinity check) from the mergeable moments.
@@ -299,5 +304,58 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
             if y.rows == 0 { return try Matrix(rows: 0, columns: inputSchema.count) }
             return try Matrix(rows)
         }
+    }
+}
+
+extension KBinsDiscretizer.Fitted {
+    private enum CodingKeys: String, CodingKey {
+        case configuration, inputSchema, binEdges, nBins, constantValues, warnings
+    }
+
+    /// Decodes a fitted value and checks that its parts agree (a model file edited by hand or
+    /// corrupted must be an error, never a crash at transform time).
+    /// - Throws: `DecodingError.dataCorrupted` naming the inconsistency.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let configuration = try c.decode(KBinsDiscretizer.self, forKey: .configuration)
+        let inputSchema = try c.decode(FeatureSchema.self, forKey: .inputSchema)
+        var binEdges = try c.decode([[Double]].self, forKey: .binEdges)
+        let nBins = try c.decode([Int].self, forKey: .nBins)
+        let constantValues = try c.decode([Double?].self, forKey: .constantValues)
+        // Constant columns are stored without their edges [-inf, inf] (JSON has no infinity).
+        if binEdges.count == constantValues.count {
+            for j in binEdges.indices where constantValues[j] != nil && binEdges[j].isEmpty { binEdges[j] = [-.infinity, .infinity] }
+        }
+        let warnings = try c.decode([KBinsDiscretizer.Warning].self, forKey: .warnings)
+        func corrupt(_ reason: String) -> DecodingError {
+            .dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "KBinsDiscretizer.Fitted: \(reason)"))
+        }
+        let n = inputSchema.count
+        guard binEdges.count == n, nBins.count == n, constantValues.count == n else {
+            throw corrupt("expected \(n) columns of edges, bin counts and constants, got \(binEdges.count), \(nBins.count), \(constantValues.count)")
+        }
+        for j in 0..<n {
+            guard nBins[j] >= 1, binEdges[j].count == nBins[j] + 1 else {
+                throw corrupt("column \(j) has \(nBins[j]) bins but \(binEdges[j].count) edges")
+            }
+            guard !binEdges[j].contains(where: \.isNaN), zip(binEdges[j], binEdges[j].dropFirst()).allSatisfy({ $0 <= $1 }) else {
+                throw corrupt("column \(j) has edges that are NaN or not ascending")
+            }
+            if let v = constantValues[j], !v.isFinite { throw corrupt("column \(j) has a non-finite constant") }
+        }
+        self.init(configuration: configuration, inputSchema: inputSchema, binEdges: binEdges, nBins: nBins,
+                  constantValues: constantValues, warnings: warnings)
+    }
+
+    /// Encodes every part; a constant column's edges `[-inf, inf]` are written as `[]` (JSON has no
+    /// infinity) and restored by `init(from:)`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(configuration, forKey: .configuration)
+        try c.encode(inputSchema, forKey: .inputSchema)
+        try c.encode(binEdges.indices.map { constantValues[$0] != nil ? [] : binEdges[$0] }, forKey: .binEdges)
+        try c.encode(nBins, forKey: .nBins)
+        try c.encode(constantValues, forKey: .constantValues)
+        try c.encode(warnings, forKey: .warnings)
     }
 }

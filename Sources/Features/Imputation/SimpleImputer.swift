@@ -146,3 +146,38 @@ public struct SimpleImputer: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension SimpleImputer.Fitted {
+    private enum CodingKeys: String, CodingKey {
+        case configuration, inputSchema, statistics, fillValues, keptColumns, indicatorColumns, droppedColumns
+    }
+
+    /// Decodes a fitted value and checks that its parts agree (a corrupted model file must be an
+    /// error, never a crash at transform time).
+    /// - Throws: `DecodingError.dataCorrupted` naming the inconsistency.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let configuration = try c.decode(SimpleImputer.self, forKey: .configuration)
+        let inputSchema = try c.decode(FeatureSchema.self, forKey: .inputSchema)
+        let statistics = try c.decode([Double?].self, forKey: .statistics)
+        let fillValues = try c.decode([Double].self, forKey: .fillValues)
+        let kept = try c.decode([Int].self, forKey: .keptColumns)
+        let indicators = try c.decode([Int].self, forKey: .indicatorColumns)
+        let dropped = try c.decode([String].self, forKey: .droppedColumns)
+        func corrupt(_ reason: String) -> DecodingError {
+            .dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "SimpleImputer.Fitted: \(reason)"))
+        }
+        let n = inputSchema.count
+        guard statistics.count == n, fillValues.count == n else {
+            throw corrupt("expected \(n) statistics and fill values, got \(statistics.count) and \(fillValues.count)")
+        }
+        guard fillValues.allSatisfy(\.isFinite) else { throw corrupt("fill values must be finite") }
+        for list in [kept, indicators] {
+            guard list.allSatisfy({ $0 >= 0 && $0 < n }), zip(list, list.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw corrupt("column indices must be ascending and in 0..<\(n)")
+            }
+        }
+        self.init(configuration: configuration, inputSchema: inputSchema, statistics: statistics, fillValues: fillValues,
+                  keptColumns: kept, indicatorColumns: indicators, droppedColumns: dropped)
+    }
+}

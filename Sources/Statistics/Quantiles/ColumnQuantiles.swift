@@ -16,7 +16,7 @@ import LinearAlgebra
 ///
 /// scikit-learn equivalent: the `np.nanpercentile` / `np.nanmedian` calls inside `RobustScaler.fit`,
 /// `SimpleImputer(strategy="median")` and `KBinsDiscretizer(strategy="quantile").fit`.
-public struct ColumnQuantiles: Sendable, Hashable, Codable {
+public struct ColumnQuantiles: Sendable, Hashable {
     /// Non-NaN values per column.
     public let counts: [Int]
     /// `values[j][p]`: the `p`-th requested quantile of column `j` (NaN when `counts[j] == 0`).

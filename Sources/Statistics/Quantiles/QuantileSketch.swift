@@ -126,6 +126,50 @@ public struct QuantileSketch: Sendable, Hashable, Codable {
         }
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case capacity, levels, compactions, count, nanCount, minimum, maximum, rankErrorBound
+    }
+
+    /// Encodes every part; the extremes only when the sketch is not empty (JSON has no infinity).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(capacity, forKey: .capacity)
+        try c.encode(levels, forKey: .levels)
+        try c.encode(compactions, forKey: .compactions)
+        try c.encode(count, forKey: .count)
+        try c.encode(nanCount, forKey: .nanCount)
+        if count > 0 {
+            try c.encode(minimum, forKey: .minimum)
+            try c.encode(maximum, forKey: .maximum)
+        }
+        try c.encode(rankErrorBound, forKey: .rankErrorBound)
+    }
+
+    /// Decodes a sketch and checks it (a corrupted file must be an error, never a hang or a crash).
+    /// - Throws: `DecodingError.dataCorrupted` naming the inconsistency.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        capacity = try c.decode(Int.self, forKey: .capacity)
+        levels = try c.decode([[Double]].self, forKey: .levels)
+        compactions = try c.decode([Int].self, forKey: .compactions)
+        count = try c.decode(Int.self, forKey: .count)
+        nanCount = try c.decode(Int.self, forKey: .nanCount)
+        minimum = try c.decodeIfPresent(Double.self, forKey: .minimum) ?? .infinity
+        maximum = try c.decodeIfPresent(Double.self, forKey: .maximum) ?? -.infinity
+        rankErrorBound = try c.decode(Double.self, forKey: .rankErrorBound)
+        func corrupt(_ reason: String) -> DecodingError {
+            .dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "QuantileSketch: \(reason)"))
+        }
+        guard capacity >= 8, capacity <= 1 << 24, capacity % 2 == 0 else { throw corrupt("capacity \(capacity) must be even and in 8...16777216") }
+        guard !levels.isEmpty, levels.count == compactions.count, levels.count <= 64 else { throw corrupt("levels and compactions disagree") }
+        guard count >= 0, nanCount >= 0, compactions.allSatisfy({ $0 >= 0 }), rankErrorBound >= 0 else { throw corrupt("negative counts") }
+        guard levels.allSatisfy({ $0.count < 2 * capacity && $0.allSatisfy(\.isFinite) }) else { throw corrupt("a level is overfull or holds non-finite values") }
+        let weight = levels.enumerated().reduce(0.0) { $0 + Double($1.element.count) * Double(sign: .plus, exponent: $1.offset, significand: 1) }
+        guard weight <= Double(count) + 1, count == 0 || (minimum.isFinite && maximum.isFinite && minimum <= maximum) else {
+            throw corrupt("retained weight, count and extremes disagree")
+        }
+    }
+
     /// The retained values and their weights, sorted by value.
     public func weightedValues() -> [(value: Double, weight: Double)] {
         var items: [(value: Double, weight: Double)] = []
