@@ -146,6 +146,37 @@ struct KBinsDiscretizerTests {
         #expect(try ff.transform(xf).elements.map(Double.init) == fd.transform(xd).elements)
     }
 
+    /// A sketch that compacted nothing is exact, and its quantile is the inverted CDF: the fit from
+    /// the sketch must equal the exact fit with `invertedCDF`. A compacted sketch stays within its
+    /// rank bound of the exact edges.
+    @Test("fit from a mergeable sketch")
+    func fromSketch() throws {
+        var g = SeededGenerator(seed: 44)
+        let x = try Matrix<Double>.normal(rows: 1500, columns: 3, using: &g)
+        let k = KBinsDiscretizer(nBins: 6, encode: .ordinal, quantileMethod: .invertedCDF)
+        let sketch = try QuantileSketchSummary.fit(x, capacity: 2048, blockRows: 500, threads: 2)
+        #expect(try k.fit(sketch: sketch, schema: .anonymous(count: 3)).binEdges == k.fit(x).binEdges)
+        let big = try Matrix<Double>.normal(rows: 20_000, columns: 2, using: &g)
+        let small = try QuantileSketchSummary.fit(big, capacity: 64, blockRows: 4096, threads: 2)
+        let approximate = try k.fit(sketch: small, schema: .anonymous(count: 2))
+        for j in 0..<2 {
+            let sorted = try big.column(j).array.sorted()
+            let bound = small.columns[j].rankErrorBound
+            for (i, e) in approximate.binEdges[j].enumerated() {
+                let rank = Double(sorted.firstIndex(where: { $0 >= e }) ?? sorted.count)
+                #expect(abs(rank - Double(i) / 6 * 20_000) <= bound + 1, "edge \(i) of column \(j)")
+            }
+        }
+        #expect(throws: FeatureError.self) { try KBinsDiscretizer(strategy: .uniform).fit(sketch: sketch, schema: .anonymous(count: 3)) }
+        #expect(throws: FeatureError.self) { try k.fit(sketch: sketch, schema: .anonymous(count: 2)) }
+        let robust = try RobustScaler().fit(sketch: small, schema: .anonymous(count: 2))
+        let exact = try RobustScaler().fit(big)
+        for j in 0..<2 {
+            #expect(abs(robust.center![j] - exact.center![j]) < 0.05)
+            #expect(abs(robust.scale![j] - exact.scale![j]) < 0.1)
+        }
+    }
+
     @Test("errors and edge cases")
     func edges() throws {
         let x = try Matrix<Double>([[1, 2], [2, 2], [3, 2], [4, 2]])

@@ -114,20 +114,7 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
                                                     reason: "with sample weights the quantile method must be invertedCDF or averagedInvertedCDF (as scikit-learn)")
             }
         }
-        let requested: [Int]
-        switch bins {
-        case let .all(k): requested = Array(repeating: k, count: schema.count)
-        case let .perColumn(list):
-            guard list.count == schema.count else {
-                throw FeatureError.invalidParameter(transform: Self.name, parameter: "bins",
-                                                    reason: "expected one bin count per column (\(schema.count)), got \(list.count)")
-            }
-            requested = list
-        }
-        if let j = requested.firstIndex(where: { $0 < 2 || $0 > Self.maximumBins }) {
-            throw FeatureError.invalidParameter(transform: Self.name, parameter: "bins",
-                                                reason: "each bin count must be in 2...\(Self.maximumBins), got \(requested[j]) for column '\(schema.names[j])'")
-        }
+        let requested = try requestedBins(schema: schema)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
         // Extremes (and the NaN / infinity check) from the mergeable moments.
         let moments: MomentsSummary
@@ -166,6 +153,57 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
                 raw = try ColumnQuantiles.quantiles(x, perColumnProbabilities: levels, method: quantileMethod, threads: threads).values
             }
         }
+        return finish(raw: raw, lows: lows, highs: highs, requested: requested, schema: schema)
+    }
+
+    /// Fits quantile edges from a mergeable `QuantileSketchSummary` (the streaming path: sketch row
+    /// blocks anywhere, merge, then fit). Each edge is the sketch's quantile, whose true rank is
+    /// within the sketch's `rankErrorBound` of the exact one (see `QuantileSketch`); the outer
+    /// edges are the exact extremes. Narrow bins are removed as in `fit`.
+    /// - Throws: `.invalidParameter` for the `uniform` strategy (fit on moments' extremes instead
+    ///   is not offered here), bad bin counts, or a column that saw NaN; `.columnCountMismatch`;
+    ///   `.emptyInput`.
+    public func fit(sketch: QuantileSketchSummary, schema: FeatureSchema) throws -> Fitted {
+        guard sketch.columns.count == schema.count else {
+            throw FeatureError.columnCountMismatch(transform: Self.name, expected: schema.count, got: sketch.columns.count)
+        }
+        guard strategy == .quantile else {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "strategy", reason: "a sketch fits the quantile strategy only")
+        }
+        let requested = try requestedBins(schema: schema)
+        guard sketch.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
+        if let j = sketch.columns.firstIndex(where: { $0.nanCount > 0 }) {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "sketch",
+                                                reason: "column '\(schema.names[j])' saw \(sketch.columns[j].nanCount) NaN values (impute first)")
+        }
+        let raw = try (0..<schema.count).map { j in
+            try sketch.columns[j].quantiles(Self.linspace(0, 100, requested[j] + 1).map { $0 / 100 })
+        }
+        return finish(raw: raw, lows: sketch.columns.map(\.minimum), highs: sketch.columns.map(\.maximum),
+                      requested: requested, schema: schema)
+    }
+
+    /// The bin count of every column, validated.
+    private func requestedBins(schema: FeatureSchema) throws -> [Int] {
+        let requested: [Int]
+        switch bins {
+        case let .all(k): requested = Array(repeating: k, count: schema.count)
+        case let .perColumn(list):
+            guard list.count == schema.count else {
+                throw FeatureError.invalidParameter(transform: Self.name, parameter: "bins",
+                                                    reason: "expected one bin count per column (\(schema.count)), got \(list.count)")
+            }
+            requested = list
+        }
+        if let j = requested.firstIndex(where: { $0 < 2 || $0 > Self.maximumBins }) {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "bins",
+                                                reason: "each bin count must be in 2...\(Self.maximumBins), got \(requested[j]) for column '\(schema.names[j])'")
+        }
+        return requested
+    }
+
+    /// Constant columns, narrow-bin removal and warnings, as scikit-learn.
+    private func finish(raw: [[Double]], lows: [Double], highs: [Double], requested: [Int], schema: FeatureSchema) -> Fitted {
         var edges: [[Double]] = [], counts: [Int] = [], warnings: [Warning] = []
         for j in 0..<schema.count {
             if lows[j] == highs[j] {

@@ -53,19 +53,8 @@ public struct RobustScaler: Sendable, Hashable, Codable {
     /// - Complexity: one gather of each column and an `O(n)` average selection per column;
     ///   allocates `8 n` doubles per thread.
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
+        let adjust = try checkedAdjustment()
         let (lo, hi) = quantileRange
-        guard lo >= 0, lo <= hi, hi <= 100 else {
-            throw FeatureError.invalidParameter(transform: Self.name, parameter: "quantileRange",
-                                                reason: "must satisfy 0 <= low <= high <= 100, got (\(lo), \(hi))")
-        }
-        var adjust = 1.0
-        if unitVariance && withScaling {
-            adjust = NormalQuantile.ppf(hi / 100) - NormalQuantile.ppf(lo / 100)
-            guard adjust.isFinite, adjust > 0 else {
-                throw FeatureError.invalidParameter(transform: Self.name, parameter: "quantileRange",
-                                                    reason: "with unitVariance the normal range Phi^-1(\(hi)/100) - Phi^-1(\(lo)/100) = \(adjust) must be finite and positive")
-            }
-        }
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
         let stats: ColumnQuantiles
@@ -77,12 +66,49 @@ public struct RobustScaler: Sendable, Hashable, Codable {
         if let j = stats.counts.firstIndex(of: 0) {
             throw FeatureError.noObservedValues(transform: Self.name, column: schema.names[j])
         }
+        return try finish(center: stats.values.map { $0[0] }, quantiles: stats.values.map { [$0[1], $0[2]] },
+                          adjust: adjust, schema: schema)
+    }
+
+    /// Fits from a mergeable `QuantileSketchSummary` (the streaming path): the median and the
+    /// quantiles are the sketch's, whose true ranks are within its `rankErrorBound` of the exact
+    /// ones (see `QuantileSketch`), instead of NumPy's interpolated order statistics.
+    /// - Throws: as `fit`; `.columnCountMismatch` when the sketch has another column count.
+    public func fit(sketch: QuantileSketchSummary, schema: FeatureSchema) throws -> Fitted {
+        let adjust = try checkedAdjustment()
+        guard sketch.columns.count == schema.count else {
+            throw FeatureError.columnCountMismatch(transform: Self.name, expected: schema.count, got: sketch.columns.count)
+        }
+        guard sketch.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
+        if let j = sketch.columns.firstIndex(where: { $0.count == 0 }) {
+            throw FeatureError.noObservedValues(transform: Self.name, column: schema.names[j])
+        }
+        let (lo, hi) = quantileRange
+        let values = try sketch.columns.map { try $0.quantiles([0.5, lo / 100, hi / 100]) }
+        return try finish(center: values.map { $0[0] }, quantiles: values.map { [$0[1], $0[2]] }, adjust: adjust, schema: schema)
+    }
+
+    /// Validates `quantileRange` and returns the unit-variance divisor (1 without it).
+    private func checkedAdjustment() throws -> Double {
+        let (lo, hi) = quantileRange
+        guard lo >= 0, lo <= hi, hi <= 100 else {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "quantileRange",
+                                                reason: "must satisfy 0 <= low <= high <= 100, got (\(lo), \(hi))")
+        }
+        guard unitVariance && withScaling else { return 1 }
+        let adjust = NormalQuantile.ppf(hi / 100) - NormalQuantile.ppf(lo / 100)
+        guard adjust.isFinite, adjust > 0 else {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "quantileRange",
+                                                reason: "with unitVariance the normal range Phi^-1(\(hi)/100) - Phi^-1(\(lo)/100) = \(adjust) must be finite and positive")
+        }
+        return adjust
+    }
+
+    private func finish(center: [Double], quantiles: [[Double]], adjust: Double, schema: FeatureSchema) throws -> Fitted {
         let n = schema.count
-        let center = stats.values.map { $0[0] }
-        let quantiles = stats.values.map { [$0[1], $0[2]] }
         // A range that overflows (quantiles near ±1.8e308) cannot give a finite scale: refuse it
         // rather than map the column to zeros.
-        if let j = quantiles.indices.first(where: { !(quantiles[$0][1] - quantiles[$0][0]).isFinite }) {
+        if withScaling, let j = quantiles.indices.first(where: { !(quantiles[$0][1] - quantiles[$0][0]).isFinite }) {
             throw FeatureError.invalidParameter(transform: Self.name, parameter: "quantile range of '\(schema.names[j])'",
                                                 reason: "q_high - q_low overflows a Double (\(quantiles[j][1]) - \(quantiles[j][0]))")
         }
