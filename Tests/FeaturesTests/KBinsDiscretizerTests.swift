@@ -177,6 +177,20 @@ struct KBinsDiscretizerTests {
         }
     }
 
+    /// float32 input (scikit-learn keeps the dtype: uniform edges in float32 arithmetic, quantile
+    /// edges in float64 from the widened values). Tolerance: none.
+    @Test("Float input matches scikit-learn's float32", arguments: QuantileGolden.cases("float32").indices)
+    func float32(index: Int) throws {
+        let c = QuantileGolden.cases("float32")[index]
+        let x = try Matrix<Float>(try #require(QuantileGolden.matrix(c["x32"])).map { $0.map { Float($0) } })
+        let strategyName = try #require(c["strategy"] as? String)
+        let fitted = try KBinsDiscretizer(nBins: 5, encode: .ordinal, strategy: try #require(KBinsDiscretizer.Strategy(rawValue: strategyName))).fit(x)
+        let edges = try #require((c["bin_edges_"] as? [Any])?.compactMap { QuantileGolden.vector($0) })
+        #expect(fitted.binEdges == edges, "\(c["dataset"] ?? "") \(strategyName)")
+        let transformed = try #require(c["transformed"] as? [[Int]])
+        #expect(try fitted.transform(x).rowArrays == transformed.map { $0.map { Float($0) } })
+    }
+
     @Test("errors and edge cases")
     func edges() throws {
         let x = try Matrix<Double>([[1, 2], [2, 2], [3, 2], [4, 2]])

@@ -179,6 +179,18 @@ def main():
                                    "transformed": np.asarray(est.transform(data)).astype(int).tolist()})
         out["weighted"].append(entry)
 
+    # float32 input: scikit-learn keeps the dtype (uniform edges computed in float32).
+    out["float32"] = []
+    for name in ("iris", "diabetes", "wine"):
+        cols, data = sets[name]
+        x32 = data.astype(np.float32)
+        for strategy in ("uniform", "quantile"):
+            est, _ = caught(lambda: KBinsDiscretizer(5, encode="ordinal", strategy=strategy, subsample=None).fit(x32))
+            out["float32"].append({"dataset": name, "strategy": strategy,
+                                   "x32": hexes(x32.astype(np.float64)),
+                                   "bin_edges_": [hexes(np.asarray(e, dtype=np.float64)) for e in est.bin_edges_],
+                                   "transformed": np.asarray(est.transform(x32)).astype(int).tolist()})
+
     imputer_params = [
         ({"strategy": "mean", "addIndicator": False, "keepEmptyFeatures": False}, {}),
         ({"strategy": "median", "addIndicator": False, "keepEmptyFeatures": False}, {"strategy": "median"}),

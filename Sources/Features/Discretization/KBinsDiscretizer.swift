@@ -22,8 +22,9 @@ import Statistics
 /// scikit-learn); a uniform range that overflows (±1e308) gives finite edges where NumPy gives NaN;
 /// if removing narrow bins would leave no bin, the column keeps one bin `[first, last]` (scikit-learn
 /// fails later); `inverseTransform` of a constant column returns its value (scikit-learn: NaN).
-/// `Float` input is binned against the `Double` edges, which are computed from the values widened
-/// exactly to `Double` (scikit-learn computes float32 percentiles in float32).
+/// `Float` input follows scikit-learn's dtype rules: quantile edges are computed in `Double` from the
+/// values widened exactly (scikit-learn's float32 edges are float64 too, and identical), uniform
+/// edges in `Float` arithmetic (NumPy's float32 `linspace`); the output is `Float`.
 public struct KBinsDiscretizer: Sendable, Hashable, Codable {
     /// The number of bins: the same for every column, or one per column (each >= 2).
     public enum Bins: Sendable, Hashable, Codable {
@@ -142,7 +143,14 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
         var raw: [[Double]] = []
         switch strategy {
         case .uniform:
-            raw = (0..<schema.count).map { Self.linspace(lows[$0], highs[$0], requested[$0] + 1) }
+            if Scalar.self == Float.self {
+                // scikit-learn keeps float32 input in float32: np.linspace runs in float32 there.
+                raw = (0..<schema.count).map { j in
+                    Self.linspaceFloat(Float(lows[j]), Float(highs[j]), requested[j] + 1).map { Double($0) }
+                }
+            } else {
+                raw = (0..<schema.count).map { Self.linspace(lows[$0], highs[$0], requested[$0] + 1) }
+            }
         case .quantile:
             if let w = sampleWeight {
                 let levels = requested.map { k in Self.linspace(0, 100, k + 1) }
@@ -241,6 +249,21 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
         } else {
             let step = delta / div
             y = step == 0 ? (0..<num).map { Double($0) / div * delta + start } : (0..<num).map { Double($0) * step + start }
+        }
+        y[num - 1] = stop
+        return y
+    }
+
+    /// `linspace` in `Float` arithmetic, as NumPy computes it for float32 endpoints.
+    static func linspaceFloat(_ start: Float, _ stop: Float, _ num: Int) -> [Float] {
+        let div = Float(num - 1)
+        let delta = stop - start
+        var y: [Float]
+        if !delta.isFinite {
+            y = (0..<num).map { i in let t = Float(i) / div; return start * (1 - t) + stop * t }
+        } else {
+            let step = delta / div
+            y = step == 0 ? (0..<num).map { Float($0) / div * delta + start } : (0..<num).map { Float($0) * step + start }
         }
         y[num - 1] = stop
         return y
