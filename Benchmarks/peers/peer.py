@@ -211,11 +211,60 @@ def prepare_ingest_npy(np, args):
     return "numpy.load(path)", lambda: np.load(path)
 
 
+def _features_with_holes(np, args):
+    """The canonical features with NaN at every flat (row-major) index divisible by 97, as
+    QuantileSuite.withHoles."""
+    x = _features(np, args).copy()
+    x.reshape(-1)[::97] = np.nan
+    return x
+
+
+def prepare_quantile_robust(np, args):
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import RobustScaler
+        return "sklearn RobustScaler().fit_transform(X)", lambda: RobustScaler().fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    expressions = [((pl.col(c) - pl.col(c).median())
+                    / (pl.col(c).quantile(0.75, interpolation="linear") - pl.col(c).quantile(0.25, interpolation="linear"))).alias(c)
+                   for c in columns]
+    return "polars (col - median) / (q75 - q25), to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_quantile_kbins(np, args):
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import KBinsDiscretizer
+        make = lambda: KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile", subsample=None)
+        return "sklearn KBinsDiscretizer(5, ordinal, quantile, subsample=None).fit_transform(X)", lambda: make().fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    expressions = [pl.col(c).qcut(5, left_closed=True, allow_duplicates=True).to_physical().alias(c) for c in columns]
+    return "polars col.qcut(5).to_physical(), to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_quantile_impute_mean(np, args):
+    x = _features_with_holes(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.impute import SimpleImputer
+        return "sklearn SimpleImputer().fit_transform(X)", lambda: SimpleImputer().fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns, nan_to_null=True)  # polars' missing marker is null
+    expressions = [pl.col(c).fill_null(pl.col(c).mean()).alias(c) for c in columns]
+    return "polars fill_null(mean), to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
 WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
              "scaler.fit_transform": prepare_scaler_fit_transform,
              "scaler.transform_inplace": prepare_scaler_transform_inplace,
              "linear.fit": prepare_linear_fit,
-             "ingest.csv": prepare_ingest_csv, "ingest.npy": prepare_ingest_npy}
+             "ingest.csv": prepare_ingest_csv, "ingest.npy": prepare_ingest_npy,
+             "quantile.robust": prepare_quantile_robust, "quantile.kbins": prepare_quantile_kbins,
+             "quantile.impute_mean": prepare_quantile_impute_mean}
 
 
 def versions():

@@ -25,6 +25,11 @@ public enum FeatureError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A pipeline spec (JSON or built in code) that cannot be fitted: where (`path`, e.g.
     /// `columns[1].steps[0].with_mean`) and why.
     case invalidSpec(path: String, reason: String)
+    /// NaN where the transform does not accept missing values (KBinsDiscretizer, as scikit-learn).
+    case missingValue(transform: String, row: Int, column: String)
+    /// A value an inverse transform cannot decode (a bin index that is not an integer in range, a
+    /// one-hot group without exactly one 1), naming row and column.
+    case invalidEncodedValue(transform: String, row: Int, column: String, value: Double, reason: String)
 
     public var description: String {
         switch self {
@@ -50,6 +55,10 @@ public enum FeatureError: Error, Sendable, Hashable, CustomStringConvertible {
             return "invalid column names: \(reason)"
         case let .invalidSpec(path, reason):
             return path.isEmpty ? "invalid pipeline spec: \(reason)" : "invalid pipeline spec at \(path): \(reason)"
+        case let .missingValue(transform, row, column):
+            return "\(transform): NaN at row \(row), column '\(column)' (missing values are not accepted; impute them first)"
+        case let .invalidEncodedValue(transform, row, column, value, reason):
+            return "\(transform): cannot decode \(value) at row \(row), column '\(column)': \(reason)"
         }
     }
 }
