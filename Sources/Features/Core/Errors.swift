@@ -22,6 +22,14 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
     case invalidParameter(transform: String, parameter: String, reason: String)
     /// Column names that are empty or repeated.
     case invalidColumnNames(reason: String)
+    /// A value outside the domain of the transform (Box-Cox needs x > 0, log1p needs x > -1, an
+    /// inverse power transform needs a value in the range of the forward map).
+    case outOfDomain(transform: String, row: Int, column: String, value: Double, requirement: String)
+    /// NaN where the transform cannot keep it (a row-wise transform such as Normalizer would turn
+    /// the whole row into NaN).
+    case missingValue(transform: String, row: Int, column: String)
+    /// Fitting a column failed (a constant column for Box-Cox, a likelihood without a maximum).
+    case fitFailed(transform: String, column: String, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +53,12 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
             return "\(transform): invalid parameter '\(parameter)': \(reason)"
         case let .invalidColumnNames(reason):
             return "invalid column names: \(reason)"
+        case let .outOfDomain(transform, row, column, value, requirement):
+            return "\(transform): value \(value) at row \(row), column '\(column)' is outside the domain: \(requirement)"
+        case let .missingValue(transform, row, column):
+            return "\(transform): NaN at row \(row), column '\(column)' (impute missing values first)"
+        case let .fitFailed(transform, column, reason):
+            return "\(transform): cannot fit column '\(column)': \(reason)"
         }
     }
 }
