@@ -135,7 +135,7 @@ public enum RowKernels {
                 case .max:
                     value = largest
                 case .l1:
-                    if sum.isFinite {
+                    if sum.isFinite || largest == 0 {
                         value = sum
                     } else {
                         var scaled = 0.0
@@ -143,7 +143,9 @@ public enum RowKernels {
                         value = scaled * largest
                     }
                 case .l2:
-                    if largest < 1e150 && largest > 1e-150 {
+                    if largest == 0 {
+                        value = 0   // a zero row: no scale to divide by
+                    } else if largest < 1e150 && largest > 1e-150 {
                         value = squares.squareRoot()
                     } else {
                         var scaled = 0.0
