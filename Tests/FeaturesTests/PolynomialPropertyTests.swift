@@ -81,3 +81,21 @@ struct PolynomialPropertyTests {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(PolynomialFeatures.Fitted.self, from: Data(corrupt.utf8)) }
     }
 }
+
+@Suite("PolynomialFeatures: huge parameters")
+struct PolynomialLimitTests {
+    @Test("huge degrees finish or are refused, never hang or crash")
+    func hugeDegree() throws {
+        let x = try Matrix<Double>([[0.5, 0.25, 2]])
+        // Interactions stop at the column count whatever the degree.
+        let interactions = try PolynomialFeatures(degree: Int.max, interactionOnly: true).fit(x)
+        #expect(interactions.outputCount == 8)
+        #expect(try interactions.transform(x).elements == [1, 0.5, 0.25, 2, 0.125, 1, 0.5, 0.25])
+        // One column to degree 1000: 1001 outputs; 0.25^1000 underflows to 0 (not an error).
+        let single = try PolynomialFeatures(degree: 1000).fit(try Matrix<Double>([[0.5]]))
+        #expect(single.outputNames.last == "x0^1000")
+        #expect(try single.transform(try Matrix<Double>([[0.25]]))[0, 1000] == 0)
+        #expect(throws: FeatureError.self) { try PolynomialFeatures(degree: Int.max).fit(try Matrix<Double>([[0.5]])) }
+        #expect(throws: FeatureError.self) { try PolynomialFeatures(degree: 2).fit(schema: FeatureSchema.anonymous(count: 2000)) }
+    }
+}

@@ -31,8 +31,9 @@ public struct PolynomialFeatures: Sendable, Hashable, Codable {
 
     static let name = "PolynomialFeatures"
 
-    /// The most output columns a fit accepts (beyond it the output of even one row is 128 MiB).
-    public static let maximumOutputColumns = 1 << 24
+    /// The most output columns a fit accepts (2^20: one output row is then 8 MiB; 1,448 columns
+    /// at degree 2). The plan and the names take O(output columns x degree) memory.
+    public static let maximumOutputColumns = 1 << 20
 
     /// Learns the input schema and builds the product plan and the output names.
     /// - Throws: `FeatureError.invalidParameter` (`degree < 0`, `minDegree` outside `0...degree`,
@@ -88,20 +89,55 @@ public struct PolynomialFeatures: Sendable, Hashable, Codable {
         public let inputSchema: FeatureSchema
         /// scikit-learn's `get_feature_names_out()`.
         public let outputNames: [String]
-        /// Each output column's exponents per input column (scikit-learn's `powers_`), bias first.
-        public let powers: [[Int]]
         /// The product plan over the full term list (degrees 1...degree).
         let plan: RowKernels.ProductPlan
         /// Index in the full term list of the first output term (terms below `minDegree` skipped).
         let firstTerm: Int
-        /// Names and factor columns of the full term list (for errors).
+        /// Names, columns and exponents of the full term list (for errors and `powers`).
         let termNames: [String]
-        let termFeatures: [[Int]]
+        let termColumns: [[Int]]
+        let termExponents: [[Int]]
 
+        /// Each output column's exponents per input column (scikit-learn's `powers_`), bias first.
+        /// - Complexity: O(output columns x input columns), computed on each call.
+        public var powers: [[Int]] {
+            let n = inputSchema.count
+            var rows: [[Int]] = configuration.includeBias ? [Array(repeating: 0, count: n)] : []
+            for t in firstTerm..<termColumns.count {
+                var p = Array(repeating: 0, count: n)
+                for (j, e) in zip(termColumns[t], termExponents[t]) { p[j] = e }
+                rows.append(p)
+            }
+            return rows
+        }
         /// Number of output columns (scikit-learn's `n_output_features_`).
         public var outputCount: Int { outputNames.count }
 
         init(configuration c: PolynomialFeatures, inputSchema: FeatureSchema) throws {
+            let built = try Self.build(c, inputSchema)
+            self.init(configuration: c, inputSchema: inputSchema,
+                      outputNames: (c.includeBias ? ["1"] : []) + Array(built.names[built.first...]),
+                      plan: built.plan, firstTerm: built.first, termNames: built.names,
+                      termColumns: built.columns, termExponents: built.exponents)
+        }
+
+        private init(configuration: PolynomialFeatures, inputSchema: FeatureSchema, outputNames: [String],
+                     plan: RowKernels.ProductPlan, firstTerm: Int, termNames: [String],
+                     termColumns: [[Int]], termExponents: [[Int]]) {
+            self.configuration = configuration
+            self.inputSchema = inputSchema
+            self.outputNames = outputNames
+            self.plan = plan
+            self.firstTerm = firstTerm
+            self.termNames = termNames
+            self.termColumns = termColumns
+            self.termExponents = termExponents
+        }
+
+        /// The product plan (scikit-learn's dense order), the first output term and every term's
+        /// name, columns and exponents.
+        static func build(_ c: PolynomialFeatures, _ inputSchema: FeatureSchema) throws
+            -> (plan: RowKernels.ProductPlan, first: Int, names: [String], columns: [[Int]], exponents: [[Int]]) {
             try c.validate()
             let n = inputSchema.count
             guard let total = PolynomialFeatures.termCount(features: n, upTo: c.degree, interactionOnly: c.interactionOnly,
@@ -113,12 +149,15 @@ public struct PolynomialFeatures: Sendable, Hashable, Codable {
             // scikit-learn's dense algorithm: degree-d terms starting with feature f are the
             // degree-(d-1) terms whose first feature is >= f (> f for interactions), times x_f.
             var runs: [RowKernels.ProductPlan.Run] = []
-            var features: [[Int]] = []   // sorted factor list per term
-            features.reserveCapacity(total)
+            // Per term: its distinct input columns (ascending) and their exponents.
+            var termColumns: [[Int]] = []
+            var termExponents: [[Int]] = []
+            termColumns.reserveCapacity(total)
+            termExponents.reserveCapacity(total)
             var degreeOf: [Int] = []
             if c.degree >= 1 && n > 0 {
                 runs.append(.init(start: 0, length: n, parentStart: -1, feature: 0))
-                for f in 0..<n { features.append([f]); degreeOf.append(1) }
+                for f in 0..<n { termColumns.append([f]); termExponents.append([1]); degreeOf.append(1) }
             }
             var index = Array(0...n)
             var current = n
@@ -137,46 +176,38 @@ public struct PolynomialFeatures: Sendable, Hashable, Codable {
                         let next = current + end - start
                         if next <= current { break }
                         runs.append(.init(start: current, length: next - current, parentStart: start, feature: f))
-                        for t in start..<end { features.append([f] + features[t]); degreeOf.append(d) }
+                        for t in start..<end {
+                            // x_f times a term whose columns are all >= f.
+                            if termColumns[t][0] == f {
+                                termColumns.append(termColumns[t])
+                                termExponents.append([termExponents[t][0] + 1] + termExponents[t].dropFirst())
+                            } else {
+                                termColumns.append([f] + termColumns[t])
+                                termExponents.append([1] + termExponents[t])
+                            }
+                            degreeOf.append(d)
+                        }
                         current = next
                     }
                     newIndex.append(current)
+                    // No term of degree d means none of any higher degree (interactions of more
+                    // factors than columns): stop rather than loop up to a huge `degree`.
+                    if newIndex.first == current { break }
                     index = newIndex
                 }
             }
-            guard features.count == total else {
+            guard termColumns.count == total else {
                 // invariant: the run construction enumerates exactly C(n+d, d) - 1 (or sum C(n, k)) terms
                 throw FeatureError.invalidParameter(transform: PolynomialFeatures.name, parameter: "degree",
-                                                    reason: "internal plan size \(features.count) != \(total)")
+                                                    reason: "internal plan size \(termColumns.count) != \(total)")
             }
-            let first = c.minDegree <= 1 ? 0 : degreeOf.firstIndex(where: { $0 >= c.minDegree }) ?? features.count
-            let names = features.map { factors -> String in
-                var parts: [String] = []
-                var k = 0
-                while k < factors.count {
-                    var m = k
-                    while m < factors.count && factors[m] == factors[k] { m += 1 }
-                    let name = inputSchema.names[factors[k]]
-                    parts.append(m - k == 1 ? name : "\(name)^\(m - k)")
-                    k = m
-                }
-                return parts.joined(separator: " ")
+            let first = c.minDegree <= 1 ? 0 : degreeOf.firstIndex(where: { $0 >= c.minDegree }) ?? termColumns.count
+            let names = zip(termColumns, termExponents).map { columns, exponents -> String in
+                zip(columns, exponents).map { j, e in
+                    e == 1 ? inputSchema.names[j] : "\(inputSchema.names[j])^\(e)"
+                }.joined(separator: " ")
             }
-            var powers: [[Int]] = []
-            if c.includeBias { powers.append(Array(repeating: 0, count: n)) }
-            for factors in features[first...] {
-                var p = Array(repeating: 0, count: n)
-                for f in factors { p[f] += 1 }
-                powers.append(p)
-            }
-            self.configuration = c
-            self.inputSchema = inputSchema
-            self.plan = RowKernels.ProductPlan(runs: runs, termCount: features.count)
-            self.firstTerm = first
-            self.termNames = names
-            self.termFeatures = features
-            self.outputNames = (c.includeBias ? ["1"] : []) + Array(names[first...])
-            self.powers = powers
+            return (RowKernels.ProductPlan(runs: runs, termCount: termColumns.count), first, names, termColumns, termExponents)
         }
 
         enum CodingKeys: String, CodingKey { case configuration, inputSchema }
@@ -218,7 +249,7 @@ public struct PolynomialFeatures: Sendable, Hashable, Codable {
                                                  column: inputSchema.names[flag.column], value: flag.value)
             }
             // The factor with the largest magnitude names the value that overflowed.
-            let factors = termFeatures[flag.column]
+            let factors = termColumns[flag.column]
             let largest = factors.map { Double(x[flag.row, $0]) }.max(by: { abs($0) < abs($1) }) ?? flag.value
             throw FeatureError.overflow(transform: PolynomialFeatures.name, row: flag.row, column: termNames[flag.column], value: largest)
         }
