@@ -121,7 +121,7 @@ public struct FunctionTransformer: Sendable, Hashable, Codable {
 
         private func run<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, inverse: Bool, threads: Int) throws -> Matrix<Scalar> {
             let f = configuration.function
-            let (y, flag) = try RowKernels.mapElements(x, threads: threads) { value, _ in
+            let (y, flag) = try RowKernels.mapElements(x, blockRows: Swift.max(16, 32768 / Swift.max(x.columns, 1)), threads: threads) { value, _ in
                 Scalar(inverse ? f.invert(Double(value)) : f.apply(Double(value)))
             }
             guard let flag else { return y }

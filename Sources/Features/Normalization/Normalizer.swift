@@ -72,7 +72,7 @@ public struct Normalizer: Sendable, Hashable, Codable {
             case .max: .max
             }
             let tiny = 10 * Double(Scalar.ulpOfOne)
-            let (y, flag) = try RowKernels.normalizeRows(x, norm: norm, tinyNorm: tiny, blockRows: 2048, threads: threads)
+            let (y, flag) = try RowKernels.normalizeRows(x, norm: norm, tinyNorm: tiny, blockRows: Swift.max(16, 32768 / Swift.max(x.columns, 1)), threads: threads)
             if let flag {
                 let column = inputSchema.names[flag.column]
                 if flag.value.isNaN { throw FeatureError.missingValue(transform: Normalizer.name, row: flag.row, column: column) }

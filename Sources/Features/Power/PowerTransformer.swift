@@ -169,7 +169,7 @@ public struct PowerTransformer: Sendable, Hashable, Codable {
             let factor = affine?.factor ?? Array(repeating: 1, count: n)
             let inverseFactor = affine?.inverseFactor ?? Array(repeating: 1, count: n)
             let boxCox = configuration.method == .boxCox
-            let (y, flag) = try RowKernels.mapElements(x, threads: threads) { value, j in
+            let (y, flag) = try RowKernels.mapElements(x, blockRows: Swift.max(16, 32768 / Swift.max(x.columns, 1)), threads: threads) { value, j in
                 let v = Double(value)
                 if inverse {
                     let u = v * inverseFactor[j] + offset[j]

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Row-wise kernels behind the shape-changing transforms (Normalizer, PolynomialFeatures, the
 /// element-wise power and function transforms).
 ///
@@ -7,6 +9,13 @@
 /// `threads` threads; each output row depends only on its own input row, so the result is
 /// bit-identical for any thread count.
 public enum RowKernels {
+    /// Copies `doubles` doubles with non-temporal stores (CKernels), for write-only outputs.
+    @usableFromInline
+    static func copyNonTemporal(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, doubles: Int) {
+        guard doubles > 0 else { return }
+        fk_copy_nontemporal(target.assumingMemoryBound(to: Double.self), source.assumingMemoryBound(to: Double.self), doubles)
+    }
+
     /// The first entry (in row order) that a kernel flags: an input that is not finite, or an
     /// output that became non-finite from a finite input.
     public struct Flag: Sendable, Equatable {
@@ -28,8 +37,12 @@ public enum RowKernels {
         }
     }
 
-    /// Runs `fill(firstRow, rows, source, target)` over fixed blocks into an uninitialised
+    /// Runs `fill(rows, source, blockTarget)` over fixed blocks into an uninitialised
     /// `rows x outputColumns` matrix and returns it with the first flag in row order.
+    /// `blockTarget` points at the block's first output row (row `i` of the block is at
+    /// `blockTarget + (i - rows.lowerBound) * outputColumns`). For Double output it is a
+    /// cache-resident staging buffer that is then streamed out with non-temporal stores: the
+    /// output is write-only, and ordinary stores would first read every line from memory.
     @inlinable
     internal static func blockMap<Scalar: LinearAlgebraScalar>(
         _ input: Matrix<Scalar>, outputColumns: Int, blockRows: Int, threads: Int,
@@ -46,7 +59,15 @@ public enum RowKernels {
                 found = try input.view.withUnsafeBaseAddress { sourceBase in
                     let source = UnsafeSendablePointer(sourceBase)
                     return try ParallelRows.map(count: blocks.count, threads: threads) { b in
-                        fill(blocks[b], source.pointer, target.pointer)
+                        let range = blocks[b]
+                        let blockTarget = target.pointer + range.lowerBound &* outputColumns
+                        let count = range.count &* outputColumns
+                        guard Scalar.self == Double.self && count >= 64 else { return fill(range, source.pointer, blockTarget) }
+                        return withUnsafeTemporaryAllocation(of: Scalar.self, capacity: count) { stage in
+                            let flag = fill(range, source.pointer, stage.baseAddress!)  // invariant: count >= 64
+                            copyNonTemporal(UnsafeMutableRawPointer(blockTarget), UnsafeRawPointer(stage.baseAddress!), doubles: count)
+                            return flag
+                        }
                     }
                 }
             } catch {
@@ -65,14 +86,14 @@ public enum RowKernels {
     /// - Complexity: one read of `input`, one write of the output, `rows * columns` calls of `body`.
     @inlinable
     public static func mapElements<Scalar: LinearAlgebraScalar>(
-        _ input: Matrix<Scalar>, blockRows: Int = 4096, threads: Int = 1,
+        _ input: Matrix<Scalar>, blockRows: Int = 1024, threads: Int = 1,
         _ body: @Sendable (Scalar, Int) -> Scalar
     ) throws -> (Matrix<Scalar>, Flag?) {
         let n = input.columns
         return try blockMap(input, outputColumns: n, blockRows: blockRows, threads: threads) { range, source, target in
             var first: Flag?
             for i in range {
-                let x = source + i &* n, y = target + i &* n
+                let x = source + i &* n, y = target + (i &- range.lowerBound) &* n
                 var bad = false
                 for j in 0..<n {
                     let value = x[j]
@@ -114,7 +135,7 @@ public enum RowKernels {
         return try blockMap(input, outputColumns: n, blockRows: blockRows, threads: threads) { range, source, target in
             var first: Flag?
             for i in range {
-                let x = source + i &* n, y = target + i &* n
+                let x = source + i &* n, y = target + (i &- range.lowerBound) &* n
                 var largest = 0.0, sum = 0.0, squares = 0.0
                 for j in 0..<n {
                     let a = abs(Double(x[j]))
@@ -216,7 +237,8 @@ public enum RowKernels {
                 let scratch = scratchBuffer.baseAddress!  // invariant: capacity >= 1
                 runs.withUnsafeBufferPointer { runList in
                     for i in range {
-                        let x = source + i &* n, y = target + i &* outputColumns
+                        let x = source + i &* n
+                        let y = target + (i &- range.lowerBound) &* outputColumns
                         if bias == 1 { y[0] = 1 }
                         let terms = direct ? y + bias : scratch
                         var largestInput: Scalar = 0
