@@ -258,13 +258,57 @@ def prepare_quantile_impute_mean(np, args):
     return "polars fill_null(mean), to_numpy()", lambda: frame.select(expressions).to_numpy()
 
 
+def prepare_shape_polynomial(np, args):
+    """PolynomialFeatures(degree 2, bias) fit + transform to a dense matrix, or the same columns as
+    polars expressions (1, x_i, x_i * x_j for i <= j) materialised with to_numpy()."""
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import PolynomialFeatures
+        return "sklearn PolynomialFeatures(2).fit_transform(X)", lambda: PolynomialFeatures(2).fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    expressions = [pl.lit(1.0).alias("1")] + [pl.col(c) for c in columns]
+    for i in range(len(columns)):
+        for j in range(i, len(columns)):
+            expressions.append((pl.col(columns[i]) * pl.col(columns[j])).alias(f"{columns[i]} {columns[j]}"))
+    return "polars df.select(1, x_i, x_i * x_j).to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_shape_normalizer(np, args):
+    """Normalizer(l2).transform into a new matrix, or polars x / sqrt(sum_horizontal(x^2))."""
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import Normalizer
+        normalizer = Normalizer().fit(x)
+        return "sklearn Normalizer().transform(X)", lambda: normalizer.transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    norm = pl.sum_horizontal([pl.col(c) * pl.col(c) for c in columns]).sqrt()
+    return "polars df.select(x / sqrt(sum_horizontal(x^2))).to_numpy()", \
+        lambda: frame.select([(pl.col(c) / norm).alias(c) for c in columns]).to_numpy()
+
+
+def prepare_shape_power_transform(np, args):
+    """PowerTransformer (Yeo-Johnson, standardize) fitted untimed on the first fit_rows rows, then
+    transform of the whole matrix (copy=True: a new matrix, as FeatureKit's)."""
+    from sklearn.preprocessing import PowerTransformer
+    x = _features(np, args)
+    fitted = PowerTransformer().fit(x[: int(args["fit_rows"])])
+    return "sklearn PowerTransformer().transform(X)", lambda: fitted.transform(x)
+
+
 WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
              "scaler.fit_transform": prepare_scaler_fit_transform,
              "scaler.transform_inplace": prepare_scaler_transform_inplace,
              "linear.fit": prepare_linear_fit,
              "ingest.csv": prepare_ingest_csv, "ingest.npy": prepare_ingest_npy,
              "quantile.robust": prepare_quantile_robust, "quantile.kbins": prepare_quantile_kbins,
-             "quantile.impute_mean": prepare_quantile_impute_mean}
+             "quantile.impute_mean": prepare_quantile_impute_mean,
+             "shape.polynomial": prepare_shape_polynomial,
+             "shape.normalizer": prepare_shape_normalizer,
+             "shape.power_transform": prepare_shape_power_transform}
 
 
 def versions():

@@ -30,6 +30,11 @@ public enum FeatureError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A value an inverse transform cannot decode (a bin index that is not an integer in range, a
     /// one-hot group without exactly one 1), naming row and column.
     case invalidEncodedValue(transform: String, row: Int, column: String, value: Double, reason: String)
+    /// A value outside the domain of the transform (Box-Cox needs x > 0, log1p needs x > -1, an
+    /// inverse power transform needs a value in the range of the forward map).
+    case outOfDomain(transform: String, row: Int, column: String, value: Double, requirement: String)
+    /// Fitting a column failed (a constant column for Box-Cox, a likelihood without a maximum).
+    case fitFailed(transform: String, column: String, reason: String)
 
     public var description: String {
         switch self {
@@ -59,6 +64,10 @@ public enum FeatureError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(transform): NaN at row \(row), column '\(column)' (missing values are not accepted; impute them first)"
         case let .invalidEncodedValue(transform, row, column, value, reason):
             return "\(transform): cannot decode \(value) at row \(row), column '\(column)': \(reason)"
+        case let .outOfDomain(transform, row, column, value, requirement):
+            return "\(transform): value \(value) at row \(row), column '\(column)' is outside the domain: \(requirement)"
+        case let .fitFailed(transform, column, reason):
+            return "\(transform): cannot fit column '\(column)': \(reason)"
         }
     }
 }
