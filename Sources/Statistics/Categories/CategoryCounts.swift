@@ -74,7 +74,7 @@ public struct CategoryCounts: Sendable, Equatable {
 
     /// `counts[code + 1]` over `range` (index 0 counts missing values), summed over fixed chunks.
     static func countCodes(_ codes: [Int32], range: Range<Int>, levels: Int, threads: Int) -> [Int] {
-        let chunks = ParallelRows.blocks(rows: range.count, blockRows: 1 << 18)
+        let chunks = ParallelRows.blocks(rows: range.count, blockRows: 1 << 16)
         let partial: [[Int]] = (try? ParallelRows.map(count: chunks.count, threads: threads) { b -> [Int] in
             var counts = [Int](repeating: 0, count: levels + 1)
             let chunk = chunks[b]
