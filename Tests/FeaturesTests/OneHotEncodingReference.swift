@@ -6,15 +6,15 @@ import Testing
 
 /// The golden reference of the encoders, written by data/reference/make_encoding.py (pinned
 /// scikit-learn 1.9.1). Shared by the OneHot, Ordinal, Target and Hasher tests.
-struct EncodingReference: Decodable {
-    struct ColumnData: Decodable {
+struct EncodingReference: Decodable, Sendable {
+    struct ColumnData: Decodable, Sendable {
         let name: String
         let kind: String
         let values: [String?]
     }
 
     /// A JSON value that may be a number, a string, null, a list or an object.
-    indirect enum Value: Decodable {
+    indirect enum Value: Decodable, Sendable {
         case number(Double), text(String), null, list([Value]), object([String: Value])
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
@@ -30,13 +30,13 @@ struct EncodingReference: Decodable {
         var object: [String: Value]? { if case let .object(o) = self { return o }; return nil }
     }
 
-    struct ProbeError: Decodable {
+    struct ProbeError: Decodable, Sendable {
         let column: String
         let value: String
         let row: Int
     }
 
-    struct Case: Decodable {
+    struct Case: Decodable, Sendable {
         let encoder: String
         let params: [String: Value]
         let dataset: String
@@ -55,12 +55,12 @@ struct EncodingReference: Decodable {
         let fit_transform: [[String]]?
     }
 
-    struct Murmur: Decodable {
+    struct Murmur: Decodable, Sendable {
         let text: String
         let hash: Int32
     }
 
-    struct HasherCase: Decodable {
+    struct HasherCase: Decodable, Sendable {
         let dataset: String
         let n_features: Int
         let alternate_sign: Bool
@@ -69,7 +69,7 @@ struct EncodingReference: Decodable {
         let values: [String]
     }
 
-    struct HasherStrings: Decodable {
+    struct HasherStrings: Decodable, Sendable {
         let rows: [[String]]
         let n_features: Int
         let row_starts: [Int]

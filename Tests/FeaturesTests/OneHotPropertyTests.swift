@@ -38,7 +38,14 @@ struct OneHotPropertyTests {
         let table = try categoricalTable(rows: 20_000, seed: 11)
         let fitted = try OneHotEncoder(handleUnknown: .infrequentIfExist, minFrequency: .count(300)).fit(table, threads: threads)
         #expect(fitted == (try OneHotEncoder(handleUnknown: .infrequentIfExist, minFrequency: .count(300)).fit(table, threads: 1)))
-        #expect(try fitted.transform(table, threads: threads) == fitted.transform(table, threads: 1))
+        let expected = try fitted.transform(table, threads: 1)
+        #expect(try fitted.transform(table, threads: threads) == expected)
+        // Into a reused output (dirty from an earlier call): the same values.
+        var output = try Matrix<Double>(rows: table.rowCount, columns: fitted.outputCount, repeating: 7)
+        try fitted.transform(table, into: &output, threads: threads)
+        #expect(output == expected)
+        var wrong = try Matrix<Double>(rows: 2, columns: 2)
+        #expect(throws: FeatureError.self) { try fitted.transform(table, into: &wrong) }
     }
 
     @Test("row order: permuted rows (and re-encoded levels) give permuted output rows")

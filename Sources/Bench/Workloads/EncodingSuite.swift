@@ -24,6 +24,7 @@ public struct EncodingSuite: BenchSuite {
 
     public var workloadNames: [String] { ["OneHotEncoder.sparse", "OneHotEncoder.dense"] }
 
+
     /// The four categorical columns as a Table ("c0" ... "c3", integer categories).
     static func table(rows: Int, columns: Int) throws -> Table {
         try Table((0..<columns).map { j in
@@ -77,6 +78,24 @@ public struct EncodingSuite: BenchSuite {
                                            rowsPerSecond: Double(n) / timing.median,
                                            bytesPerSecond: Double(n * 110 * 8) / timing.median, peer: peer))
                 if !sink.isFinite { throw BenchError.resultCheckFailed("\(name) produced \(sink)") }
+            }
+            // The steady state: the same fit + transform into an output reused across calls (no
+            // fresh pages for the kernel to zero); the peers have no such form, so they allocate.
+            let fitted = try OneHotEncoder().fit(table, threads: threads)
+            var output = try Matrix<Double>(rows: n, columns: fitted.outputCount)
+            for lib in ["sklearn", "polars"] {
+                let name = "OneHotEncoder.fit+transform dense into reused output \(n)x2 (vs \(lib))"
+                context.progress(name)
+                let (timing, peer) = try context.measure(
+                    repeats: context.repeats(full: 7, quick: 3), peerWorkload: "encoding.onehot",
+                    peerArguments: arguments.merging(["lib": lib, "columns": "2", "dense": "1"]) { $1 }
+                ) {
+                    let refitted = try OneHotEncoder().fit(table, threads: threads)
+                    try refitted.transform(table, into: &output, threads: threads)
+                }
+                records.append(BenchRecord(name: name, rows: n, cols: 2, timing: timing,
+                                           rowsPerSecond: Double(n) / timing.median,
+                                           bytesPerSecond: Double(n * 110 * 8) / timing.median, peer: peer))
             }
         }
         return records

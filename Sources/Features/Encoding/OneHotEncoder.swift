@@ -266,6 +266,24 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
             }
         }
 
+        /// `transform` into an existing `table.rowCount x outputCount` matrix, overwriting it: no
+        /// allocation at all, the steady state for batch after batch (a fresh output costs the
+        /// kernel's zeroing of every new page, which for wide outputs is most of the time).
+        /// - Throws: as `transform`; `.invalidParameter` ("output") for a matrix of the wrong shape.
+        public func transform(_ table: Table, into output: inout Matrix<Double>, threads: Int = 1) throws {
+            guard output.rows == table.rowCount, output.columns == outputCount else {
+                throw FeatureError.invalidParameter(
+                    transform: Self.transformName, parameter: "output",
+                    reason: "is \(output.rows)x\(output.columns), expected \(table.rowCount)x\(outputCount)")
+            }
+            let (codes, targets) = try lookup(table)
+            do {
+                try ColumnKernels.scatterCodes(into: &output, codes: codes, targets: targets, blockRows: 4096, threads: threads)
+            } catch let error as LinearAlgebraError {
+                throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
+            }
+        }
+
         /// The sparse form of `transform`: per row, the output columns that are 1, in increasing
         /// order (scikit-learn's CSR `indices` and `indptr`; every stored value is 1).
         /// - Complexity: two passes over the codes; memory 4 bytes per stored 1 plus 8 per row.
