@@ -232,6 +232,11 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
         /// The number of output columns.
         public var outputCount: Int { columns.last.map { $0.offset + $0.outputCount } ?? 0 }
 
+        /// Rows per block for the dense output: about 256 KiB of output per block, so the block
+        /// is zeroed and then scattered into while it sits in L2 (4096 rows of 110 columns would
+        /// be 3.6 MB and go to memory twice).
+        var denseBlockRows: Int { Swift.max(16, Swift.min(4096, (256 << 10) / Swift.max(8 * outputCount, 1))) }
+
         /// Per column: its codes and a code -> output column table (built once per column from
         /// the column's own levels), with unknown values handled.
         func lookup(_ table: Table) throws -> (codes: [[Int32]], targets: [[Int32]]) {
@@ -250,7 +255,8 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
         }
 
         /// The dense one-hot matrix of `table`'s fitted columns (other columns are ignored), over
-        /// fixed 4096-row blocks on `threads` threads (the result does not depend on `threads`).
+        /// fixed row blocks of ~256 KiB of output on `threads` threads (the result does not depend
+        /// on `threads`).
         /// - Throws: `.schemaMismatch` (a fitted column missing), `.categoryKindMismatch`,
         ///   `.unknownCategory` (column, value, first row) with `.error`, `.infiniteValue`.
         /// - Complexity: per column, one pass over its levels to build the lookup table, then one
@@ -260,7 +266,7 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
             let (codes, targets) = try lookup(table)
             do {
                 return try ColumnKernels.scatterCodes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets,
-                                                      blockRows: 4096, threads: threads)
+                                                      blockRows: denseBlockRows, threads: threads)
             } catch let error as LinearAlgebraError {
                 throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
             }
@@ -278,7 +284,7 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
             }
             let (codes, targets) = try lookup(table)
             do {
-                try ColumnKernels.scatterCodes(into: &output, codes: codes, targets: targets, blockRows: 4096, threads: threads)
+                try ColumnKernels.scatterCodes(into: &output, codes: codes, targets: targets, blockRows: denseBlockRows, threads: threads)
             } catch let error as LinearAlgebraError {
                 throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
             }
