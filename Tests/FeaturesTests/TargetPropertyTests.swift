@@ -81,8 +81,15 @@ struct TargetPropertyTests {
         let constant = try TargetEncoder(targetType: .continuous).fit(table, target: Array(repeating: 2.5, count: 6))
         #expect(constant.columns[0].encodings == [2.5, 2.5, 2.5])
         let (_, encoded) = try TargetEncoder(targetType: .continuous, cv: 2, shuffle: false)
-            .fitTransform(table, target: [1, 1e300, -1e300, 2, 3, 4])
-        #expect(!encoded.elements.contains { $0.isNaN })
+            .fitTransform(table, target: [1, 1e150, -1e150, 2, 3, 4])
+        #expect(!encoded.elements.contains { !$0.isFinite })
+        // Values whose squares or sums overflow are refused rather than turned into NaN.
+        #expect {
+            _ = try TargetEncoder(targetType: .continuous, smooth: .value(1)).fit(table, target: [1.7e308, 1.7e308, 1, 1, 1, 1])
+        } throws: { error in
+            guard case FeatureError.invalidTarget = error else { return false }
+            return "\(error)".contains("overflow")
+        }
     }
 
     @Test("invalid targets and parameters are named")

@@ -42,9 +42,10 @@ public struct FeatureHasher: Sendable, Hashable, Codable {
     }
 
     /// The column and sign of feature `name`, exactly as scikit-learn's `_hashing_fast.transform`.
+    /// (`nFeatures` outside 1...2^31-1, which every transform refuses, is clamped into it here.)
     public func bucket(_ name: String) -> (index: Int32, sign: Double) {
         let h = MurmurHash3.hash32(name)
-        let n = Int64(nFeatures)
+        let n = Int64(Swift.min(Swift.max(nFeatures, 1), Int(Int32.max)))
         let index: Int64 = h == Int32.min ? (Int64(Int32.max) - (n - 1)) % n : Int64(abs(h)) % n
         return (Int32(index), alternateSign && h < 0 ? -1 : 1)
     }
@@ -185,7 +186,7 @@ struct SparseRowBuilder {
         var last: Int32 = -1
         for p in order {
             let (index, value) = pending[p]
-            if index == last, let end = values.indices.last, indices.count > rowStarts.last! {
+            if index == last, let end = values.indices.last, indices.count > (rowStarts.last ?? 0) {
                 values[end] += value
             } else {
                 indices.append(index)

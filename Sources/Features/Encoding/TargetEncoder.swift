@@ -99,6 +99,7 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
                 let xTrain = train.map { state.ordinal[j][$0] }
                 let encoding = encodings(ordinal: xTrain, y: yTrain, categories: state.fitted.columns[j].categories.count,
                                          mean: mean, variance: variance)
+                try Self.checkFinite(encoding, mean: mean)
                 for i in 0..<n where folds[i] == f {
                     out[i * width + j] = encoding[Int(state.ordinal[j][i])]
                 }
@@ -176,13 +177,23 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
         let variance = NumpySum.variance(y, mean: mean)
         var plans: [Fitted.ColumnPlan] = []
         for (j, cats) in fittedCategories.enumerated() {
-            plans.append(Fitted.ColumnPlan(
-                name: schema.names[j], categories: cats,
-                encodings: encodings(ordinal: ordinal[j], y: y, categories: cats.count, mean: mean, variance: variance)))
+            let encoding = encodings(ordinal: ordinal[j], y: y, categories: cats.count, mean: mean, variance: variance)
+            try Self.checkFinite(encoding, mean: mean)
+            plans.append(Fitted.ColumnPlan(name: schema.names[j], categories: cats, encodings: encoding))
         }
         let fitted = Fitted(configuration: self, inputSchema: schema, targetType: type, classes: classes,
                             targetMean: mean, columns: plans)
         return Prepared(fitted: fitted, ordinal: ordinal, unknown: unknown, y: y)
+    }
+
+    /// Refuses encodings that overflowed (targets near the largest doubles: scikit-learn's
+    /// formulas square deviations, so |y| beyond ~1e154 can overflow to infinity and then NaN).
+    static func checkFinite(_ encoding: [Double], mean: Double) throws {
+        guard mean.isFinite, encoding.allSatisfy(\.isFinite) else {
+            throw FeatureError.invalidTarget(
+                transform: name, row: nil,
+                reason: "the target's mean or a category's statistics overflow (values near the largest doubles); rescale the target")
+        }
     }
 
     /// scikit-learn's `_fit_encoding_fast` / `_fit_encoding_fast_auto_smooth`, operation for operation.
