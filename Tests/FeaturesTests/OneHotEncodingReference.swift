@@ -51,7 +51,7 @@ struct EncodingReference: Decodable, Sendable {
         // TargetEncoder
         let target: [String]?
         let encodings: [[String]]?
-        let target_mean: String?
+        let target_mean: [String]?
         let fit_transform: [[String]]?
     }
 

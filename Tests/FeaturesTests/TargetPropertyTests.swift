@@ -75,6 +75,25 @@ struct TargetPropertyTests {
         #expect(y.rowArrays == [[0.75], [0.75], [0.5]])
     }
 
+    @Test("multiclass: one output per class, unknowns get each class's share, folds stratified by class")
+    func multiclass() throws {
+        let table = try Table([try .categorical("c", ["a", "b", "a", "b", "a", "b"])])
+        let fitted = try TargetEncoder(smooth: .value(0)).fit(table, target: [0, 1, 2, 0, 1, 2])
+        #expect(fitted.targetType == .multiclass && fitted.classes == [0, 1, 2])
+        #expect(fitted.outputNames == ["c_0", "c_1", "c_2"])
+        #expect(fitted.columns[0].classEncodings.count == 3)
+        let y = try fitted.transform(try Table([try .categorical("c", ["zz", "a"])]))
+        #expect(y.rows == 2 && y.columns == 3)
+        let third: Double = 1.0 / 3
+        let rows = y.rowArrays
+        #expect(rows[0] == [third, third, third])
+        #expect(rows[1] == [third, third, third])  // a: classes 0, 2, 1
+        let (_, encoded) = try TargetEncoder(cv: 2, shuffle: true, randomState: 5).fitTransform(table, target: [0, 1, 2, 0, 1, 2])
+        let probabilities = encoded.elements.allSatisfy { (value: Double) -> Bool in value.isFinite && value >= 0 && value <= 1 }
+        #expect(encoded.columns == 3)
+        #expect(probabilities)
+    }
+
     @Test("constant target and single-row categories stay finite (auto smoothing)")
     func degenerate() throws {
         let table = try Table([try .categorical("c", ["a", "b", "c", "a", "a", "a"])])
@@ -100,7 +119,7 @@ struct TargetPropertyTests {
         }
         #expect(message { _ = try TargetEncoder().fit(table, target: [1, 2]) }.contains("2 values for 3 rows"))
         #expect(message { _ = try TargetEncoder().fit(table, target: [1, .nan, 2]) }.contains("row 1"))
-        #expect(message { _ = try TargetEncoder().fit(table, target: [1, 2, 3]) }.contains("multiclass"))
+        #expect(try TargetEncoder().fit(table, target: [1, 2, 3]).outputNames == ["c_1", "c_2", "c_3"])
         #expect(message { _ = try TargetEncoder(targetType: .binary).fit(table, target: [1, 2, 3]) }.contains("at most 2 classes"))
         #expect(message { _ = try TargetEncoder(smooth: .value(-1)).fit(table, target: [1, 2, 3.5]) }.contains("smooth"))
         #expect(message { _ = try TargetEncoder(cv: 1).fit(table, target: [1, 2, 3.5]) }.contains("cv"))

@@ -93,8 +93,9 @@ def synthetic(seed=20261127, rows=240, probe=False):
         flag[5] = np.nan
     y_cont = [float(v) for v in rng.normal(3, 2, rows)]
     y_bin = [float(v) for v in (rng.random(rows) < 0.35).astype(float)]
+    y_multi = [float(v) for v in rng.choice([0, 1, 2, 3], rows, p=[0.4, 0.3, 0.2, 0.1])]
     return Dataset([("colour", "string", colour), ("size", "integer", size),
-                    ("grade", "numeric", grade), ("flag", "string", flag)]), y_cont, y_bin
+                    ("grade", "numeric", grade), ("flag", "string", flag)]), y_cont, y_bin, y_multi
 
 
 def iris():
@@ -104,7 +105,7 @@ def iris():
     sepal_bin = [int(np.floor(v)) for v in raw[:, 0]]
     petal_bin = [float(np.round(v)) for v in raw[:, 2]]
     ds = Dataset([("species", "string", species), ("sepal_bin", "integer", sepal_bin), ("petal_bin", "numeric", petal_bin)])
-    return ds, [float(v) for v in raw[:, 3]], [float(t == 2) for t in raw[:, 4]]
+    return ds, [float(v) for v in raw[:, 3]], [float(t == 2) for t in raw[:, 4]], [float(t) for t in raw[:, 4]]
 
 
 def wine():
@@ -113,7 +114,7 @@ def wine():
     alcohol_bin = [int(np.floor(v)) for v in raw[:, 0]]
     hue = [float(np.round(v, 1)) for v in raw[:, 10]]
     ds = Dataset([("cultivar", "string", cultivar), ("alcohol_bin", "integer", alcohol_bin), ("hue", "numeric", hue)])
-    return ds, [float(v) for v in raw[:, 12]], [float(t == 0) for t in raw[:, -1]]
+    return ds, [float(v) for v in raw[:, 12]], [float(t == 0) for t in raw[:, -1]], [float(t) for t in raw[:, -1]]
 
 
 def cat_names(cats):
@@ -237,10 +238,15 @@ def target_cases(datasets, targets):
         ("iris", ["sepal_bin", "petal_bin"], "binary", {"smooth": "auto"}, dict()),
         ("wine", None, "continuous", {"smooth": 10.0}, dict(smooth=10.0)),
         ("wine", ["alcohol_bin", "hue"], "binary", {"smooth": "auto"}, dict()),
+        ("iris", ["sepal_bin", "petal_bin"], "multiclass", {"smooth": "auto"}, dict()),
+        ("synth", None, "multiclass", {"smooth": 3.0}, dict(smooth=3.0)),
+        ("wine", ["alcohol_bin", "hue"], "multiclass", {"smooth": "auto"}, dict()),
     ]
     for dsname, columns, ttype, params, kwargs in specs:
         train, probe = datasets[dsname]
         y = np.asarray(targets[dsname][ttype])
+        if ttype == "multiclass":
+            y = y.astype(np.int64)
         names = columns or train.names()
         splitter = KFold(n_splits=5) if ttype == "continuous" else StratifiedKFold(n_splits=5)
         enc = TargetEncoder(target_type=ttype, cv=splitter, **kwargs)
@@ -252,7 +258,8 @@ def target_cases(datasets, targets):
                 "target": hexes(y),
                 "categories": [cat_names(c) for c in enc.categories_],
                 "encodings": [hexes(e) for e in enc.encodings_],
-                "target_mean": hexes(enc.target_mean_),
+                "target_mean": hexes(np.atleast_1d(enc.target_mean_)),
+                "feature_names": [str(v) for v in enc.get_feature_names_out(names)],
                 "transformed": hexes(enc.transform(train.array(names))),
                 "fit_transform": hexes(crossfit),
             }
@@ -299,13 +306,14 @@ def hasher_cases(datasets):
 
 
 def main():
-    synth, y_cont, y_bin = synthetic()
-    synth_probe, _, _ = synthetic(probe=True, rows=60)
-    iris_ds, iris_cont, iris_bin = iris()
-    wine_ds, wine_cont, wine_bin = wine()
+    synth, y_cont, y_bin, y_multi = synthetic()
+    synth_probe, _, _, _ = synthetic(probe=True, rows=60)
+    iris_ds, iris_cont, iris_bin, iris_multi = iris()
+    wine_ds, wine_cont, wine_bin, wine_multi = wine()
     datasets = {"synth": (synth, synth_probe), "iris": (iris_ds, None), "wine": (wine_ds, None)}
-    targets = {"synth": {"continuous": y_cont, "binary": y_bin}, "iris": {"continuous": iris_cont, "binary": iris_bin},
-               "wine": {"continuous": wine_cont, "binary": wine_bin}}
+    targets = {"synth": {"continuous": y_cont, "binary": y_bin, "multiclass": y_multi},
+               "iris": {"continuous": iris_cont, "binary": iris_bin, "multiclass": iris_multi},
+               "wine": {"continuous": wine_cont, "binary": wine_bin, "multiclass": wine_multi}}
     murmur, hasher, hasher_strings = hasher_cases(datasets)
     doc = {
         "sklearn": sklearn.__version__,

@@ -26,15 +26,18 @@ import Tabular
 /// before fitting), and in `fitTransform` they are encoded with the last fold's `ybar`.
 ///
 /// scikit-learn equivalent: `sklearn.preprocessing.TargetEncoder(categories=, target_type=,
-/// smooth=, cv=KFold/StratifiedKFold(cv, shuffle=))`. Multiclass targets are not supported yet.
+/// smooth=, cv=KFold/StratifiedKFold(cv, shuffle=))`.
 public struct TargetEncoder: Sendable, Hashable, Codable {
     public enum TargetType: String, Sendable, Hashable, Codable {
-        /// Continuous if any value is not an integer, else binary (at most two values); more
-        /// than two integer values would be multiclass, which is refused.
+        /// Continuous if any value is not an integer, else binary (at most two values) or
+        /// multiclass (scikit-learn's `type_of_target`).
         case auto
         case continuous
         /// Two classes (sorted: the larger value is class 1); the encodings estimate P(class 1).
         case binary
+        /// Three or more classes: one encoding per class (P(class c), one-vs-rest), output columns
+        /// `<column>_<class>` for every class in sorted order.
+        case multiclass
     }
 
     public enum Smooth: Sendable, Hashable, Codable {
@@ -86,28 +89,34 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
             throw FeatureError.invalidParameter(transform: Self.name, parameter: "cv",
                                                 reason: "cannot have \(cv) folds for \(n) rows")
         }
-        let folds = try foldOf(rows: n, y: state.y, type: state.fitted.targetType)
-        let width = state.ordinal.count
+        let folds = try foldOf(rows: n, y: state.foldLabels, type: state.fitted.targetType)
+        let k = state.ys.count
+        let width = state.ordinal.count * k
         var out = [Double](repeating: 0, count: n * width)
-        var lastMean = state.fitted.targetMean
+        var lastMeans = state.fitted.targetMeans
         for f in 0..<cv {
             let train = (0..<n).filter { folds[$0] != f }
-            let yTrain = train.map { state.y[$0] }
-            let mean = NumpySum.mean(yTrain)
-            let variance = NumpySum.variance(yTrain, mean: mean)
-            for j in 0..<width {
-                let xTrain = train.map { state.ordinal[j][$0] }
-                let encoding = encodings(ordinal: xTrain, y: yTrain, categories: state.fitted.columns[j].categories.count,
-                                         mean: mean, variance: variance)
-                try Self.checkFinite(encoding, mean: mean)
-                for i in 0..<n where folds[i] == f {
-                    out[i * width + j] = encoding[Int(state.ordinal[j][i])]
+            let xTrain = state.ordinal.map { column in train.map { column[$0] } }
+            for (t, y) in state.ys.enumerated() {
+                let yTrain = train.map { y[$0] }
+                let mean = NumpySum.mean(yTrain)
+                let variance = NumpySum.variance(yTrain, mean: mean)
+                for j in 0..<state.ordinal.count {
+                    let encoding = encodings(ordinal: xTrain[j], y: yTrain, categories: state.fitted.columns[j].categories.count,
+                                             mean: mean, variance: variance)
+                    try Self.checkFinite(encoding, mean: mean)
+                    for i in 0..<n where folds[i] == f {
+                        out[i * width + j * k + t] = encoding[Int(state.ordinal[j][i])]
+                    }
                 }
+                lastMeans[t] = mean
             }
-            lastMean = mean
         }
-        for j in 0..<width {
-            for i in 0..<n where state.unknown[j][i] { out[i * width + j] = lastMean }
+        // scikit-learn sets unknown rows after each fold, so the last fold's means remain.
+        for j in 0..<state.ordinal.count {
+            for i in 0..<n where state.unknown[j][i] {
+                for t in 0..<k { out[i * width + j * k + t] = lastMeans[t] }
+            }
         }
         return (state.fitted, try Matrix(rows: n, columns: width, elements: out))
     }
@@ -117,8 +126,11 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
         /// Per column, per row: the category index (0 for an unknown value, as scikit-learn).
         let ordinal: [[Int32]]
         let unknown: [[Bool]]
-        /// The target as fitted: continuous values, or 0/1 labels.
-        let y: [Double]
+        /// The target vectors encoded: the continuous values, the 0/1 labels of a binary target,
+        /// or one 0/1 indicator per class of a multiclass target.
+        let ys: [[Double]]
+        /// What the folds stratify on (the labels; the values for a continuous target).
+        let foldLabels: [Double]
     }
 
     private func prepare(_ table: Table, target: [Double], columns: [String]?, threads: Int) throws -> Prepared {
@@ -148,9 +160,7 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
             } else if distinct.count <= 2 {
                 type = .binary
             } else {
-                throw FeatureError.invalidTarget(
-                    transform: Self.name, row: nil,
-                    reason: "\(distinct.count) integer classes make a multiclass target, which is not supported; use targetType: .continuous")
+                type = .multiclass
             }
         case .binary:
             guard distinct.count <= 2 else {
@@ -160,9 +170,26 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
             type = .binary
         case .continuous:
             type = .continuous
+        case .multiclass:
+            type = .multiclass
         }
-        let y = type == .binary ? target.map { $0 == distinct[0] ? 0.0 : 1.0 } : target
-        let classes = type == .binary ? distinct : nil
+        let ys: [[Double]]
+        let foldLabels: [Double]
+        switch type {
+        case .binary:
+            ys = [target.map { $0 == distinct[0] ? 0.0 : 1.0 }]
+            foldLabels = ys[0]
+        case .multiclass:
+            var index: [Double: Int] = [:]
+            for (c, value) in distinct.enumerated() { index[value] = c }
+            let labels = target.map { index[$0 == 0 ? 0 : $0] ?? 0 }
+            ys = distinct.indices.map { c in labels.map { $0 == c ? 1.0 : 0.0 } }
+            foldLabels = labels.map(Double.init)
+        default:
+            ys = [target]
+            foldLabels = target
+        }
+        let classes = (type == .binary || type == .multiclass) ? distinct : nil
 
         let (fittedCategories, _) = try CategoryEncoding.categories(from: summary, spec: categories, transform: Self.name)
         let sources = try CategoryEncoding.columns(of: table, schema: schema, transform: Self.name)
@@ -173,17 +200,24 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
             ordinal.append(mapped.codes.map { max(mapped.category[Int($0) + 1], 0) })
             unknown.append(mapped.codes.map { mapped.category[Int($0) + 1] < 0 })
         }
-        let mean = NumpySum.mean(y)
-        let variance = NumpySum.variance(y, mean: mean)
-        var plans: [Fitted.ColumnPlan] = []
-        for (j, cats) in fittedCategories.enumerated() {
-            let encoding = encodings(ordinal: ordinal[j], y: y, categories: cats.count, mean: mean, variance: variance)
-            try Self.checkFinite(encoding, mean: mean)
-            plans.append(Fitted.ColumnPlan(name: schema.names[j], categories: cats, encodings: encoding))
+        var means: [Double] = []
+        var perColumn = [[[Double]]](repeating: [], count: fittedCategories.count)
+        for y in ys {
+            let mean = NumpySum.mean(y)
+            let variance = NumpySum.variance(y, mean: mean)
+            for (j, cats) in fittedCategories.enumerated() {
+                let encoding = encodings(ordinal: ordinal[j], y: y, categories: cats.count, mean: mean, variance: variance)
+                try Self.checkFinite(encoding, mean: mean)
+                perColumn[j].append(encoding)
+            }
+            means.append(mean)
+        }
+        let plans = fittedCategories.enumerated().map { j, cats in
+            Fitted.ColumnPlan(name: schema.names[j], categories: cats, classEncodings: perColumn[j])
         }
         let fitted = Fitted(configuration: self, inputSchema: schema, targetType: type, classes: classes,
-                            targetMean: mean, columns: plans)
-        return Prepared(fitted: fitted, ordinal: ordinal, unknown: unknown, y: y)
+                            targetMeans: means, columns: plans)
+        return Prepared(fitted: fitted, ordinal: ordinal, unknown: unknown, ys: ys, foldLabels: foldLabels)
     }
 
     /// Refuses encodings that overflowed (targets near the largest doubles: scikit-learn's
@@ -242,7 +276,7 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
                 for p in start..<(start + size) { folds[order[p]] = f }
                 start += size
             }
-        case .binary:
+        case .binary, .multiclass:
             // Classes numbered by first appearance (scikit-learn's `class_perm`).
             var classOf: [Double: Int] = [:]
             var encoded = [Int](repeating: 0, count: n)
@@ -288,22 +322,38 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
         public struct ColumnPlan: Sendable, Hashable, Codable {
             public let name: String
             public let categories: FittedCategories
-            /// `encodings[k]`: the encoding of category k (fitted on all rows).
-            public let encodings: [Double]
+            /// `classEncodings[t][k]`: the encoding of category k for target vector t (one vector
+            /// for a continuous or binary target, one per class for a multiclass one), fitted on all rows.
+            public let classEncodings: [[Double]]
+            /// `encodings[k]`: the encoding of category k (the first target vector's).
+            public var encodings: [Double] { classEncodings.first ?? [] }
         }
 
         public let configuration: TargetEncoder
         public let inputSchema: FeatureSchema
         /// The target type used (`.auto` resolved).
         public let targetType: TargetType
-        /// The two (or one) classes of a binary target, sorted; nil for a continuous one.
+        /// The classes of a binary or multiclass target, sorted; nil for a continuous one.
         public let classes: [Double]?
-        /// The mean of the (label-encoded) target: the encoding of unknown categories.
-        public let targetMean: Double
+        /// The mean of each (label-encoded) target vector: the encodings of unknown categories
+        /// (scikit-learn's `target_mean_`, an array for a multiclass target).
+        public let targetMeans: [Double]
         public let columns: [ColumnPlan]
 
         public static let transformName = TargetEncoder.name
-        public var outputNames: [String] { inputSchema.names }
+
+        /// The mean of the (first) target vector.
+        public var targetMean: Double { targetMeans.first ?? .nan }
+
+        /// The input names, or `<column>_<class>` per class for a multiclass target (classes
+        /// printed as integers when they are integral).
+        public var outputNames: [String] {
+            guard targetType == .multiclass, let classes else { return inputSchema.names }
+            let names = classes.map { c in
+                c.rounded() == c && abs(c) < 1e15 ? String(Int64(c)) : CategoryLevels.numbers([c]).name(at: 0)
+            }
+            return inputSchema.names.flatMap { column in names.map { "\(column)_\($0)" } }
+        }
 
         /// The encodings of `table`'s fitted columns; unknown categories get `targetMean`.
         /// - Throws: `.schemaMismatch`, `.categoryKindMismatch`, `.infiniteValue`.
@@ -313,13 +363,17 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
             let sources = try CategoryEncoding.columns(of: table, schema: inputSchema, transform: Self.transformName)
             var codes: [[Int32]] = []
             var tables: [[Double]] = []
-            for (column, plan) in zip(sources, columns) {
+            var outputSources: [Int] = []
+            for (j, (column, plan)) in zip(sources, columns).enumerated() {
                 let mapped = try CategoryEncoding.map(column, onto: plan.categories, transform: Self.transformName)
                 codes.append(mapped.codes)
-                tables.append(mapped.category.map { $0 < 0 ? targetMean : plan.encodings[Int($0)] })
+                for (t, encodings) in plan.classEncodings.enumerated() {
+                    tables.append(mapped.category.map { $0 < 0 ? targetMeans[t] : encodings[Int($0)] })
+                    outputSources.append(j)
+                }
             }
             do {
-                return try ColumnKernels.gatherCodes(rows: table.rowCount, codes: codes, sources: Array(codes.indices),
+                return try ColumnKernels.gatherCodes(rows: table.rowCount, codes: codes, sources: outputSources,
                                                      tables: tables, blockRows: 4096, threads: threads)
             } catch let error as LinearAlgebraError {
                 throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
