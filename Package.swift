@@ -47,7 +47,7 @@ let package = Package(
         // Mergeable summaries (moments, quantiles, category counts): the fits of the transforms.
         .target(
             name: "Statistics",
-            dependencies: ["LinearAlgebra"]
+            dependencies: ["LinearAlgebra", "Tabular"]
         ),
         // Transforms (scalers, encoders, ...), column selection and pipelines: config -> fit -> fitted.
         .target(
@@ -97,8 +97,8 @@ let package = Package(
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Tabular"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Tabular"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         // Runs the built featurekit binary end to end (swift build --build-tests builds it beside the tests).
         .testTarget(name: "CLITests", dependencies: []),

@@ -299,6 +299,22 @@ def prepare_shape_power_transform(np, args):
     return "sklearn PowerTransformer().transform(X)", lambda: fitted.transform(x)
 
 
+def prepare_encoding_onehot(np, args):
+    """OneHotEncoder fit + transform on the synthetic integer categories (cardinalities 10, 100,
+    1,000, 10,000): scikit-learn sparse (CSR) or dense (sparse_output=False), or polars
+    to_dummies().to_numpy() (UInt8 output) for the dense case."""
+    rows, seed, columns = int(args["rows"]), int(args["seed"]), int(args["columns"])
+    dense, lib = args["dense"] == "1", args["lib"]
+    x = np.stack([synthetic_categories(np, seed, rows, j, c) for j, c in enumerate(CATEGORY_CARDINALITIES[:columns])], axis=1)
+    if lib == "sklearn":
+        from sklearn.preprocessing import OneHotEncoder
+        return (f"sklearn OneHotEncoder(sparse_output={not dense}).fit_transform(X int64 {rows}x{columns})",
+                lambda: OneHotEncoder(sparse_output=not dense).fit_transform(x))
+    import polars as pl
+    frame = pl.DataFrame({f"c{j}": x[:, j] for j in range(columns)})
+    return "polars df.to_dummies().to_numpy() (UInt8)", lambda: frame.to_dummies().to_numpy()
+
+
 WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
              "scaler.fit_transform": prepare_scaler_fit_transform,
              "scaler.transform_inplace": prepare_scaler_transform_inplace,
@@ -308,7 +324,8 @@ WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk"
              "quantile.impute_mean": prepare_quantile_impute_mean,
              "shape.polynomial": prepare_shape_polynomial,
              "shape.normalizer": prepare_shape_normalizer,
-             "shape.power_transform": prepare_shape_power_transform}
+             "shape.power_transform": prepare_shape_power_transform,
+             "encoding.onehot": prepare_encoding_onehot}
 
 
 def versions():

@@ -35,6 +35,17 @@ public enum FeatureError: Error, Sendable, Hashable, CustomStringConvertible {
     case outOfDomain(transform: String, row: Int, column: String, value: Double, requirement: String)
     /// Fitting a column failed (a constant column for Box-Cox, a likelihood without a maximum).
     case fitFailed(transform: String, column: String, reason: String)
+    /// A category the encoder was not fitted on (or, with explicit categories, a value at fit time
+    /// outside them): the column, the value ("nan" for a missing value) and the row (nil when the
+    /// fit came from a summary, which keeps no rows).
+    case unknownCategory(transform: String, column: String, value: String, row: Int?)
+    /// A column whose values are of another kind than at fit time (text where integers or numbers
+    /// were fitted, ...).
+    case categoryKindMismatch(transform: String, column: String, expected: String, got: String)
+    /// Explicit categories or a drop choice that cannot be used for this column.
+    case invalidCategories(transform: String, column: String, reason: String)
+    /// A target (y) the transform refuses: wrong length, non-finite value, wrong number of classes.
+    case invalidTarget(transform: String, row: Int?, reason: String)
 
     public var description: String {
         switch self {
@@ -68,6 +79,16 @@ public enum FeatureError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(transform): value \(value) at row \(row), column '\(column)' is outside the domain: \(requirement)"
         case let .fitFailed(transform, column, reason):
             return "\(transform): cannot fit column '\(column)': \(reason)"
+        case let .unknownCategory(transform, column, value, row):
+            let at = row.map { "row \($0), " } ?? ""
+            return "\(transform): unknown category '\(value)' at \(at)column '\(column)'"
+        case let .categoryKindMismatch(transform, column, expected, got):
+            return "\(transform): column '\(column)' holds \(got) values, but was fitted on \(expected) categories"
+        case let .invalidCategories(transform, column, reason):
+            return "\(transform): column '\(column)': \(reason)"
+        case let .invalidTarget(transform, row, reason):
+            let at = row.map { " at row \($0)" } ?? ""
+            return "\(transform): invalid target\(at): \(reason)"
         }
     }
 }

@@ -12,22 +12,6 @@ import Glibc
 /// `threads` threads; each output row depends only on its own input row, so the result is
 /// bit-identical for any thread count.
 public enum RowKernels {
-    /// Asks Linux to back the 2 MiB-aligned interior of a fresh, untouched buffer with huge pages
-    /// (transparent huge pages in `madvise` mode): a 1 GiB output then takes ~500 page faults on
-    /// first touch instead of ~260,000, which otherwise cost more than computing it. Only a hint;
-    /// a no-op for buffers under 4 MiB and on other systems.
-    @usableFromInline
-    static func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
-        #if os(Linux)
-        let huge = 2 << 20
-        guard bytes >= 2 * huge else { return }
-        let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-        let end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
-        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(pointer, end - start, MADV_HUGEPAGE)
-        #endif
-    }
-
     /// Copies `doubles` doubles with non-temporal stores (CKernels), for write-only outputs.
     @usableFromInline
     static func copyNonTemporal(_ target: UnsafeMutableRawPointer, _ source: UnsafeRawPointer, doubles: Int) {
