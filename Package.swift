@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Tabular"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Tabular"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Tabular", "DataIO"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         // Runs the built featurekit binary end to end (swift build --build-tests builds it beside the tests).
         .testTarget(name: "CLITests", dependencies: []),

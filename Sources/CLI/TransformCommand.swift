@@ -53,7 +53,8 @@ struct TransformCommand: ParsableCommand {
                 table = try CSVReader().read(data, threads: common.threadCount)
                 if let training = try? TrainingSpec.read(json: json) {
                     let inputs = try table.selecting(table.names.filter { $0 != training.target && $0 != training.sampleWeight })
-                    fitted = try training.features.fit(inputs, threads: common.threadCount)
+                    let target = try table.column(named: training.target)
+                    fitted = try training.features.fit(inputs, target: Trainer.encoderTarget(target), threads: common.threadCount)
                 } else {
                     fitted = try Pipeline.spec(json: json).fit(table, threads: common.threadCount)
                 }

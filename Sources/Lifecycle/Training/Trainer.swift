@@ -19,7 +19,7 @@ public enum Trainer {
             weights = try table.numeric(name)
         }
         let inputs = try table.selecting(table.names.filter { $0 != spec.target && $0 != spec.sampleWeight })
-        let features = try spec.features.fit(inputs, threads: threads)
+        let features = try spec.features.fit(inputs, target: encoderTarget(targetColumn), threads: threads)
         let x = try features.transform(inputs, threads: threads)
 
         let model: FittedModel
@@ -50,6 +50,23 @@ public enum Trainer {
         return try ModelDocument(
             spec: spec, inputSchema: schema, target: target, features: features, model: model,
             training: .init(rows: table.rowCount, metrics: metrics), profile: try DataProfile(used))
+    }
+
+    /// The target as numbers for a TargetEncoder in the features pipeline: a numeric column as it is,
+    /// a categorical one as the index of each label in sorted order (classes 0, 1, ...). Nil when a
+    /// value is missing or not finite (the model's own target checks then report it by row).
+    public static func encoderTarget(_ column: Column) -> [Double]? {
+        switch column.values {
+        case let .numeric(values):
+            return values.allSatisfy(\.isFinite) ? values : nil
+        case let .categorical(values):
+            guard !values.codes.contains(CategoricalValues.missing) else { return nil }
+            let sorted = values.sortedLevels
+            var rank: [ExactString: Double] = [:]
+            for (k, level) in sorted.enumerated() { rank[ExactString(level)] = Double(k) }
+            let byCode = values.levels.map { rank[ExactString($0)] ?? 0 }
+            return values.codes.map { byCode[Int($0)] }
+        }
     }
 
     static func regressionTarget(_ column: Column) throws -> [Double] {
