@@ -48,6 +48,36 @@ struct OneHotPropertyTests {
         #expect(throws: FeatureError.self) { try fitted.transform(table, into: &wrong) }
     }
 
+    @Test("the streamed kernel path (scratch block + non-temporal copy) equals the direct one", arguments: [1, 3])
+    func streaming(threads: Int) throws {
+        let rows = 2_000
+        let codes: [[Int32]] = [(0..<rows).map { Int32($0 % 11) - 1 }, (0..<rows).map { Int32(($0 * 7) % 100) }]
+        let targets: [[Int32]] = [(0..<11).map { $0 == 3 ? -1 : Int32($0) }, (0..<101).map { Int32(11 + $0 % 99) }]
+        let values: [[Double]] = [(0..<11).map { Double($0) - 4.5 }, (0..<101).map { Double($0) }]
+        for v in [nil, values] {
+            let direct = try ColumnKernels.scatterCodes(rows: rows, width: 110, codes: codes, targets: targets, values: v,
+                                                        blockRows: 64, threads: threads, streamingBytes: .max)
+            let streamed = try ColumnKernels.scatterCodes(rows: rows, width: 110, codes: codes, targets: targets, values: v,
+                                                          blockRows: 64, threads: threads, streamingBytes: 0)
+            #expect(streamed == direct)
+            var reused = try Matrix<Double>(rows: rows, columns: 110, repeating: -3)
+            try ColumnKernels.scatterCodes(into: &reused, codes: codes, targets: targets, values: v, blockRows: 64,
+                                           threads: threads, streamingBytes: 0)
+            #expect(reused == direct)
+        }
+        // A code outside its table is reported, on both paths.
+        let bad: [[Int32]] = [codes[0], codes[1].enumerated().map { $0.offset == 1321 ? 500 : $0.element }]
+        for streamingBytes in [0, Int.max] {
+            #expect {
+                _ = try ColumnKernels.scatterCodes(rows: rows, width: 110, codes: bad, targets: targets, blockRows: 64,
+                                                   threads: threads, streamingBytes: streamingBytes)
+            } throws: { error in
+                guard let error = error as? ColumnKernels.CodeOutOfRange else { return false }
+                return error.column == 1 && error.row == 1321 && error.code == 500
+            }
+        }
+    }
+
     @Test("row order: permuted rows (and re-encoded levels) give permuted output rows")
     func rowOrder() throws {
         let table = try categoricalTable(rows: 3000, seed: 5)

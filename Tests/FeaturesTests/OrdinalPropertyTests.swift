@@ -23,6 +23,22 @@ struct OrdinalPropertyTests {
         #expect(back == fitted)
     }
 
+    @Test("JSON round trip with NaN codes (missing and unknown values)")
+    func nanCodable() throws {
+        let table = try Table([try .categorical("c", ["b", nil, "a"])])
+        let fitted = try OrdinalEncoder(handleUnknown: .useEncodedValue(.nan)).fit(table)
+        let data = try JSONEncoder().encode(fitted)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"nan\""))
+        let back = try JSONDecoder().decode(OrdinalEncoder.Fitted.self, from: data)
+        let probe = try Table([try .categorical("c", ["a", nil, "zz"])])
+        expectIdentical(try back.transform(probe), try fitted.transform(probe), "round trip")
+        #expect(back.columns[0].codes[2].isNaN && back.configuration.encodedMissingValue.isNaN)
+        if case let .useEncodedValue(value) = back.configuration.handleUnknown { #expect(value.isNaN) } else { Issue.record("lost handleUnknown") }
+        #expect(throws: DecodingError.self) {
+            _ = try JSONDecoder().decode(OrdinalEncoder.self, from: Data(#"{"categories":{"auto":{}},"handleUnknown":{"error":true},"encodedMissingValue":"bogus"}"#.utf8))
+        }
+    }
+
     @Test("codes follow category order; missing is NaN by default; unknowns")
     func codes() throws {
         let train = try Table([try .categorical("c", ["b", "a", nil, "c"])])

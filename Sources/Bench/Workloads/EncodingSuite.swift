@@ -10,7 +10,11 @@ import Tabular
 ///   11,110 columns would need 89 GB;
 /// - "dense 2 columns": the two small columns (10 + 100 outputs) as a dense Double matrix, against
 ///   scikit-learn with `sparse_output=False` and polars `df.to_dummies().to_numpy()` (whose
-///   output is UInt8, an eighth of the bytes FeatureKit writes).
+///   output is UInt8, an eighth of the bytes FeatureKit writes). A fresh 880 MB output is bound by
+///   the kernel zeroing every new page before we write it;
+/// - "dense into reused output": the same fit + transform writing into an output matrix kept
+///   across calls (`transform(_:into:)`, streamed with non-temporal stores), the steady state of a
+///   batch pipeline; the peers have no such form and allocate each time.
 /// Inputs are built in setup, untimed: the Table for FeatureKit, an int64 array / DataFrame for the peers.
 public struct EncodingSuite: BenchSuite {
     public let group = "encoding"

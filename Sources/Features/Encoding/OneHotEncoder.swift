@@ -265,8 +265,10 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
         public func transform(_ table: Table, threads: Int = 1) throws -> Matrix<Double> {
             let (codes, targets) = try lookup(table)
             do {
+                // Fresh pages are first touched here; streaming them through a scratch block measured
+                // no better (the kernel's zeroing of each new page dominates), so write directly.
                 return try ColumnKernels.scatterCodes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets,
-                                                      blockRows: denseBlockRows, threads: threads)
+                                                      blockRows: denseBlockRows, threads: threads, streamingBytes: .max)
             } catch let error as LinearAlgebraError {
                 throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
             }

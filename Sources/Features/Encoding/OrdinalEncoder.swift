@@ -158,3 +158,103 @@ public struct OrdinalEncoder: Sendable, Hashable, Codable {
         }
     }
 }
+
+/// A double that survives JSON: finite values as numbers, NaN and ±infinity as the strings "nan",
+/// "inf", "-inf" (Foundation's JSONEncoder refuses non-finite numbers by default, and NaN is the
+/// ordinal encoder's default code for missing values).
+struct PortableDouble: Codable, Hashable, Sendable {
+    let value: Double
+
+    init(_ value: Double) { self.value = value }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            value = number
+            return
+        }
+        switch try container.decode(String.self) {
+        case "nan": value = .nan
+        case "inf": value = .infinity
+        case "-inf": value = -.infinity
+        case let other:
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(other)' is not a number")
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if value.isNaN {
+            try container.encode("nan")
+        } else if value.isInfinite {
+            try container.encode(value > 0 ? "inf" : "-inf")
+        } else {
+            try container.encode(value)
+        }
+    }
+}
+
+extension OrdinalEncoder.HandleUnknown {
+    private enum CodingKeys: String, CodingKey { case error, useEncodedValue }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let value = try container.decodeIfPresent(PortableDouble.self, forKey: .useEncodedValue) {
+            self = .useEncodedValue(value.value)
+        } else {
+            self = .error
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .error: try container.encode(true, forKey: .error)
+        case let .useEncodedValue(value): try container.encode(PortableDouble(value), forKey: .useEncodedValue)
+        }
+    }
+}
+
+extension OrdinalEncoder {
+    private enum CodingKeys: String, CodingKey { case categories, handleUnknown, encodedMissingValue, minFrequency, maxCategories }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(categories: try container.decode(EncoderCategories.self, forKey: .categories),
+                  handleUnknown: try container.decode(HandleUnknown.self, forKey: .handleUnknown),
+                  encodedMissingValue: try container.decode(PortableDouble.self, forKey: .encodedMissingValue).value,
+                  minFrequency: try container.decodeIfPresent(MinFrequency.self, forKey: .minFrequency),
+                  maxCategories: try container.decodeIfPresent(Int.self, forKey: .maxCategories))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(categories, forKey: .categories)
+        try container.encode(handleUnknown, forKey: .handleUnknown)
+        try container.encode(PortableDouble(encodedMissingValue), forKey: .encodedMissingValue)
+        try container.encodeIfPresent(minFrequency, forKey: .minFrequency)
+        try container.encodeIfPresent(maxCategories, forKey: .maxCategories)
+    }
+}
+
+extension OrdinalEncoder.Fitted.ColumnPlan {
+    private enum CodingKeys: String, CodingKey { case name, categories, counts, infrequent, codes }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name),
+                  categories: try container.decode(FittedCategories.self, forKey: .categories),
+                  counts: try container.decode([Int].self, forKey: .counts),
+                  infrequent: try container.decodeIfPresent([Int].self, forKey: .infrequent),
+                  codes: try container.decode([PortableDouble].self, forKey: .codes).map(\.value))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(categories, forKey: .categories)
+        try container.encode(counts, forKey: .counts)
+        try container.encodeIfPresent(infrequent, forKey: .infrequent)
+        try container.encode(codes.map(PortableDouble.init), forKey: .codes)
+    }
+}
