@@ -182,7 +182,7 @@ extension TransformSpec: Codable {
             if case .number? = p.value("subsample") { throw p.error("subsample", "must be null: FeatureKit bins exactly on all rows") }
             self = .kBinsDiscretizer(KBinsDiscretizer(
                 bins: bins, encode: encode == "ordinal" ? .ordinal : .onehotDense, strategy: strategy == "uniform" ? .uniform : .quantile,
-                quantileMethod: QuantileMethod(rawValue: SpecCoding.camelCase(method)) ?? .averagedInvertedCDF))
+                quantileMethod: method == "linear" ? .linear : method == "inverted_cdf" ? .invertedCDF : .averagedInvertedCDF))
         case "SimpleImputer":
             let strategy = try p.string("strategy", "mean", allowed: ["mean", "median", "most_frequent", "constant"])
             let fill = try p.double("fill_value", 0)
@@ -302,7 +302,7 @@ extension TransformSpec: Codable {
             case let .perColumn(list): bins = .array(list.map { .number(Double($0)) })
             }
             return ["n_bins": bins, "encode": .string(c.encode == .ordinal ? "ordinal" : "onehot-dense"),
-                    "strategy": .string(c.strategy.rawValue), "quantile_method": .string(SpecCoding.snakeCase(c.quantileMethod.rawValue))]
+                    "strategy": .string(c.strategy.rawValue), "quantile_method": .string(Self.sklearnName(c.quantileMethod))]
         case let .simpleImputer(c):
             var out: [String: JSONValue] = ["add_indicator": .bool(c.addIndicator), "keep_empty_features": .bool(c.keepEmptyFeatures)]
             switch c.strategy {
@@ -341,6 +341,14 @@ extension TransformSpec: Codable {
                     "cv": .number(Double(c.cv)), "shuffle": .bool(c.shuffle), "random_state": .number(Double(c.randomState))]
         case let .featureHasher(c):
             return ["n_features": .number(Double(c.nFeatures)), "alternate_sign": .bool(c.alternateSign)]
+        }
+    }
+
+    static func sklearnName(_ method: QuantileMethod) -> String {
+        switch method {
+        case .linear: return "linear"
+        case .invertedCDF: return "inverted_cdf"
+        case .averagedInvertedCDF: return "averaged_inverted_cdf"
         }
     }
 
