@@ -27,7 +27,7 @@ public enum ColumnModes {
             var infinite: (row: Int, column: Int, value: Double)?
             var modes: [ModeResult?] = []
             for c in 0..<width {
-                if let row = buffers.infiniteRows[c], infinite == nil || row < infinite!.row {
+                if let row = buffers.infiniteRows[c], row < (infinite?.row ?? Int.max) {
                     infinite = (row, first + c, Double(elements[row * columns + first + c]))
                 }
                 var column = buffers.column(c)

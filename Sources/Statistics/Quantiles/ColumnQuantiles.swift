@@ -131,7 +131,7 @@ public struct ColumnQuantiles: Sendable, Hashable {
             var counts: [Int] = [], values: [[Double]] = []
             var infinite: (row: Int, column: Int, value: Double)?
             for c in 0..<width {
-                if let row = buffers.infiniteRows[c], infinite == nil || row < infinite!.row {
+                if let row = buffers.infiniteRows[c], row < (infinite?.row ?? Int.max) {
                     infinite = (row, first + c, Double(elements[row * columns + first + c]))
                 }
                 counts.append(buffers.counts[c])
