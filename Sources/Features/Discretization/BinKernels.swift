@@ -35,6 +35,54 @@ enum BinKernels {
         let edgeCount = innerEdges.map(\.count)
         let elements = x.elements
         let blocks = ParallelRows.blocks(rows: rows, blockRows: blockRows)
+        let levelCount = edgeCount.max() ?? 0
+        if levelCount <= 16 {
+            // Few edges (the common case): edges stored level-major, `levels[e * n + j]` = edge e
+            // of column j, padded with +inf (never <= a finite value), so each row's bins are
+            // counted by contiguous passes across the columns (vectorisable).
+            var levelsBuilder = [Double](repeating: .infinity, count: levelCount &* n)
+            for j in 0..<n { for (e, edge) in innerEdges[j].enumerated() { levelsBuilder[e &* n &+ j] = edge } }
+            let levels = levelsBuilder
+            let parts: [(values: [Scalar], bad: BadValue?)] = try ParallelRows.map(count: blocks.count, threads: threads) { b in
+                let range = blocks[b]
+                var outArray = [Scalar](repeating: 0, count: range.count &* width)
+                var countsArray = [Int](repeating: 0, count: n)
+                var out = outArray.mutableSpan
+                var counts = countsArray.mutableSpan
+                let source = elements.span, edges = levels.span, offset = offsets.span
+                var bad: BadValue?
+                var o = 0
+                for i in range {
+                    let rowStart = i &* n
+                    var finite = true
+                    for j in 0..<n {
+                        counts[j] = 0
+                        finite = finite && source[rowStart &+ j].isFinite
+                    }
+                    if !finite {
+                        if bad == nil, let j = (0..<n).first(where: { !source[rowStart &+ $0].isFinite }) {
+                            bad = BadValue(row: i, column: j, value: Double(source[rowStart &+ j]))
+                        }
+                        o &+= width
+                        continue
+                    }
+                    for e in 0..<levelCount {
+                        let base = e &* n
+                        for j in 0..<n { counts[j] &+= edges[base &+ j] <= Double(source[rowStart &+ j]) ? 1 : 0 }
+                    }
+                    if oneHot {
+                        for j in 0..<n { out[o &+ offset[j] &+ counts[j]] = 1 }
+                    } else {
+                        for j in 0..<n { out[o &+ j] = Scalar(counts[j]) }
+                    }
+                    o &+= width
+                }
+                _ = consume out
+                _ = consume counts
+                return (outArray, bad)
+            }
+            return try join(parts, rows: rows, width: width)
+        }
         let parts: [(values: [Scalar], bad: BadValue?)] = try ParallelRows.map(count: blocks.count, threads: threads) { b in
             let range = blocks[b]
             var outArray = [Scalar](repeating: 0, count: range.count &* width)
@@ -69,7 +117,15 @@ enum BinKernels {
             _ = consume out
             return (outArray, bad)
         }
+        return try join(parts, rows: rows, width: width)
+    }
+
+    /// The blocks' outputs as one matrix, or the first bad value by row.
+    private static func join<Scalar: LinearAlgebraScalar>(
+        _ parts: [(values: [Scalar], bad: BadValue?)], rows: Int, width: Int
+    ) throws -> (output: Matrix<Scalar>, bad: BadValue?) {
         if let bad = parts.lazy.compactMap(\.bad).first { return (try Matrix(rows: 0, columns: 0), bad) }
+        if parts.count == 1 { return (try Matrix(rows: rows, columns: width, elements: parts[0].values), nil) }
         var all = [Scalar]()
         all.reserveCapacity(rows &* width)
         for p in parts { all.append(contentsOf: p.values) }

@@ -117,6 +117,22 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
         }
         let requested = try requestedBins(schema: schema)
         guard x.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
+        if strategy == .quantile && sampleWeight == nil {
+            // One gather and selection per column: the 0 and 100 percentiles are the extremes,
+            // the non-NaN counts reveal NaN, infinity is reported by the quantiles themselves.
+            let levels = requested.map { k in Self.linspace(0, 100, k + 1).map { $0 / 100 } }
+            let q: ColumnQuantiles
+            do {
+                q = try ColumnQuantiles.quantiles(x, perColumnProbabilities: levels, method: quantileMethod, threads: threads)
+            } catch let StatisticsError.infiniteValue(row, column, value) {
+                throw FeatureError.infiniteValue(transform: Self.name, row: row, column: schema.names[column], value: value)
+            }
+            if let j = q.counts.firstIndex(where: { $0 < x.rows }) {
+                throw FeatureError.missingValue(transform: Self.name, row: try BinKernels.firstNaNRow(x, column: j), column: schema.names[j])
+            }
+            return finish(raw: q.values, lows: q.values.map { $0[0] }, highs: q.values.map { $0[$0.count - 1] },
+                          requested: requested, schema: schema)
+        }
         // Extremes (and the NaN / infinity check) from the mergeable moments.
         let moments: MomentsSummary
         do {

@@ -34,7 +34,7 @@ enum ImputeKernels {
             let range = blocks[b]
             var outArray = [Scalar](repeating: 0, count: range.count &* width)
             var out = outArray.mutableSpan
-            let source = elements.span
+            let source = elements.span, fill = fills.span
             var largest: Scalar = 0
             var o = 0
             for i in range {
@@ -44,14 +44,14 @@ enum ImputeKernels {
                         let v = source[rowStart &+ j]
                         let m = abs(v)
                         largest = m > largest ? m : largest  // NaN never wins
-                        out[o &+ j] = v.isNaN ? fills[j] : v
+                        out[o &+ j] = v.isNaN ? fill[j] : v
                     }
                 } else {
                     for (c, j) in kept.enumerated() {
                         let v = source[rowStart &+ j]
                         let m = abs(v)
                         largest = m > largest ? m : largest
-                        out[o &+ c] = v.isNaN ? fills[j] : v
+                        out[o &+ c] = v.isNaN ? fill[j] : v
                     }
                 }
                 for (c, j) in indicators.enumerated() {

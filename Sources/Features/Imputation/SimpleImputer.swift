@@ -15,7 +15,9 @@ import Statistics
 /// `sklearn.impute.SimpleImputer(strategy=, fill_value=, add_indicator=, keep_empty_features=)` on
 /// numeric input with `missing_values=np.nan`; output feature names as its `get_feature_names_out`.
 /// ±infinity is an error naming row and column (as in scikit-learn). The mean comes from the
-/// mergeable `MomentsSummary` (scaled, so a column spanning ±1e300 has a finite mean).
+/// mergeable `MomentsSummary` (scaled, so a column spanning ±1e300 has a finite mean). `Float`
+/// input: the statistics are computed in `Double` and rounded to `Float` when filled (scikit-learn
+/// averages float32 in float32: the last bit may differ).
 public struct SimpleImputer: Sendable, Hashable, Codable {
     public enum Strategy: Sendable, Hashable, Codable {
         case mean

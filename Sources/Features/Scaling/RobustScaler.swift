@@ -20,6 +20,8 @@ import Statistics
 /// would fit NaN and turn the whole column into NaN); a `quantileRange` that makes the unit-variance
 /// adjustment zero or infinite (e.g. `(0, 100)` or `(50, 50)`) is refused rather than giving scale
 /// infinity or zero; interpolation between values whose difference overflows (±1.7e308) stays finite.
+/// `Float` input: the statistics are computed in `Double` from the widened values and rounded to
+/// `Float` when applied (scikit-learn's float32 median is averaged in float32: the last bit may differ).
 public struct RobustScaler: Sendable, Hashable, Codable {
     /// Subtract the median (scikit-learn's `with_centering`).
     public let withCentering: Bool

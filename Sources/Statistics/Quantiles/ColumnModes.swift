@@ -23,15 +23,16 @@ public enum ColumnModes {
         typealias Part = (modes: [ModeResult?], infinite: (row: Int, column: Int, value: Double)?)
         let parts: [Part] = try ParallelRows.map(count: groups, threads: threads) { g in
             let first = g * ColumnQuantiles.groupWidth, width = Swift.min(ColumnQuantiles.groupWidth, columns - first)
-            var buffers = ColumnGather.gather(elements, rows: rows, columns: columns, first: first, width: width)
+            let buffers = ColumnGather.gather(elements, rows: rows, columns: columns, first: first, width: width)
             var infinite: (row: Int, column: Int, value: Double)?
             var modes: [ModeResult?] = []
             for c in 0..<width {
-                if let row = buffers.infiniteRows[c], infinite == nil || row < infinite!.row {
+                if let row = buffers.infiniteRows[c], row < (infinite?.row ?? Int.max) {
                     infinite = (row, first + c, Double(elements[row * columns + first + c]))
                 }
-                buffers.columns[c].sort()
-                modes.append(mode(ofSorted: buffers.columns[c]))
+                var column = buffers.column(c)
+                column.sort()
+                modes.append(mode(ofSorted: column))
             }
             return (modes, infinite)
         }

@@ -78,7 +78,11 @@ public struct ColumnQuantiles: Sendable, Hashable {
 
     /// The quantiles of values already gathered (NaN-free, any order; rearranged in place).
     static func evaluate(_ values: inout [Double], requests: [Request]) -> [Double] {
-        let n = values.count
+        evaluate(&values, base: 0, count: values.count, requests: requests)
+    }
+
+    /// The same for the values in `values[base ..< base + count]` (rearranged in place).
+    static func evaluate(_ values: inout [Double], base: Int, count n: Int, requests: [Request]) -> [Double] {
         guard n > 0 else { return requests.map { _ in .nan } }
         var ranks: [Int] = []
         var plans: [QuantilePlan?] = []
@@ -93,10 +97,10 @@ public struct ColumnQuantiles: Sendable, Hashable {
                 ranks.append((n - 1) / 2); ranks.append(n / 2)
             }
         }
-        Selection.select(&values, ranks: ranks)
+        Selection.select(&values, base: base, count: n, ranks: ranks)
         return plans.map { plan in
-            if let plan { return QuantilePlan.lerp(values[plan.lower], values[plan.upper], plan.gamma) }
-            let (a, b) = (values[(n - 1) / 2], values[n / 2])
+            if let plan { return QuantilePlan.lerp(values[base + plan.lower], values[base + plan.upper], plan.gamma) }
+            let (a, b) = (values[base + (n - 1) / 2], values[base + n / 2])
             if a == b { return a }
             let sum = a + b
             return sum.isFinite ? sum / 2 : a / 2 + b / 2
@@ -127,11 +131,12 @@ public struct ColumnQuantiles: Sendable, Hashable {
             var counts: [Int] = [], values: [[Double]] = []
             var infinite: (row: Int, column: Int, value: Double)?
             for c in 0..<width {
-                if let row = buffers.infiniteRows[c], infinite == nil || row < infinite!.row {
+                if let row = buffers.infiniteRows[c], row < (infinite?.row ?? Int.max) {
                     infinite = (row, first + c, Double(elements[row * columns + first + c]))
                 }
-                counts.append(buffers.columns[c].count)
-                values.append(infinite == nil ? evaluate(&buffers.columns[c], requests: requests[first + c]) : [])
+                counts.append(buffers.counts[c])
+                values.append(infinite == nil
+                              ? evaluate(&buffers.flat, base: c * rows, count: buffers.counts[c], requests: requests[first + c]) : [])
             }
             return (counts, values, infinite)
         }
@@ -147,8 +152,14 @@ public struct ColumnQuantiles: Sendable, Hashable {
 /// the group's columns are written side by side, so one pass reads each cache line once.
 enum ColumnGather {
     struct Result {
-        var columns: [[Double]]
+        /// Column `c`'s non-NaN values are `flat[c * rows ..< c * rows + counts[c]]`.
+        var flat: [Double]
+        var counts: [Int]
+        var rows: Int
         var infiniteRows: [Int?]
+
+        /// Column `c`'s values as their own array.
+        func column(_ c: Int) -> [Double] { Array(flat[(c * rows)..<(c * rows + counts[c])]) }
     }
 
     static func gather<Scalar: LinearAlgebraScalar>(
@@ -178,8 +189,7 @@ enum ColumnGather {
                 infiniteRows[c] = (0..<rows).first { elements[$0 &* columns &+ first &+ c].isInfinite }
             }
         }
-        let out = (0..<width).map { c in Array(flat[(c &* rows)..<(c &* rows &+ counts[c])]) }
-        return Result(columns: out, infiniteRows: infiniteRows)
+        return Result(flat: flat, counts: counts, rows: rows, infiniteRows: infiniteRows)
     }
 }
 

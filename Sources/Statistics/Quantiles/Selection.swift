@@ -16,13 +16,18 @@ enum Selection {
     /// - Complexity: `O(n log m)` average for `m` distinct ranks, `O(n log n)` worst; no allocation
     ///   beyond the rank list.
     static func select(_ values: inout [Double], ranks: [Int]) {
-        let sorted = Array(Set(ranks)).sorted()
-        guard !values.isEmpty, !sorted.isEmpty else { return }
+        select(&values, base: 0, count: values.count, ranks: ranks)
+    }
+
+    /// The same within `values[base ..< base + count]`, with ranks counted from `base`.
+    static func select(_ values: inout [Double], base: Int, count: Int, ranks: [Int]) {
+        let sorted = Array(Set(ranks)).sorted().map { $0 + base }
+        guard count > 0, !sorted.isEmpty else { return }
         var depth = 0
-        var n = values.count
+        var n = count
         while n > 1 { depth += 2; n >>= 1 }
         var span = values.mutableSpan
-        selectMany(&span, 0, span.count, sorted[...], depth)
+        selectMany(&span, base, base + count, sorted[...], depth)
     }
 
     private static func selectMany(_ a: inout MutableSpan<Double>, _ lo: Int, _ hi: Int, _ ranks: ArraySlice<Int>, _ depth: Int) {
