@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
         // Runs the built featurekit binary end to end (swift build --build-tests builds it beside the tests).
         .testTarget(name: "CLITests", dependencies: []),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Features", "Models", "Tabular"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Features", "Models", "Tabular", "FeatureKit"]),
         // Fixtures/ (tricky CSV files, numpy-written .npy files) are read through #filePath.
         .testTarget(name: "DataIOTests", dependencies: ["DataIO"], exclude: ["Fixtures"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
