@@ -59,7 +59,15 @@ public struct CSVReader: Sendable {
                 }
                 if first { sink = CSVAccumulator(plans: current) }
                 if try errors.add(parsed) { break }
-                if errors.isEmpty { sink.append(parsed.pieces, estimatedRows: Self.estimate(rows: parsed.pieces, block: block.bytes.count, total: nil)) }
+                if errors.isEmpty {
+                    if first, let size = scan.fileSize {
+                        // Reserve the columns once, from the first block's rows per byte (avoids regrowth copies).
+                        let rows = parsed.pieces.reduce(0) { $0 + $1.rows }
+                        let estimate = Double(rows) * Double(size) / Double(Swift.max(1, block.bytes.count)) * 1.02 + 16
+                        sink.reserve(Swift.min(Int(estimate), size / Swift.max(1, width)))
+                    }
+                    sink.append(parsed.pieces)
+                }
                 scan.finishBlock()
                 first = false
             }
@@ -126,7 +134,7 @@ public struct CSVReader: Sendable {
             if try errors.add(parsed) { break }
             if errors.isEmpty {
                 var sink = CSVAccumulator(plans: current, categories: categories)
-                sink.append(parsed.pieces, estimatedRows: parsed.pieces.reduce(0) { $0 + $1.rows })
+                sink.append(parsed.pieces)
                 let table = try sink.table(names: scan.names, path: path)
                 categories = sink.categories
                 scan.finishBlock()
@@ -181,9 +189,6 @@ public struct CSVReader: Sendable {
         return result
     }
 
-    static func estimate(rows pieces: [PieceOutput], block: Int, total: Int?) -> Int {
-        pieces.reduce(0) { $0 + $1.rows }
-    }
 }
 
 /// Collects errors in file order: throws the first when the limit is 1, else up to `limit` of them.
@@ -271,7 +276,13 @@ struct CSVAccumulator {
         self.categories = categories ?? CategoryMerger(plans: plans)
     }
 
-    mutating func append(_ pieces: [PieceOutput], estimatedRows: Int) {
+    mutating func reserve(_ rows: Int) {
+        for (column, plan) in plans.enumerated() {
+            if plan.isNumeric { numbers[column].reserveCapacity(rows) } else { codes[column].reserveCapacity(rows) }
+        }
+    }
+
+    mutating func append(_ pieces: [PieceOutput]) {
         for piece in pieces {
             for (column, plan) in plans.enumerated() {
                 switch plan {

@@ -21,6 +21,8 @@ final class CSVScan {
     let threads: Int
     private let reader: ByteBlockReader
     private(set) var names: [String] = []
+    /// The file's size in bytes, when known.
+    var fileSize: Int? { reader.size }
     /// The 1-based line of the next unparsed byte.
     private(set) var line = 1
     private var blockLength = 0
