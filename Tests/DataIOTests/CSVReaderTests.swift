@@ -188,6 +188,7 @@ import Tabular
     @Test func invalidOptionsAreRefused() throws {
         #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(delimiter: UInt8(ascii: "\""))) }?.description.contains("delimiter") == true)
         #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(blockBytes: 0)) } != nil)
+        #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(blockBytes: Int.max)) }?.description.contains("blockBytes") == true)
         #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(maxErrors: 0)) } != nil)
     }
 

@@ -95,7 +95,7 @@ public struct CSVReadOptions: Sendable, Hashable {
         if delimiter >= 128 || forbidden.contains(delimiter) { throw bad("delimiter", "must be one ASCII byte other than CR and LF") }
         if quote >= 128 || forbidden.contains(quote) { throw bad("quote", "must be one ASCII byte other than CR and LF") }
         if delimiter == quote { throw bad("delimiter", "is the quote character") }
-        if blockBytes < 1 { throw bad("blockBytes", "must be at least 1, got \(blockBytes)") }
+        if blockBytes < 1 || blockBytes > 1 << 32 { throw bad("blockBytes", "must be in 1...\(1 << 32) (4 GiB), got \(blockBytes)") }
         if maxErrors < 1 { throw bad("maxErrors", "must be at least 1, got \(maxErrors)") }
         for token in missingValues where token.utf8.contains(delimiter) || token.utf8.contains(quote) {
             throw bad("missingValues", "token '\(token)' contains the delimiter or the quote")
