@@ -42,12 +42,19 @@ struct CSVPieceParser: Sendable {
         delimiter = options.delimiter
         quote = options.quote
         missing = options.missingValues.sorted().map { Array($0.utf8) }
+        // The fast path lets fast_float find the number's end, so it must not run when a missing-value
+        // token could be read as a number, or when the delimiter can occur inside a number ("1.5"
+        // with delimiter "." is two fields).
         numberFastPathSafe = !missing.contains { token in token.first.map(Self.startsNumber) ?? false }
+            && !Self.numberBytes.contains(options.delimiter)
         self.plans = plans
         self.names = names
         // One more than the limit, so the collector can tell whether more errors exist.
         maxErrors = options.maxErrors == 1 ? 1 : options.maxErrors + 1
     }
+
+    /// Bytes that can occur inside a number fast_float accepts.
+    static let numberBytes = Set("0123456789.+-eE".utf8)
 
     @inline(__always)
     static func startsNumber(_ byte: UInt8) -> Bool {
