@@ -13,7 +13,7 @@ struct PieceError: Sendable {
 /// The parse of one piece of a block: whole records, columnar.
 struct PieceOutput: Sendable {
     /// Per column: numbers (numeric plans) or local category codes stored as Double (categorical plans).
-    var columns: [[Double]]
+    var columns: [ColumnBuffer]
     /// Per column: local levels in first-seen order (categorical plans only).
     var levels: [[String]]
     var rows = 0
@@ -81,9 +81,12 @@ struct CSVPieceParser: Sendable {
     /// Parses `bytes` (whole records; the last may lack its line end only at the end of the file).
     func parse(_ bytes: UnsafeRawBufferPointer) -> PieceOutput {
         let width = plans.count
-        var state = State(out: PieceOutput(columns: Array(repeating: [], count: width), levels: Array(repeating: [], count: width)),
+        var state = State(out: PieceOutput(columns: [], levels: Array(repeating: [], count: width)),
                           flat: [], dictionaries: Array(repeating: [:], count: width), flipped: Array(repeating: false, count: width))
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return state.out }
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
+            state.out.columns = (0..<width).map { _ in ColumnBuffer(count: 0) }
+            return state.out
+        }
         let n = bytes.count
         state.flat.reserveCapacity(Swift.max(16, n / 8))
         let numeric = plans.map { $0.isNumeric && numberFastPathSafe }
@@ -215,23 +218,32 @@ struct CSVPieceParser: Sendable {
         // Transpose the row-major values into columns.
         let rows = state.out.rows
         if state.flat.count != rows * width { state.flat.removeLast(state.flat.count - rows * width) }  // after a break mid-record
-        let flat = state.flat
-        var columns: [[Double]] = []
-        columns.reserveCapacity(width)
+        state.out.columns = Self.transpose(state.flat, rows: rows, width: width)
+        return state.out
+    }
+
+    /// Row-major `rows x width` values as `width` column arrays, in tiles of 256 rows so that the
+    /// source tile stays in L1/L2 while the columns are written sequentially.
+    static func transpose(_ flat: [Double], rows: Int, width: Int) -> [ColumnBuffer] {
+        let buffers = (0..<width).map { _ in ColumnBuffer(count: rows) }
+        let targets = buffers.map(\.storage)
         flat.withUnsafeBufferPointer { source in
-            for column in 0..<width {
-                columns.append([Double](unsafeUninitializedCapacity: rows) { target, initialized in
-                    var k = column
-                    for r in 0..<rows {
+            let tile = 256
+            var r0 = 0
+            while r0 < rows {
+                let r1 = Swift.min(r0 + tile, rows)
+                for column in 0..<width {
+                    let target = targets[column]
+                    var k = r0 * width + column
+                    for r in r0..<r1 {
                         target[r] = source[k]
                         k += width
                     }
-                    initialized = rows
-                })
+                }
+                r0 = r1
             }
         }
-        state.out.columns = columns
-        return state.out
+        return buffers
     }
 
     /// Converts one field's content (quotes removed) by the column's plan and appends it.
@@ -325,4 +337,20 @@ struct ExactKey: Hashable, Sendable {
         var copy = text
         copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
+}
+
+/// One column of a parsed piece: an owned buffer handed from the parsing thread to the joiner, which
+/// copies it once into the output column (no intermediate `Array`).
+final class ColumnBuffer: @unchecked Sendable {
+    let storage: UnsafeMutableBufferPointer<Double>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1))
+    }
+
+    deinit { storage.deallocate() }
+
+    var values: UnsafeBufferPointer<Double> { UnsafeBufferPointer(rebasing: storage[0..<count]) }
 }

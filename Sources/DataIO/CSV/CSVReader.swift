@@ -287,10 +287,10 @@ struct CSVAccumulator {
             for (column, plan) in plans.enumerated() {
                 switch plan {
                 case .inferNumeric, .numeric:
-                    numbers[column].append(contentsOf: piece.columns[column])
+                    numbers[column].append(contentsOf: piece.columns[column].values)
                 case .categorical:
                     let map = categories.map(column: column, local: piece.levels[column])
-                    codes[column].append(contentsOf: piece.columns[column].lazy.map { $0 < 0 ? CategoricalValues.missing : map[Int($0)] })
+                    codes[column].append(contentsOf: piece.columns[column].values.lazy.map { $0 < 0 ? CategoricalValues.missing : map[Int($0)] })
                 }
             }
         }
