@@ -308,6 +308,21 @@ import Tabular
         if case .schemaMismatch? = mismatch?.kind {} else { Issue.record("expected schemaMismatch, got \(String(describing: mismatch))") }
     }
 
+    @Test func streamingReportsTheEarliestBadLineFirst() throws {
+        let head = "a,b\n" + String(repeating: "1,2\n", count: 50)
+        let reader = CSVReader(options: CSVReadOptions(blockBytes: 64))
+        // A schema break (line 53) before a ragged row (line 54), both in a later block.
+        let scratch = try Scratch()
+        let breakPath = try scratch.file("b.csv", head + "1,2\nx,2\n1\n")
+        let raggedPath = try scratch.file("r.csv", head + "1\nx,2\n")
+        let breakFirst = csvError { try reader.forEachBlock(breakPath) { _ in } }
+        #expect(breakFirst?.line == 53)
+        #expect(breakFirst?.column == "a")
+        let raggedFirst = csvError { try reader.forEachBlock(raggedPath) { _ in } }
+        #expect(raggedFirst?.line == 52)
+        #expect(raggedFirst?.kind == .raggedRow(expected: 2, found: 1))
+    }
+
     @Test(arguments: ["iris", "diabetes", "wine"])
     func readsTheBundledDatasets(_ name: String) throws {
         let path = repositoryRoot + "/data/\(name).csv"

@@ -125,11 +125,18 @@ public struct CSVReader: Sendable {
                 categories = CategoryMerger(plans: current)
                 firstLines = scan.line...Swift.max(scan.line, scan.line + parsed.pieces.reduce(0) { $0 + $1.newlines } - 1)
             }
-            // Later flips break the inferred schema: errors.
+            // Later flips break the inferred schema: errors, in line order with the piece's others.
             for flip in flips {
-                errors.add(CSVError(file: path, line: parsed.lines[flip.piece] + flip.relativeLine, kind: .notANumber(
+                parsed.pieces[flip.piece].errors.append(PieceError(relativeLine: flip.relativeLine, kind: .notANumber(
                     column: scan.names[flip.column], token: flip.token,
-                    reason: "the column was inferred numeric from the first block (lines \(firstLines.lowerBound)-\(firstLines.upperBound)); declare its type in columnTypes or pass a schema")))
+                    reason: "the column was inferred numeric from the first block (lines \(firstLines.lowerBound)-\(firstLines.upperBound)); declare its type in columnTypes or pass a schema"),
+                    fatal: false))
+            }
+            if !flips.isEmpty {
+                for k in parsed.pieces.indices {
+                    let sorted = parsed.pieces[k].errors.enumerated().sorted { ($0.element.relativeLine, $0.offset) < ($1.element.relativeLine, $1.offset) }
+                    parsed.pieces[k].errors = sorted.map(\.element)
+                }
             }
             if try errors.add(parsed) { break }
             if errors.isEmpty {
