@@ -57,8 +57,12 @@ public struct CSVReadOptions: Sendable, Hashable {
     /// "NaN", "nan", "null" (a subset of pandas's `na_values`; add others explicitly).
     public var missingValues: Set<String>
     /// Column types by name; columns not named are inferred: numeric when every non-missing token of
-    /// the column parses as a number (an all-missing column is numeric, all NaN, as in pandas),
-    /// categorical (string) otherwise. Naming a column the header lacks is an error.
+    /// the column is a finite number in range (an all-missing column is numeric, all NaN, as in
+    /// pandas), categorical (string) otherwise — so "1e400" or "inf" (not in `missingValues`) makes
+    /// an inferred column categorical, while in a column declared `.numeric` it is an error naming
+    /// the cell. (Inference never raises a number error: one found early could be undone by a
+    /// later token, and the result would depend on the block size.) Naming a column the header
+    /// lacks is an error.
     public var columnTypes: [String: CSVColumnType]
     /// Bytes read per block (default 16 MiB). A block holds whole records; one record longer than
     /// this grows the block. Reading holds at most one block of bytes plus the output columns.

@@ -264,7 +264,10 @@ struct CSVPieceParser: Sendable {
             state.flat.append(.nan)
             if state.flipped[column] { return }
             let shown = CSVError.show(token)
-            if status == Int32(FK_PARSE_INVALID), plan == .inferNumeric {
+            // Inferred columns: any token that is not a finite number makes the column categorical, so
+            // the result never depends on where block boundaries fall (an error raised in an early
+            // block could otherwise be undone by a later token). Forced and fixed columns: errors.
+            if plan == .inferNumeric {
                 state.flipped[column] = true
                 state.out.flips.append((column, line, shown))
             } else if status == Int32(FK_PARSE_OVERFLOW) {
