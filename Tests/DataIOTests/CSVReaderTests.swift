@@ -139,8 +139,8 @@ import Tabular
                 bytes += alphabet[Int(generator.next() % UInt64(alphabet.count))]
             }
             let path = try scratch.file("r\(case_).csv", bytes: bytes)
-            func outcome(threads: Int, blockBytes: Int) -> String {
-                var options = CSVReadOptions(blockBytes: blockBytes)
+            func outcome(threads: Int, blockBytes: Int, maxErrors: Int = 1) -> String {
+                var options = CSVReadOptions(blockBytes: blockBytes, maxErrors: maxErrors)
                 options.minimumSplitBytes = 2
                 do {
                     let table = try CSVReader(options: options).read(path, threads: threads)
@@ -160,6 +160,11 @@ import Tabular
             #expect(!reference.hasPrefix("other"), "\(bytes)")
             for (threads, blockBytes) in [(2, 1 << 20), (2, 7), (1, 3), (3, 16)] {
                 #expect(outcome(threads: threads, blockBytes: blockBytes) == reference, "case \(case_): \(bytes)")
+            }
+            let collected = outcome(threads: 1, blockBytes: 1 << 20, maxErrors: 3)
+            #expect(!collected.hasPrefix("other"))
+            for (threads, blockBytes) in [(2, 5), (3, 11)] {
+                #expect(outcome(threads: threads, blockBytes: blockBytes, maxErrors: 3) == collected, "case \(case_) collected: \(bytes)")
             }
             outcomes[String(reference.prefix(5)), default: 0] += 1
         }
