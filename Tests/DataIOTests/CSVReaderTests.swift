@@ -103,21 +103,73 @@ import Tabular
         #expect(message.contains("'abc'"))
     }
 
-    @Test func overflowAndNonFiniteTokensAreErrors() throws {
-        let overflow = csvError { _ = try readCSV("x\n1\n1e400\n") }
+    @Test func overflowAndNonFiniteTokensAreErrorsInNumericColumns() throws {
+        let numeric = CSVReadOptions(columnTypes: ["x": .numeric])
+        let overflow = csvError { _ = try readCSV("x\n1\n1e400\n", options: numeric) }
         #expect(overflow?.kind == .numberOutOfRange(column: "x", token: "1e400"))
         #expect(overflow?.line == 3)
-        let negative = csvError { _ = try readCSV("x\n-1e400\n") }
+        let negative = csvError { _ = try readCSV("x\n-1e400\n", options: numeric) }
         #expect(negative?.kind == .numberOutOfRange(column: "x", token: "-1e400"))
-        for token in ["inf", "-inf", "Infinity", "+inf"] {
-            let error = csvError { _ = try readCSV("x\n1\n\(token)\n") }
+        for token in ["inf", "-inf", "Infinity", "+inf", "NAN"] {
+            let error = csvError { _ = try readCSV("x\n1\n\(token)\n", options: numeric) }
             #expect(error?.kind == .nonFiniteNumber(column: "x", token: token), "\(token)")
+            // Inferred: such a token makes the column categorical (never silently missing or infinite).
+            let inferred = try readCSV("x\n1\n\(token)\n")
+            #expect(try inferred.categorical("x").levels == ["1", token])
         }
-        // Not in the missing list: "NAN" spells NaN, refused (not silently missing).
-        let nan = csvError { _ = try readCSV("x\nNAN\n") }
-        #expect(nan?.kind == .nonFiniteNumber(column: "x", token: "NAN"))
         // Underflow is not an error: it rounds to the nearest subnormal or zero.
         #expect(try readCSV("x\n1e-400\n-1e-400\n").numeric("x").map(\.bitPattern) == [0, (-0.0).bitPattern])
+    }
+
+    /// Random small files from a hostile alphabet: `read` never crashes, and its result (table or
+    /// error message) is the same for every thread count and block size.
+    @Test func randomFilesGiveTheSameResultForAnyThreadsAndBlockSize() throws {
+        let alphabet: [[UInt8]] = [[0x61], [0x31], [0x2C], [0x22], [0x0A], [0x0D, 0x0A], [0x0D], [0x20], [0x2E], [0x65], [0x2D],
+                                   Array("NA".utf8), Array("inf".utf8), Array("1e400".utf8), [0xFF], [0xC3, 0xA9], [0x2C, 0x2C]]
+        var generator = SystemRandomNumberGeneratorSeeded(seed: 99)
+        let scratch = try Scratch()
+        var outcomes: [String: Int] = [:]
+        for case_ in 0..<150 {
+            var bytes = Array("a,b\n".utf8)
+            let length = Int(generator.next() % 60)
+            for _ in 0..<length { bytes += alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+            if case_ % 3 == 0 {  // mostly well-formed numbers, sometimes
+                bytes = Array("a,b\n".utf8)
+                for r in 0..<Int(generator.next() % 40) { bytes += Array("\(r),\(Double(r) / 3)\n".utf8) }
+                bytes += alphabet[Int(generator.next() % UInt64(alphabet.count))]
+            }
+            let path = try scratch.file("r\(case_).csv", bytes: bytes)
+            func outcome(threads: Int, blockBytes: Int, maxErrors: Int = 1) -> String {
+                var options = CSVReadOptions(blockBytes: blockBytes, maxErrors: maxErrors)
+                options.minimumSplitBytes = 2
+                do {
+                    let table = try CSVReader(options: options).read(path, threads: threads)
+                    return "table " + table.columns.map { column -> String in
+                        switch column.values {
+                        case let .numeric(v): return "\(column.name)=\(bits(v))"
+                        case let .categorical(c): return "\(column.name)=\(c.levels)\(c.codes)"
+                        }
+                    }.joined(separator: ";")
+                } catch let error as CSVError {
+                    return "error \(error)"
+                } catch {
+                    return "other \(error)"
+                }
+            }
+            let reference = outcome(threads: 1, blockBytes: 1 << 20)
+            #expect(!reference.hasPrefix("other"), "\(bytes)")
+            for (threads, blockBytes) in [(2, 1 << 20), (2, 7), (1, 3), (3, 16)] {
+                #expect(outcome(threads: threads, blockBytes: blockBytes) == reference, "case \(case_): \(bytes)")
+            }
+            let collected = outcome(threads: 1, blockBytes: 1 << 20, maxErrors: 3)
+            #expect(!collected.hasPrefix("other"))
+            for (threads, blockBytes) in [(2, 5), (3, 11)] {
+                #expect(outcome(threads: threads, blockBytes: blockBytes, maxErrors: 3) == collected, "case \(case_) collected: \(bytes)")
+            }
+            outcomes[String(reference.prefix(5)), default: 0] += 1
+        }
+        #expect(outcomes["table", default: 0] > 3)
+        #expect(outcomes["error", default: 0] > 30)
     }
 
     @Test func unterminatedQuoteNamesTheLineWhereItOpened() throws {
@@ -188,6 +240,7 @@ import Tabular
     @Test func invalidOptionsAreRefused() throws {
         #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(delimiter: UInt8(ascii: "\""))) }?.description.contains("delimiter") == true)
         #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(blockBytes: 0)) } != nil)
+        #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(blockBytes: Int.max)) }?.description.contains("blockBytes") == true)
         #expect(csvError { _ = try readCSV("a\n1\n", options: CSVReadOptions(maxErrors: 0)) } != nil)
     }
 
@@ -305,6 +358,21 @@ import Tabular
         #expect(rows == 5_000)
         let mismatch = csvError { try reader.forEachBlock(path, schema: CSVSchema([.init(name: "id", type: .numeric)])) { _ in } }
         if case .schemaMismatch? = mismatch?.kind {} else { Issue.record("expected schemaMismatch, got \(String(describing: mismatch))") }
+    }
+
+    @Test func streamingReportsTheEarliestBadLineFirst() throws {
+        let head = "a,b\n" + String(repeating: "1,2\n", count: 50)
+        let reader = CSVReader(options: CSVReadOptions(blockBytes: 64))
+        // A schema break (line 53) before a ragged row (line 54), both in a later block.
+        let scratch = try Scratch()
+        let breakPath = try scratch.file("b.csv", head + "1,2\nx,2\n1\n")
+        let raggedPath = try scratch.file("r.csv", head + "1\nx,2\n")
+        let breakFirst = csvError { try reader.forEachBlock(breakPath) { _ in } }
+        #expect(breakFirst?.line == 53)
+        #expect(breakFirst?.column == "a")
+        let raggedFirst = csvError { try reader.forEachBlock(raggedPath) { _ in } }
+        #expect(raggedFirst?.line == 52)
+        #expect(raggedFirst?.kind == .raggedRow(expected: 2, found: 1))
     }
 
     @Test(arguments: ["iris", "diabetes", "wine"])

@@ -58,6 +58,22 @@ import Testing
         #expect(csvError { _ = try CSVWriter(missingToken: "?").bytes(na) }?.kind == .invalidOption(name: "missingToken", reason: "'?' is not one of missingValues, so it would not read back as missing"))
     }
 
+    @Test(arguments: [".", "e", "5", "-", ";", "\t", " "])
+    func anyDelimiterRoundTrips(_ delimiter: String) throws {
+        let d = try #require(delimiter.utf8.first)
+        let table = try Table([.numeric("a", [1.5, -2e-5, .nan, 12345]), .numeric("b", [0.25, 7, -0.0, 1e300]),
+                               try .categorical("c", ["x.y", "e-5", "1 2", nil])])
+        let text = try CSVWriter(delimiter: d).bytes(table)
+        let scratch = try Scratch()
+        let path = try scratch.file("d.csv", bytes: text)
+        let back = try CSVReader(options: CSVReadOptions(delimiter: d)).read(path)
+        #expect(sameTable(back, table), "delimiter \(delimiter): \(String(decoding: text, as: UTF8.self))")
+    }
+
+    @Test func aTableWithoutColumnsIsRefused() throws {
+        #expect(csvError { _ = try CSVWriter().bytes(try Table([])) }?.kind == .invalidOption(name: "table", reason: "has no columns (a CSV file needs a header)"))
+    }
+
     @Test func failedWriteLeavesTheTargetUntouched() throws {
         let scratch = try Scratch()
         let path = try scratch.file("keep.csv", "a\n1\n")

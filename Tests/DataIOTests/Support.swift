@@ -3,7 +3,8 @@ import Testing
 @testable import DataIO
 import Tabular
 
-/// A fresh temporary folder per test, removed by `cleanup()`.
+/// A fresh temporary folder per test, removed when the value is released (tests keep it alive to the
+/// end of their scope: debug builds do not shorten lifetimes; `readCSV` extends it explicitly).
 final class Scratch {
     let folder: String
     init() throws {
@@ -45,7 +46,7 @@ func csvError(_ body: () throws -> Void) -> CSVError? {
 func readCSV(_ text: String, options: CSVReadOptions = CSVReadOptions(), threads: Int = 1, name: String = "t.csv") throws -> Table {
     let scratch = try Scratch()
     let path = try scratch.file(name, text)
-    return try CSVReader(options: options).read(path, threads: threads)
+    return try withExtendedLifetime(scratch) { try CSVReader(options: options).read(path, threads: threads) }
 }
 
 /// Bit patterns, so NaN == NaN and -0 != 0.

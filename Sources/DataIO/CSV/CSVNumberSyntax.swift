@@ -16,12 +16,21 @@ import CFastFloat
 /// are refused because every fit downstream refuses them, and the error is clearer at the cell.
 ///
 /// **Why fast_float** (`CFastFloat`, Daniel Lemire's algorithm, header-only C++ from Debian's
-/// libfast-float-dev) rather than Swift's `Double(Substring)`: both are correctly rounded, but on
-/// the 1,000,000 x 32 synthetic benchmark tokens (shortest representations, 17-19 characters) Swift's
-/// parser took ~104 ns a number against ~23 ns for fast_float, one thread, this machine
-/// (`featurekit bench --only csv.parse`: "csv.parse Double(Substring)" vs "csv.parse fast_float";
-/// figures in BENCHMARKS.md). At 32 million numbers that is 3.3 s against 0.7 s of a 2-core budget
-/// of ~1 s. fast_float also needs no `Substring` per token: it parses in place from the file buffer.
+/// libfast-float-dev) rather than Swift's `Double(Substring)`: both are correctly rounded (Swift's
+/// calls `strtod_l`), but fast_float was 3.1x to 4.5x faster per number in
+/// `featurekit bench --only csv.parse` (the first 1,000,000 tokens of the canonical 1,000,000 x 32
+/// CSV, shortest round-trip digits, one thread, one `Substring` per token made untimed):
+///
+/// | run (2026-11-27, 2-core Xeon, shared and loaded: load average 10-14) | Double(Substring) | fast_float |
+/// |---|---|---|
+/// | 1 | 494 ns/number | 158 ns/number |
+/// | 2 | 775 ns/number | 174 ns/number |
+/// | 3 | 487 ns/number | 107 ns/number |
+///
+/// (Wall time on a busy machine: the absolute figures are inflated, the ratio is what counts.)
+/// In the reader fast_float also parses in place from the file buffer, with no `Substring` at all,
+/// and it stops at the first byte that is not part of the number, so the tokenizer does not scan
+/// a numeric field twice.
 public enum CSVNumberSyntax {
     /// `text` as a number under the reader's rules, or nil when it is not one (also for overflow and
     /// spelled-out infinities or NaN).

@@ -57,8 +57,12 @@ public struct CSVReadOptions: Sendable, Hashable {
     /// "NaN", "nan", "null" (a subset of pandas's `na_values`; add others explicitly).
     public var missingValues: Set<String>
     /// Column types by name; columns not named are inferred: numeric when every non-missing token of
-    /// the column parses as a number (an all-missing column is numeric, all NaN, as in pandas),
-    /// categorical (string) otherwise. Naming a column the header lacks is an error.
+    /// the column is a finite number in range (an all-missing column is numeric, all NaN, as in
+    /// pandas), categorical (string) otherwise — so "1e400" or "inf" (not in `missingValues`) makes
+    /// an inferred column categorical, while in a column declared `.numeric` it is an error naming
+    /// the cell. (Inference never raises a number error: one found early could be undone by a
+    /// later token, and the result would depend on the block size.) Naming a column the header
+    /// lacks is an error.
     public var columnTypes: [String: CSVColumnType]
     /// Bytes read per block (default 16 MiB). A block holds whole records; one record longer than
     /// this grows the block. Reading holds at most one block of bytes plus the output columns.
@@ -95,7 +99,7 @@ public struct CSVReadOptions: Sendable, Hashable {
         if delimiter >= 128 || forbidden.contains(delimiter) { throw bad("delimiter", "must be one ASCII byte other than CR and LF") }
         if quote >= 128 || forbidden.contains(quote) { throw bad("quote", "must be one ASCII byte other than CR and LF") }
         if delimiter == quote { throw bad("delimiter", "is the quote character") }
-        if blockBytes < 1 { throw bad("blockBytes", "must be at least 1, got \(blockBytes)") }
+        if blockBytes < 1 || blockBytes > 1 << 32 { throw bad("blockBytes", "must be in 1...\(1 << 32) (4 GiB), got \(blockBytes)") }
         if maxErrors < 1 { throw bad("maxErrors", "must be at least 1, got \(maxErrors)") }
         for token in missingValues where token.utf8.contains(delimiter) || token.utf8.contains(quote) {
             throw bad("missingValues", "token '\(token)' contains the delimiter or the quote")

@@ -13,7 +13,7 @@ struct PieceError: Sendable {
 /// The parse of one piece of a block: whole records, columnar.
 struct PieceOutput: Sendable {
     /// Per column: numbers (numeric plans) or local category codes stored as Double (categorical plans).
-    var columns: [[Double]]
+    var columns: [ColumnBuffer]
     /// Per column: local levels in first-seen order (categorical plans only).
     var levels: [[String]]
     var rows = 0
@@ -42,12 +42,19 @@ struct CSVPieceParser: Sendable {
         delimiter = options.delimiter
         quote = options.quote
         missing = options.missingValues.sorted().map { Array($0.utf8) }
+        // The fast path lets fast_float find the number's end, so it must not run when a missing-value
+        // token could be read as a number, or when the delimiter can occur inside a number ("1.5"
+        // with delimiter "." is two fields).
         numberFastPathSafe = !missing.contains { token in token.first.map(Self.startsNumber) ?? false }
+            && !Self.numberBytes.contains(options.delimiter)
         self.plans = plans
         self.names = names
         // One more than the limit, so the collector can tell whether more errors exist.
         maxErrors = options.maxErrors == 1 ? 1 : options.maxErrors + 1
     }
+
+    /// Bytes that can occur inside a number fast_float accepts.
+    static let numberBytes = Set("0123456789.+-eE".utf8)
 
     @inline(__always)
     static func startsNumber(_ byte: UInt8) -> Bool {
@@ -56,71 +63,46 @@ struct CSVPieceParser: Sendable {
 
     func name(_ column: Int) -> String { column < names.count ? names[column] : "#\(column + 1)" }
 
+    /// Mutable state of one piece's parse (a struct passed inout, so the hot loop has no captured
+    /// boxes and no dynamic exclusivity checks).
+    struct State {
+        var out: PieceOutput
+        /// Row-major values of the piece, transposed into columns at the end.
+        var flat: [Double]
+        var dictionaries: [[ExactKey: Int32]]
+        var flipped: [Bool]
+        var scratch: [UInt8] = []
+
+        mutating func fail(_ kind: CSVError.Kind, line: Int, fatal: Bool = false) {
+            out.errors.append(PieceError(relativeLine: line, kind: kind, fatal: fatal))
+        }
+    }
+
     /// Parses `bytes` (whole records; the last may lack its line end only at the end of the file).
     func parse(_ bytes: UnsafeRawBufferPointer) -> PieceOutput {
         let width = plans.count
-        var out = PieceOutput(columns: Array(repeating: [], count: width), levels: Array(repeating: [], count: width))
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return out }
+        var state = State(out: PieceOutput(columns: [], levels: Array(repeating: [], count: width)),
+                          flat: [], dictionaries: Array(repeating: [:], count: width), flipped: Array(repeating: false, count: width))
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
+            state.out.columns = (0..<width).map { _ in ColumnBuffer(count: 0) }
+            return state.out
+        }
         let n = bytes.count
-        // Row-major values of the piece, transposed into columns at the end (one pass, cache-friendly).
-        var flat: [Double] = []
-        flat.reserveCapacity(Swift.max(16, n / 8))
-        var dictionaries = [[ExactKey: Int32]](repeating: [:], count: width)
-        var flipped = [Bool](repeating: false, count: width)
-        let fast = numberFastPathSafe
+        state.flat.reserveCapacity(Swift.max(16, n / 8))
+        let numeric = plans.map { $0.isNumeric && numberFastPathSafe }
+        let delimiter = self.delimiter
+        let quote = self.quote
         var i = 0
         var line = 0
-        var scratch: [UInt8] = []
 
-        func fail(_ kind: CSVError.Kind, line: Int, fatal: Bool = false) {
-            out.errors.append(PieceError(relativeLine: line, kind: kind, fatal: fatal))
-        }
-
-        /// Converts one field's content (quotes removed) by the column's plan and appends it.
-        func consume(_ token: UnsafeBufferPointer<UInt8>, column: Int, plan: ColumnPlan, line: Int) {
-            if isMissing(token) {
-                flat.append(plan.isNumeric ? .nan : -1)
-                return
-            }
-            switch plan {
-            case .inferNumeric, .numeric:
-                var value = 0.0
-                let status = Self.parseNumber(token, &value)
-                if status == Int32(FK_PARSE_OK) {
-                    flat.append(value)
-                    return
-                }
-                flat.append(.nan)
-                if flipped[column] { return }
-                let shown = CSVError.show(token)
-                if status == Int32(FK_PARSE_INVALID), plan == .inferNumeric {
-                    flipped[column] = true
-                    out.flips.append((column, line, shown))
-                } else if status == Int32(FK_PARSE_OVERFLOW) {
-                    fail(.numberOutOfRange(column: name(column), token: shown), line: line)
-                } else if status == Int32(FK_PARSE_NONFINITE) {
-                    fail(.nonFiniteNumber(column: name(column), token: shown), line: line)
-                } else {
-                    fail(.notANumber(column: name(column), token: shown, reason: "the column is numeric"), line: line)
-                }
-            case let .categorical(kind):
-                var problem: CSVError.Kind?
-                let code = category(token, kind: kind, column: column, dictionary: &dictionaries[column],
-                                    levels: &out.levels[column], problem: &problem)
-                flat.append(Double(code))
-                if let problem { fail(problem, line: line) }
-            }
-        }
-
+        numeric.withUnsafeBufferPointer { fastColumn in
         records: while i < n {
             let recordLine = line
             var field = 0
-            var stop = false
             fields: while true {
                 let column = field
-                let plan: ColumnPlan = column < width ? plans[column] : .categorical(.string)
                 // Fast path: an unquoted number followed by a delimiter or a line end.
-                if column < width, fast, plan.isNumeric, i < n, Self.startsNumber(base[i]) {
+                if column < width, fastColumn[column], i < n, Self.startsNumber(base[i]) {
                     var value = 0.0
                     var status: Int32 = 0
                     let used = fk_parse_double_prefix(UnsafeRawPointer(base + i).assumingMemoryBound(to: CChar.self),
@@ -128,11 +110,17 @@ struct CSVPieceParser: Sendable {
                                                       &value, &status)
                     let j = i + used
                     if used > 0, status == Int32(FK_PARSE_OK), j == n || base[j] == delimiter || base[j] == 10 || base[j] == 13 {
-                        flat.append(value)
+                        state.flat.append(value)
                         i = j
                         field += 1
-                        if !separator(&i, &line, &field, base, n, column: column, fail: fail, stop: &stop) { break fields }
-                        continue fields
+                        if i >= n { break fields }
+                        let c = base[i]
+                        if c == delimiter { i += 1; continue fields }
+                        if c == 10 { i += 1; line += 1; break fields }
+                        if i + 1 < n, base[i + 1] == 10 { i += 2; line += 1; break fields }
+                        state.fail(.bareCarriageReturn(column: name(column)), line: line, fatal: true)
+                        state.out.complete = false
+                        break records
                     }
                 }
                 // General path: find the field's extent.
@@ -148,8 +136,8 @@ struct CSVPieceParser: Sendable {
                             j += 1
                         }
                         if j >= n {
-                            fail(.unterminatedQuote(column: name(column)), line: openLine, fatal: true)
-                            out.complete = false
+                            state.fail(.unterminatedQuote(column: name(column)), line: openLine, fatal: true)
+                            state.out.complete = false
                             break records
                         }
                         if j + 1 < n, base[j + 1] == quote {
@@ -165,9 +153,9 @@ struct CSVPieceParser: Sendable {
                     if i < n, base[i] != delimiter, base[i] != 10, base[i] != 13 {
                         var k = i
                         while k < n, base[k] != delimiter, base[k] != 10 { k += 1 }
-                        fail(.textAfterClosingQuote(column: name(column), token: CSVError.show(UnsafeBufferPointer(start: base + i, count: k - i))),
-                             line: line, fatal: true)
-                        out.complete = false
+                        state.fail(.textAfterClosingQuote(column: name(column), token: CSVError.show(UnsafeBufferPointer(start: base + i, count: k - i))),
+                                   line: line, fatal: true)
+                        state.out.complete = false
                         break records
                     }
                 } else {
@@ -178,9 +166,9 @@ struct CSVPieceParser: Sendable {
                         if c == quote {
                             var k = j
                             while k < n, base[k] != delimiter, base[k] != 10 { k += 1 }
-                            fail(.quoteInUnquotedField(column: name(column), token: CSVError.show(UnsafeBufferPointer(start: base + i, count: k - i))),
-                                 line: line, fatal: true)
-                            out.complete = false
+                            state.fail(.quoteInUnquotedField(column: name(column), token: CSVError.show(UnsafeBufferPointer(start: base + i, count: k - i))),
+                                       line: line, fatal: true)
+                            state.out.complete = false
                             break records
                         }
                         j += 1
@@ -191,80 +179,111 @@ struct CSVPieceParser: Sendable {
                 }
                 if column < width {
                     if escaped {
-                        scratch.removeAll(keepingCapacity: true)
+                        state.scratch.removeAll(keepingCapacity: true)
                         var k = start
                         while k < end {
-                            scratch.append(base[k])
+                            state.scratch.append(base[k])
                             k += base[k] == quote ? 2 : 1
                         }
-                        scratch.withUnsafeBufferPointer { consume($0, column: column, plan: plan, line: line) }
+                        let unescaped = state.scratch
+                        unescaped.withUnsafeBufferPointer { consume($0, column: column, line: line, state: &state) }
                     } else {
-                        consume(UnsafeBufferPointer(start: base + start, count: end - start), column: column, plan: plan, line: line)
+                        consume(UnsafeBufferPointer(start: base + start, count: end - start), column: column, line: line, state: &state)
                     }
                 }
                 field += 1
-                if !separator(&i, &line, &field, base, n, column: column, fail: fail, stop: &stop) { break fields }
-            }
-            if stop {
-                out.complete = false
+                if i >= n { break fields }
+                let c = base[i]
+                if c == delimiter { i += 1; continue fields }
+                if c == 10 { i += 1; line += 1; break fields }
+                if i + 1 < n, base[i + 1] == 10 { i += 2; line += 1; break fields }
+                state.fail(.bareCarriageReturn(column: name(column)), line: line, fatal: true)
+                state.out.complete = false
                 break records
             }
             // End of record: `field` fields were seen.
             if field != width {
-                fail(.raggedRow(expected: width, found: field), line: recordLine)
-                flat.removeLast(flat.count - out.rows * width)
+                state.fail(.raggedRow(expected: width, found: field), line: recordLine)
+                state.flat.removeLast(state.flat.count - state.out.rows * width)
             } else {
-                out.rows += 1
+                state.out.rows += 1
             }
-            if out.errors.count >= maxErrors {
-                out.complete = i >= n
+            if state.out.errors.count >= maxErrors {
+                state.out.complete = i >= n
                 break records
             }
         }
-        out.newlines = line
+        }
+        state.out.newlines = line
         // Transpose the row-major values into columns.
-        let rows = out.rows
-        if !(flat.count == rows * width) { flat.removeLast(flat.count - rows * width) }  // invariant: after a break mid-record
+        let rows = state.out.rows
+        if state.flat.count != rows * width { state.flat.removeLast(state.flat.count - rows * width) }  // after a break mid-record
+        state.out.columns = Self.transpose(state.flat, rows: rows, width: width)
+        return state.out
+    }
+
+    /// Row-major `rows x width` values as `width` column arrays, in tiles of 256 rows so that the
+    /// source tile stays in L1/L2 while the columns are written sequentially.
+    static func transpose(_ flat: [Double], rows: Int, width: Int) -> [ColumnBuffer] {
+        let buffers = (0..<width).map { _ in ColumnBuffer(count: rows) }
+        let targets = buffers.map(\.storage)
         flat.withUnsafeBufferPointer { source in
-            for column in 0..<width {
-                out.columns[column] = [Double](unsafeUninitializedCapacity: rows) { target, initialized in
-                    var k = column
-                    for r in 0..<rows {
+            let tile = 256
+            var r0 = 0
+            while r0 < rows {
+                let r1 = Swift.min(r0 + tile, rows)
+                for column in 0..<width {
+                    let target = targets[column]
+                    var k = r0 * width + column
+                    for r in r0..<r1 {
                         target[r] = source[k]
                         k += width
                     }
-                    initialized = rows
                 }
+                r0 = r1
             }
         }
-        return out
+        return buffers
     }
 
-    /// Moves past the delimiter or line end after a field. Returns true when another field follows in
-    /// this record, false at the record's end (or at a fatal error, with `stop` set).
-    @inline(__always)
-    private func separator(_ i: inout Int, _ line: inout Int, _ field: inout Int, _ base: UnsafePointer<UInt8>, _ n: Int,
-                           column: Int, fail: (CSVError.Kind, Int, Bool) -> Void, stop: inout Bool) -> Bool {
-        if i >= n { return false }
-        let c = base[i]
-        if c == delimiter {
-            i += 1
-            return true
+    /// Converts one field's content (quotes removed) by the column's plan and appends it.
+    private func consume(_ token: UnsafeBufferPointer<UInt8>, column: Int, line: Int, state: inout State) {
+        let plan = plans[column]
+        if isMissing(token) {
+            state.flat.append(plan.isNumeric ? .nan : -1)
+            return
         }
-        if c == 10 {
-            i += 1
-            line += 1
-            return false
+        switch plan {
+        case .inferNumeric, .numeric:
+            var value = 0.0
+            let status = Self.parseNumber(token, &value)
+            if status == Int32(FK_PARSE_OK) {
+                state.flat.append(value)
+                return
+            }
+            state.flat.append(.nan)
+            if state.flipped[column] { return }
+            let shown = CSVError.show(token)
+            // Inferred columns: any token that is not a finite number makes the column categorical, so
+            // the result never depends on where block boundaries fall (an error raised in an early
+            // block could otherwise be undone by a later token). Forced and fixed columns: errors.
+            if plan == .inferNumeric {
+                state.flipped[column] = true
+                state.out.flips.append((column, line, shown))
+            } else if status == Int32(FK_PARSE_OVERFLOW) {
+                state.fail(.numberOutOfRange(column: name(column), token: shown), line: line)
+            } else if status == Int32(FK_PARSE_NONFINITE) {
+                state.fail(.nonFiniteNumber(column: name(column), token: shown), line: line)
+            } else {
+                state.fail(.notANumber(column: name(column), token: shown, reason: "the column is numeric"), line: line)
+            }
+        case let .categorical(kind):
+            var problem: CSVError.Kind?
+            let code = category(token, kind: kind, column: column, dictionary: &state.dictionaries[column],
+                                levels: &state.out.levels[column], problem: &problem)
+            state.flat.append(Double(code))
+            if let problem { state.fail(problem, line: line) }
         }
-        // c == 13
-        if i + 1 < n, base[i + 1] == 10 {
-            i += 2
-            line += 1
-            return false
-        }
-        fail(.bareCarriageReturn(column: name(column)), line, true)
-        stop = true
-        return false
     }
 
     @inline(__always)
@@ -321,4 +340,20 @@ struct ExactKey: Hashable, Sendable {
         var copy = text
         copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
+}
+
+/// One column of a parsed piece: an owned buffer handed from the parsing thread to the joiner, which
+/// copies it once into the output column (no intermediate `Array`).
+final class ColumnBuffer: @unchecked Sendable {
+    let storage: UnsafeMutableBufferPointer<Double>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1))
+    }
+
+    deinit { storage.deallocate() }
+
+    var values: UnsafeBufferPointer<Double> { UnsafeBufferPointer(rebasing: storage[0..<count]) }
 }

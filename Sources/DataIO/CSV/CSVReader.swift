@@ -59,7 +59,15 @@ public struct CSVReader: Sendable {
                 }
                 if first { sink = CSVAccumulator(plans: current) }
                 if try errors.add(parsed) { break }
-                if errors.isEmpty { sink.append(parsed.pieces, estimatedRows: Self.estimate(rows: parsed.pieces, block: block.bytes.count, total: nil)) }
+                if errors.isEmpty {
+                    if first, let size = scan.fileSize {
+                        // Reserve the columns once, from the first block's rows per byte (avoids regrowth copies).
+                        let rows = parsed.pieces.reduce(0) { $0 + $1.rows }
+                        let estimate = Double(rows) * Double(size) / Double(Swift.max(1, block.bytes.count)) * 1.02 + 16
+                        sink.reserve(Swift.min(Int(estimate), size / Swift.max(1, width)))
+                    }
+                    sink.append(parsed.pieces)
+                }
                 scan.finishBlock()
                 first = false
             }
@@ -117,16 +125,23 @@ public struct CSVReader: Sendable {
                 categories = CategoryMerger(plans: current)
                 firstLines = scan.line...Swift.max(scan.line, scan.line + parsed.pieces.reduce(0) { $0 + $1.newlines } - 1)
             }
-            // Later flips break the inferred schema: errors.
+            // Later flips break the inferred schema: errors, in line order with the piece's others.
             for flip in flips {
-                errors.add(CSVError(file: path, line: parsed.lines[flip.piece] + flip.relativeLine, kind: .notANumber(
+                parsed.pieces[flip.piece].errors.append(PieceError(relativeLine: flip.relativeLine, kind: .notANumber(
                     column: scan.names[flip.column], token: flip.token,
-                    reason: "the column was inferred numeric from the first block (lines \(firstLines.lowerBound)-\(firstLines.upperBound)); declare its type in columnTypes or pass a schema")))
+                    reason: "the column was inferred numeric from the first block (lines \(firstLines.lowerBound)-\(firstLines.upperBound)); declare its type in columnTypes or pass a schema"),
+                    fatal: false))
+            }
+            if !flips.isEmpty {
+                for k in parsed.pieces.indices {
+                    let sorted = parsed.pieces[k].errors.enumerated().sorted { ($0.element.relativeLine, $0.offset) < ($1.element.relativeLine, $1.offset) }
+                    parsed.pieces[k].errors = sorted.map(\.element)
+                }
             }
             if try errors.add(parsed) { break }
             if errors.isEmpty {
                 var sink = CSVAccumulator(plans: current, categories: categories)
-                sink.append(parsed.pieces, estimatedRows: parsed.pieces.reduce(0) { $0 + $1.rows })
+                sink.append(parsed.pieces)
                 let table = try sink.table(names: scan.names, path: path)
                 categories = sink.categories
                 scan.finishBlock()
@@ -181,9 +196,6 @@ public struct CSVReader: Sendable {
         return result
     }
 
-    static func estimate(rows pieces: [PieceOutput], block: Int, total: Int?) -> Int {
-        pieces.reduce(0) { $0 + $1.rows }
-    }
 }
 
 /// Collects errors in file order: throws the first when the limit is 1, else up to `limit` of them.
@@ -271,15 +283,21 @@ struct CSVAccumulator {
         self.categories = categories ?? CategoryMerger(plans: plans)
     }
 
-    mutating func append(_ pieces: [PieceOutput], estimatedRows: Int) {
+    mutating func reserve(_ rows: Int) {
+        for (column, plan) in plans.enumerated() {
+            if plan.isNumeric { numbers[column].reserveCapacity(rows) } else { codes[column].reserveCapacity(rows) }
+        }
+    }
+
+    mutating func append(_ pieces: [PieceOutput]) {
         for piece in pieces {
             for (column, plan) in plans.enumerated() {
                 switch plan {
                 case .inferNumeric, .numeric:
-                    numbers[column].append(contentsOf: piece.columns[column])
+                    numbers[column].append(contentsOf: piece.columns[column].values)
                 case .categorical:
                     let map = categories.map(column: column, local: piece.levels[column])
-                    codes[column].append(contentsOf: piece.columns[column].lazy.map { $0 < 0 ? CategoricalValues.missing : map[Int($0)] })
+                    codes[column].append(contentsOf: piece.columns[column].values.lazy.map { $0 < 0 ? CategoricalValues.missing : map[Int($0)] })
                 }
             }
         }

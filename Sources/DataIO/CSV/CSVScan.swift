@@ -21,10 +21,14 @@ final class CSVScan {
     let threads: Int
     private let reader: ByteBlockReader
     private(set) var names: [String] = []
+    /// The file's size in bytes, when known.
+    var fileSize: Int? { reader.size }
     /// The 1-based line of the next unparsed byte.
     private(set) var line = 1
     private var blockLength = 0
     private var blockNewlines = 0
+    /// Split points found with the block's end (nil: find them in `parse`).
+    private var splitEnds: [Int]?
 
     init(path: String, options: CSVReadOptions, threads: Int) throws {
         try options.validate(file: path)
@@ -133,15 +137,19 @@ final class CSVScan {
             let bytes = reader.bytes
             if bytes.count == 0 { return nil }
             if reader.atEnd {
+                splitEnds = nil
                 blockLength = bytes.count
                 return SharedBytes(bytes: bytes)
             }
-            var target = 0
-            var end = 0
+            // One pass finds both the block's end and the pieces' split points.
+            let split = threads > 1 && bytes.count >= Swift.max(2, options.minimumSplitBytes)
+            var targets = split ? (1..<threads).map { bytes.count * $0 / threads } : []
+            var ends = [Int](repeating: 0, count: targets.count)
             let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
-            let last = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &target, 0, &end)
+            let last = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
             if last > 0 {
                 blockLength = last
+                splitEnds = ends.map { Swift.min($0, last) }
                 return SharedBytes(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<last]))
             }
             reader.grow()  // one record longer than the buffer
@@ -153,10 +161,13 @@ final class CSVScan {
         let bytes = block.bytes
         var ranges: [Range<Int>] = [0..<bytes.count]
         if threads > 1, bytes.count >= Swift.max(2, options.minimumSplitBytes) {
-            var targets = (1..<threads).map { bytes.count * $0 / threads }
-            var ends = [Int](repeating: 0, count: targets.count)
-            let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
-            _ = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
+            var ends = splitEnds ?? []
+            if splitEnds == nil {
+                var targets = (1..<threads).map { bytes.count * $0 / threads }
+                ends = [Int](repeating: 0, count: targets.count)
+                let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
+                _ = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
+            }
             ranges = []
             var lower = 0
             for end in ends + [bytes.count] where end > lower {
@@ -189,5 +200,6 @@ final class CSVScan {
         line += blockNewlines
         blockLength = 0
         blockNewlines = 0
+        splitEnds = nil
     }
 }

@@ -34,7 +34,7 @@ public struct CSVWriter: Sendable {
     /// - Throws: `CSVError` (`.unwritableValue` naming column and row, `.io`, `.invalidOption`).
     /// - Complexity: O(cells); memory: a few blocks of formatted rows.
     public func write(_ table: Table, to path: String, threads: Int = 1) throws {
-        try validate(path: path)
+        try validate(path: path, table: table)
         let file: AtomicFile
         do { file = try AtomicFile(path: path) } catch { throw CSVError(file: path, line: nil, kind: .io(operation: error.operation, reason: error.reason)) }
         do {
@@ -59,13 +59,16 @@ public struct CSVWriter: Sendable {
     /// The CSV text of `table` as bytes (for small tables and tests).
     /// - Throws: `CSVError` as `write`.
     public func bytes(_ table: Table) throws -> [UInt8] {
-        try validate(path: "(memory)")
+        try validate(path: "(memory)", table: table)
         var out = header(table)
         out += try format(table, rows: 0..<table.rowCount, path: "(memory)")
         return out
     }
 
-    private func validate(path: String) throws {
+    private func validate(path: String, table: Table) throws {
+        if table.columnCount == 0 {
+            throw CSVError(file: path, line: nil, kind: .invalidOption(name: "table", reason: "has no columns (a CSV file needs a header)"))
+        }
         try CSVReadOptions(delimiter: delimiter, quote: quote, missingValues: missingValues).validate(file: path)
         if !missingValues.contains(missingToken) {
             throw CSVError(file: path, line: nil, kind: .invalidOption(name: "missingToken", reason: "'\(missingToken)' is not one of missingValues, so it would not read back as missing"))
@@ -103,6 +106,7 @@ public struct CSVWriter: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(rows.count * table.columnCount * 12)
         let missing = Array(missingToken.utf8)
+        let quoteNumbers = CSVPieceParser.numberBytes.contains(delimiter)
         // Per column: the text of each level, quoted as needed, or an error for unwritable levels.
         let columns = table.columns
         var levelTexts: [[[UInt8]]] = []
@@ -124,6 +128,8 @@ public struct CSVWriter: Sendable {
                         out.append(contentsOf: missing)
                     } else if v.isInfinite {
                         throw CSVError(file: path, line: nil, kind: .unwritableValue(column: column.name, row: i, reason: "\(v) is not finite (the reader refuses infinities)"))
+                    } else if quoteNumbers {
+                        appendText(v.description, to: &out)  // quoted when it holds the delimiter
                     } else {
                         out.append(contentsOf: v.description.utf8)
                     }

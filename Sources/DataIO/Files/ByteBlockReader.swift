@@ -28,7 +28,12 @@ final class ByteBlockReader {
             throw CSVError(file: path, line: nil, kind: .io(operation: "open the file", reason: Self.errnoText()))
         }
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(capacity, 64), alignment: 64)
+        var info = stat()
+        size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : nil
     }
+
+    /// The file's size when it is a regular file (nil for pipes and when fstat fails).
+    let size: Int?
 
     deinit {
         if descriptor >= 0 { close(descriptor) }

@@ -187,6 +187,7 @@ public enum NPY {
         var readError: (any Error)?
         let elements = [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
             do {
+                adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 let got = try file.read(into: UnsafeMutableRawBufferPointer(buffer))
                 if got != bytes { throw NPYError.truncated(file: path, expectedBytes: bytes, foundBytes: got) }
                 initialized = count
@@ -346,4 +347,19 @@ extension String {
         while let last = s.last, last == " " || last == "\n" || last == "\0" { s.removeLast() }
         return String(s)
     }
+}
+
+/// Asks the kernel for transparent huge pages over the 2 MiB-aligned interior of a large fresh
+/// buffer (as numpy does for its arrays): one page fault per 2 MiB instead of per 4 KiB when the
+/// data is first written. Only advice: ignored where THP is off, never an error.
+func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+    guard buffer.count >= 4 << 20, let base = buffer.baseAddress else { return }
+    let huge = 2 << 20
+    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+    let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
+    if end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) {
+        _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+    }
+    #endif
 }
