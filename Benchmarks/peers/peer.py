@@ -315,6 +315,17 @@ def prepare_encoding_onehot(np, args):
     return "polars df.to_dummies().to_numpy() (UInt8)", lambda: frame.to_dummies().to_numpy()
 
 
+def prepare_pipeline_impute_scale_poly(np, args):
+    """scikit-learn's Pipeline on the features with NaN holes (as QuantileSuite.withHoles), fitted and
+    applied as FeatureKit's PipelineSuite does: fit_transform to a dense matrix."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+    x = _features_with_holes(np, args)
+    make = lambda: make_pipeline(SimpleImputer(), StandardScaler(), PolynomialFeatures(2))
+    return "sklearn make_pipeline(SimpleImputer(), StandardScaler(), PolynomialFeatures(2)).fit_transform(X)", lambda: make().fit_transform(x)
+
+
 WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
              "scaler.fit_transform": prepare_scaler_fit_transform,
              "scaler.transform_inplace": prepare_scaler_transform_inplace,
@@ -325,7 +336,8 @@ WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk"
              "shape.polynomial": prepare_shape_polynomial,
              "shape.normalizer": prepare_shape_normalizer,
              "shape.power_transform": prepare_shape_power_transform,
-             "encoding.onehot": prepare_encoding_onehot}
+             "encoding.onehot": prepare_encoding_onehot,
+             "pipeline.impute_scale_poly": prepare_pipeline_impute_scale_poly}
 
 
 def versions():
