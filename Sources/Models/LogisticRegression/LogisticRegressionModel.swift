@@ -13,10 +13,17 @@ import LinearAlgebra
 /// *certificate* of complete separation: scaling them up drives the loss to 0, which no finite
 /// point attains, so the MLE does not exist (`.complete`; sound, never a false alarm).
 /// Limits: quasi-complete separation (some points exactly on the boundary of every separating
-/// hyperplane) has no such certificate; it is reported as `.suspected` when some training margins
-/// exceed 30 (probabilities within 1e-13 of 1) and the solver stopped without meeting the gradient
-/// tolerance (coefficients still growing). Separable data fitted for too few iterations (e.g.
-/// `maxIter` tiny) may still be `.none`. An exact answer needs the linear program of Konis (2007).
+/// hyperplane) has no such certificate; it is reported as `.suspected` when doubling the fitted
+/// coefficients (intercepts included) still lowers the objective — at a finite optimum `theta*`,
+/// `f(2 theta*) - f(theta*)` is about `theta*^T H theta* / 2 > 0`, while along a separating ray the
+/// objective keeps falling — or when some training margins exceed 30 (probabilities within 1e-13
+/// of 1) and the solver stopped without meeting the gradient tolerance. This is evidence, not
+/// proof: doubling moves every coefficient, so when the separating direction is only part of the
+/// coefficient vector (other coefficients at an interior optimum) the doubled point can be worse
+/// and separation goes unreported; an unconverged fit far from its optimum can also be
+/// `.suspected`; and separable data
+/// fitted for too few iterations (e.g. `maxIter` tiny) may still be `.none`. An exact answer
+/// needs a linear program (Konis 2007, the method of R's `detectseparation`).
 public enum Separation: String, Sendable, Hashable, Codable {
     /// A penalty was used: the estimate exists whatever the data; not checked.
     case notChecked
