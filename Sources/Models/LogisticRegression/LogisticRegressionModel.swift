@@ -77,7 +77,8 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
 
     /// The decision values `X W^T + b`: `rows x 1` for two classes (positive-class log-odds), else
     /// `rows x classes`. Values may be ±infinity when a finite input overflows.
-    /// - Throws: `ModelError.columnCountMismatch`; `.nonFiniteValue` naming row and column of NaN/Inf in `x`.
+    /// - Throws: `ModelError.columnCountMismatch`; `.nonFiniteValue` naming row and column of NaN/Inf in `x`;
+    ///   `.numericalOverflow` naming the row when finite inputs overflow to opposite infinities (NaN).
     /// - Complexity: one read of `x`; output rows x outputs.
     public func decisionFunction<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, threads: Int = 1) throws -> Matrix<Scalar> {
         let k = coefficients.count
@@ -117,10 +118,10 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
         let flat = coefficients.flatMap { $0 }
         let b = intercepts
         let blocks = ParallelRows.blocks(rows: rows, blockRows: Self.blockRows)
-        let parts: [(values: [Double], badRow: Int?)] = try ParallelRows.map(count: blocks.count, threads: threads) { index in
+        let parts: [(values: [Double], badRow: Int?, overflowRow: Int?)] = try ParallelRows.map(count: blocks.count, threads: threads) { index in
             let range = blocks[index]
             var out = [Double](repeating: 0, count: range.count * outputs)
-            var bad: Int?
+            var bad: Int?, overflow: Int?
             values.withUnsafeBufferPointer { xs in
                 flat.withUnsafeBufferPointer { ws in
                     out.withUnsafeMutableBufferPointer { os in
@@ -138,6 +139,8 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
                                 if !finite && bad == nil {
                                     // NaN/Inf in the row, or overflow of finite inputs.
                                     for j in 0..<d where !row[j].isFinite { bad = i; return }
+                                    // Products overflowing to opposite infinities give NaN: refuse.
+                                    for c in 0..<k where z[c].isNaN { overflow = i; return }
                                 }
                                 let o = (i - range.lowerBound) &* outputs
                                 switch mode {
@@ -169,11 +172,14 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
                     }
                 }
             }
-            return (out, bad)
+            return (out, bad, overflow)
         }
         if let badRow = parts.lazy.compactMap({ $0.badRow }).first {
             let j = (0..<d).first { !values[badRow * d + $0].isFinite } ?? 0
             throw ModelError.nonFiniteValue(model: model, argument: "X", row: badRow, column: j, value: values[badRow * d + j])
+        }
+        if let row = parts.lazy.compactMap({ $0.overflowRow }).first {
+            throw ModelError.numericalOverflow(model: model, detail: "the decision values of X row \(row) overflow to NaN; rescale X")
         }
         if parts.count == 1 { return parts[0].values }
         var result: [Double] = []
