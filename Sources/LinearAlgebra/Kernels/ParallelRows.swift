@@ -15,6 +15,7 @@ public enum ParallelRows {
     /// `body(blockIndex)` for every index in `0..<count`, spread over `threads` threads (blocks are
     /// handed out in contiguous chunks, one chunk per thread). Returns the results in index order.
     /// The first error thrown (by index order) is rethrown after all threads finish.
+    @inlinable
     public static func map<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
         guard count > 0 else { return [] }
         let workers = Swift.max(1, Swift.min(threads, count))
@@ -22,7 +23,8 @@ public enum ParallelRows {
         let slots = Slots<Result<T, any Error>>(count: count)
         let chunk = (count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for i in (w * chunk)..<Swift.min((w + 1) * chunk, count) {
+            // With count not a multiple of chunk the last workers may have nothing to do.
+            for i in Swift.min(w * chunk, count)..<Swift.min((w + 1) * chunk, count) {
                 slots.set(i, Result { try body(i) })
             }
         }
@@ -31,18 +33,22 @@ public enum ParallelRows {
 }
 
 /// Write-once slots filled from several threads (each index by one thread), read after all finish.
+@usableFromInline
 final class Slots<T>: @unchecked Sendable {
     private var storage: [T?]
     private let lock = DispatchSemaphore(value: 1)
 
+    @usableFromInline
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
+    @usableFromInline
     func set(_ index: Int, _ value: T) {
         lock.wait()
         storage[index] = value
         lock.signal()
     }
 
+    @usableFromInline
     func values() -> [T] {
         lock.wait()
         defer { lock.signal() }

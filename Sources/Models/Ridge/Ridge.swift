@@ -1,0 +1,184 @@
+import LinearAlgebra
+
+/// Ridge regression: `min_b sum_i w_i (y_i - b0 - x_i^T b)^2 + alpha ||b||^2`, the intercept not
+/// penalised (scikit-learn's semantics: centre with the weighted means, solve, recover
+/// `b0 = ȳ - m^T b`).
+///
+/// Solvers (all on the centred, column-equilibrated data of `EquilibratedProblem`; the penalty is
+/// carried into the scaled variables exactly, `alpha D_j^2`):
+/// - `.cholesky`: `(A^T A + alpha I) b = A^T y` with `A^T A` by `dsyrk` over row blocks and a
+///   Cholesky factorization; when the matrix is not numerically positive definite (alpha = 0 on
+///   collinear data) it falls back to `.svd` and records it;
+/// - `.qr`: the `R` of `[A | y]` by TSQR, stacked over `sqrt(alpha) I` and re-factored (the QR of
+///   the augmented system `[A; sqrt(alpha) I]`), never squaring the condition number;
+/// - `.svd`: the minimum-norm solution of the augmented system on the small `R` (`dgelsd`), exact
+///   ridge for alpha > 0 and the minimum-norm least-squares answer for alpha = 0;
+/// - `.auto` (default): `.cholesky` when the estimated `cond_1(A^T A + alpha I)` is at most
+///   `choleskyConditionLimit` (1e8, leaving about 8 digits), `.qr` otherwise and for wide data
+///   (fewer rows than columns), where the Gram matrix is singular without the penalty.
+///
+/// Float input is widened to Double. scikit-learn equivalent:
+/// `sklearn.linear_model.Ridge(alpha=..., fit_intercept=..., solver="cholesky" | "svd" | "auto")`.
+public struct Ridge: Sendable, Hashable, Codable {
+    public enum Solver: String, Sendable, Hashable, Codable {
+        case auto, cholesky, qr, svd
+    }
+
+    /// The largest `cond_1` of the regularised Gram matrix that `.auto` solves by Cholesky.
+    public static let choleskyConditionLimit = 1e8
+
+    public let alpha: Double
+    public let fitIntercept: Bool
+    public let solver: Solver
+
+    public init(alpha: Double = 1.0, fitIntercept: Bool = true, solver: Solver = .auto) {
+        self.alpha = alpha
+        self.fitIntercept = fitIntercept
+        self.solver = solver
+    }
+
+    /// Fits on `x`, `y` and optional non-negative `sampleWeight`.
+    /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1);
+    ///   `.emptyInput`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
+    ///   sampleWeight's row; `.negativeWeight`; `.nonFiniteResult` on overflow.
+    /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
+    public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads: Int = 1) throws -> RidgeFit {
+        let model = "Ridge"
+        guard alpha.isFinite && alpha >= 0 else {
+            throw ModelError.invalidParameter(model: model, parameter: "alpha", reason: "must be finite and >= 0, got \(alpha)")
+        }
+        guard threads >= 1 else {
+            throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
+        }
+        let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight)
+        let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
+        let d = p.columns
+        // Objective / max(w): the penalty becomes alpha / max(w); in scaled variables alpha' D_j^2.
+        let scaledAlpha = alpha / data.weightScale
+        let scale = p.scaling
+        let penalty = (0..<d).map { Swift.min(scaledAlpha * scale[$0] * scale[$0], .greatestFiniteMagnitude) }
+        var chosen = solver
+        if chosen == .auto { chosen = data.effectiveRows < d ? .qr : .cholesky }
+        var fellBack = false
+        var result: (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)?
+        if chosen == .cholesky {
+            result = try choleskySolve(p, penalty: penalty)
+            if let r = result, solver == .auto, r.reciprocal < 1 / Self.choleskyConditionLimit {
+                result = nil
+                chosen = .qr
+            } else if result == nil {
+                fellBack = true
+                chosen = .svd
+            }
+        }
+        if result == nil {
+            let raug = try p.triangularFactor()
+            if chosen == .qr {
+                result = try qrSolve(p, raug: raug, penalty: penalty)
+                if result == nil { fellBack = true; chosen = .svd }
+            }
+            if result == nil { result = try svdSolve(p, raug: raug, alpha: scaledAlpha) }
+        }
+        guard let solved = result else { throw ModelError.nonFiniteResult(model: model, quantity: "solution") } // invariant: svdSolve always returns
+        let coefficients: [Double], intercept: Double
+        if let bs = solved.bs {
+            (coefficients, intercept) = p.originalCoefficients(bs)
+        } else {
+            coefficients = solved.b ?? []
+            intercept = fitIntercept ? p.interceptFor(coefficients) : 0
+        }
+        return try RidgeFit.make(p, alpha: alpha, coefficients: coefficients, intercept: intercept, solver: chosen,
+                                 requested: solver, fellBack: fellBack, rssScaled: solved.rssScaled,
+                                 reciprocalCondition: solved.reciprocal)
+    }
+
+    /// Fits on Float data (widened to Double).
+    public func fit(x: Matrix<Float>, y: [Float], sampleWeight: [Float]? = nil, threads: Int = 1) throws -> RidgeFit {
+        try fit(x: try x.widened(), y: y.map { Double($0) }, sampleWeight: sampleWeight?.map { Double($0) }, threads: threads)
+    }
+
+    /// nil when the regularised Gram matrix is not numerically positive definite.
+    private func choleskySolve(_ p: EquilibratedProblem, penalty: [Double]) throws -> (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)? {
+        let d = p.columns, c = d + 1
+        var gram = try p.wrap { try Matrix<Double>(rows: c, columns: c) }
+        for range in ParallelRows.blocks(rows: p.data.rows, blockRows: 4096) {
+            let block = try p.wrap { try Matrix(rows: range.count, columns: c, elements: p.preparedRows(range)) }
+            try p.wrap { try BLAS.syrk(block, transpose: .transpose, beta: 1, into: &gram, triangle: .lower) }
+        }
+        var gs = try p.wrap { try leadingBlock(gram, d) }
+        for j in 0..<d { gs[j, j] += penalty[j] }
+        let chol: CholeskyFactorization<Double>
+        do {
+            chol = try LAPACK.cholesky(gs)
+        } catch LinearAlgebraError.notPositiveDefinite {
+            return nil
+        } catch let error as LinearAlgebraError {
+            throw ModelError.linearAlgebra(model: p.data.model, underlying: error)
+        }
+        if chol.reciprocalCondition == 0 && d > 0 { return nil }
+        let rhs = (0..<d).map { gram[d, $0] }
+        let bs = try p.wrap { try chol.solve(rhs) }
+        // ||A b - y||^2 = y^T y - 2 b^T A^T y + b^T A^T A b (without the penalty).
+        var quadratic = 0.0, cross = 0.0
+        for i in 0..<d {
+            var row = 0.0
+            for j in 0..<d { row += (i >= j ? gram[i, j] : gram[j, i]) * bs[j] }
+            quadratic += bs[i] * row
+            cross += bs[i] * rhs[i]
+        }
+        return (bs, nil, Swift.max(0, gram[d, d] - 2 * cross + quadratic), chol.reciprocalCondition)
+    }
+
+    /// nil when the augmented triangular factor is exactly singular (alpha = 0, rank deficient).
+    private func qrSolve(_ p: EquilibratedProblem, raug: Matrix<Double>, penalty: [Double]) throws -> (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)? {
+        let d = p.columns, c = d + 1
+        var stacked = try p.wrap { try TallSkinnyQR(columns: c) }
+        var rows = [Double](repeating: 0, count: d * c)
+        for j in 0..<d { rows[j * c + j] = penalty[j].squareRoot() }
+        try p.wrap {
+            try stacked.add(raug)
+            try stacked.add(Matrix(rows: d, columns: c, elements: rows))
+        }
+        let r2 = try p.wrap { try leadingBlock(stacked.r, d) }
+        let rcond = try p.wrap { try LAPACK.upperTriangularReciprocalCondition(r2) }
+        if d > 0 && !(rcond > Double.ulpOfOne) { return nil }
+        let z2 = (0..<d).map { stacked.r[$0, d] }
+        let bs = try p.wrap { try LAPACK.solveUpperTriangular(r2, z2) }
+        return (bs, nil, scaledResidual(raug, bs), rcond * rcond)
+    }
+
+    /// Minimum-norm solution of `[R_s D^{-1}; sqrt(alpha') I] b = [z / Dy; 0]` in the original units.
+    private func svdSolve(_ p: EquilibratedProblem, raug: Matrix<Double>, alpha: Double) throws -> (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double) {
+        let d = p.columns, c = d + 1
+        let scale = p.scaling
+        var a = [Double](repeating: 0, count: 2 * d * d)
+        var rhs = [Double](repeating: 0, count: 2 * d)
+        for i in 0..<d {
+            for j in i..<d { a[i * d + j] = raug[i, j] / scale[j] }
+            rhs[i] = raug[i, d] / scale[d]
+            a[(d + i) * d + i] = alpha.squareRoot()
+        }
+        let matrix = try p.wrap { try Matrix(rows: 2 * d, columns: d, elements: a) }
+        let solution = try p.wrap { try LAPACK.leastSquaresSVD(matrix, rhs, cutoff: Double.ulpOfOne * Double(Swift.max(p.data.effectiveRows, d, 1))) }
+        let b = solution.solution.elements
+        let bs = (0..<d).map { b[$0] / scale[$0] * scale[d] }
+        let s = solution.singularValues
+        let reciprocal = (s.first ?? 0) > 0 ? pow2((s.last ?? 0) / s[0]) : (d == 0 ? 1 : 0)
+        _ = c
+        return (nil, b, scaledResidual(raug, bs), reciprocal)
+    }
+
+    /// `||R_s b_s - z||^2 + rho^2`: the residual sum of squares in scaled units, from the factor.
+    private func scaledResidual(_ raug: Matrix<Double>, _ bs: [Double]) -> Double {
+        let d = bs.count
+        var s = raug[d, d] * raug[d, d]
+        for i in 0..<d {
+            var v = -raug[i, d]
+            for j in i..<d { v += raug[i, j] * bs[j] }
+            s += v * v
+        }
+        return s
+    }
+}
+
+@inline(__always) private func pow2(_ x: Double) -> Double { x * x }
