@@ -184,6 +184,40 @@ def prepare_scaler_transform_inplace(np, args):
     return f"sklearn {type(scaler).__name__}(copy=False).transform(X) / inverse_transform, alternating", run
 
 
+def _logistic_objective(np, x, y, model, c):
+    z = x @ model.coef_[0] + model.intercept_[0]
+    return float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 / (c * x.shape[0]) * np.sum(model.coef_ ** 2))
+
+
+def prepare_logistic_fit(np, args):
+    """LogisticRegression(C=1, solver=S, tol=T, max_iter=M).fit on SyntheticData's binary target;
+    the warm-up fit's relative objective gap to FeatureKit's reference optimum goes in the description."""
+    import warnings
+    from sklearn.linear_model import LogisticRegression
+    x = _features(np, args)
+    _, y = synthetic_targets(np, int(args["seed"]), x)
+    solver, tol, max_iter = args["solver"], float(args["tol"]), int(args.get("maxIter", "100"))
+    reference = float(args["reference"])
+
+    def fit():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return LogisticRegression(C=1.0, solver=solver, tol=tol, max_iter=max_iter).fit(x, y)
+    model = fit()
+    gap = (_logistic_objective(np, x, y, model, 1.0) - reference) / abs(reference)
+    return (f"sklearn LogisticRegression(solver={solver!r}, tol={tol:g}, max_iter={max_iter}).fit "
+            f"[n_iter {int(np.max(model.n_iter_))}, relative objective gap {gap:.2e}]"), fit
+
+
+def prepare_logistic_predict_proba(np, args):
+    """predict_proba of a model with FeatureKit's workload shape (fitted once, untimed, at tol 1e-4)."""
+    from sklearn.linear_model import LogisticRegression
+    x = _features(np, args)
+    _, y = synthetic_targets(np, int(args["seed"]), x)
+    model = LogisticRegression(solver="newton-cholesky").fit(x, y)
+    return "sklearn LogisticRegression.predict_proba(X)", lambda: model.predict_proba(x)
+
+
 def prepare_linear_fit(np, args):
     """scikit-learn LinearRegression().fit or Ridge(alpha=1, solver="cholesky").fit on the canonical
     features and their regression target (FeatureKit's LinearModelSuite)."""
@@ -337,7 +371,8 @@ WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk"
              "shape.normalizer": prepare_shape_normalizer,
              "shape.power_transform": prepare_shape_power_transform,
              "encoding.onehot": prepare_encoding_onehot,
-             "pipeline.impute_scale_poly": prepare_pipeline_impute_scale_poly}
+             "pipeline.impute_scale_poly": prepare_pipeline_impute_scale_poly,
+             "logistic.fit": prepare_logistic_fit, "logistic.predict_proba": prepare_logistic_predict_proba}
 
 
 def versions():

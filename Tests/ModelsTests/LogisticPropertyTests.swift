@@ -44,6 +44,23 @@ struct LogisticPropertyTests {
         #expect(multi.coefficients.joined().allSatisfy { $0.isFinite })
     }
 
+    @Test("quasi-complete separation without penalty is reported as suspected", arguments: solvers)
+    func quasiSeparation(solver: LogisticRegression.Solver) throws {
+        // Separated by x0 = 0 except for points on the boundary, which carry both classes.
+        var rows: [[Double]] = [], y: [Int] = []
+        for i in 1...20 {
+            let t = Double(i) / 4
+            rows.append([t, Double(i % 3)]); y.append(1)
+            rows.append([-t, Double(i % 5)]); y.append(0)
+        }
+        // Both classes at the same boundary points: the fit wants z = 0 there and z -> ±infinity
+        // elsewhere, so the infimum is approached along the x0 axis only.
+        for k in 0..<4 { rows.append([0, Double(k / 2 + 1)]); y.append(k % 2) }
+        let model = try LogisticRegression(penalty: .none, solver: solver).fit(Matrix(rows), y)
+        #expect(model.diagnostics.separation == .suspected, "\(model.diagnostics)")
+        #expect(model.coefficients.joined().allSatisfy { $0.isFinite })
+    }
+
     @Test("overlapping classes without penalty: no separation reported")
     func noSeparation() throws {
         let (x, y) = try syntheticClassification(rows: 300, columns: 3, classes: 2, seed: 5)
@@ -85,7 +102,7 @@ struct LogisticPropertyTests {
     func determinism(solver: LogisticRegression.Solver, classes: Int) throws {
         // 8 columns: 8192-row blocks, so 20,000 rows are 3 blocks.
         let (x, y) = try syntheticClassification(rows: 20_000, columns: 8, classes: classes, seed: 21)
-        let config = LogisticRegression(C: 0.5, solver: solver, tol: 1e-8)
+        let config = LogisticRegression(C: 0.5, solver: solver, tol: 1e-8, maxIter: 8)
         let one = try config.fit(x, y, threads: 1)
         let two = try config.fit(x, y, threads: 2)
         #expect(one == two)

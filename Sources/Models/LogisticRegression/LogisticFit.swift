@@ -108,8 +108,14 @@ enum LogisticFit {
             if margin > 30 { saturated = true }  // probability of the true class within 1e-13 of 1
         }
         if complete { return .complete }
-        // Quasi-complete separation: some points are fitted perfectly while the objective keeps
-        // decreasing along a direction; only heuristic evidence without a linear program.
+        // Quasi-complete separation: the infimum lies at infinity along a ray, so doubling the
+        // coefficients still lowers the objective. At a true (finite) optimum theta*, f(2 theta*)
+        // exceeds f(theta*) by about theta*^T H theta* / 2 > 0. Heuristic evidence only.
+        var doubled = result.theta
+        for j in doubled.indices { doubled[j] *= 2 }
+        if let farther = try? objective.evaluate(doubled).objective, farther.isFinite, farther < result.objective {
+            return .suspected
+        }
         if saturated && result.stopReason != .gradientTolerance { return .suspected }
         return .none
     }

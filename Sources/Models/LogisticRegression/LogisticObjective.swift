@@ -170,26 +170,38 @@ struct LogisticObjective: Sendable {
     private func blockHessian(_ range: Range<Int>, curvature: [Double]) throws -> [Double] {
         let (d, s, nb) = (features, stride, range.count)
         let p = parameterCount
-        // The augmented block [X_b, 1].
-        var augmented = [Double](repeating: 1, count: nb * s)
-        for r in 0..<nb {
-            let src = (range.lowerBound + r) * d
-            for j in 0..<d { augmented[r * s + j] = x[src + j] }
-        }
-        var hessian = [Double](repeating: 0, count: p * p)
+        let lo = range.lowerBound
+        let intercept = fitIntercept
         if outputs == 1 {
-            var scaled = augmented
-            for r in 0..<nb {
-                let f = curvature[r].squareRoot()
-                for j in 0..<s { scaled[r * s + j] *= f }
+            // sqrt(h_i) [x_i, 1], then one syrk: X_b^T diag(h) X_b in the upper triangle.
+            var scaled = [Double](repeating: 0, count: nb * s)
+            scaled.withUnsafeMutableBufferPointer { sp in
+                x.withUnsafeBufferPointer { xp in
+                    curvature.withUnsafeBufferPointer { cp in
+                        let dstBase = sp.baseAddress!, srcBase = xp.baseAddress!  // invariant: nb, d > 0
+                        for r in 0..<nb {
+                            let f = cp[r].squareRoot()
+                            let src = srcBase + (lo &+ r) &* d, dst = dstBase + r &* s
+                            for j in 0..<d { dst[j] = src[j] * f }
+                            if intercept { dst[d] = f }
+                        }
+                    }
+                }
             }
             let a = try Matrix(rows: nb, columns: s, elements: scaled)
             var c = try Matrix<Double>(rows: s, columns: s)
             try BLAS.syrk(a, transpose: .transpose, into: &c, triangle: .upper)
-            let e = c.elements
-            for i in 0..<s { for j in i..<s { hessian[i * p + j] = e[i * s + j]; hessian[j * p + i] = e[i * s + j] } }
+            var hessian = c.elements
+            for i in 0..<s { for j in 0..<i { hessian[i &* s &+ j] = hessian[j &* s &+ i] } }
             return hessian
         }
+        // The augmented block [X_b, 1].
+        var augmented = [Double](repeating: 1, count: nb * s)
+        for r in 0..<nb {
+            let src = (lo + r) * d
+            for j in 0..<d { augmented[r * s + j] = x[src + j] }
+        }
+        var hessian = [Double](repeating: 0, count: p * p)
         let kc = classCount
         let a = try Matrix(rows: nb, columns: s, elements: augmented)
         var scaled = augmented

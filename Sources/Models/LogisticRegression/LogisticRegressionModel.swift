@@ -13,10 +13,17 @@ import LinearAlgebra
 /// *certificate* of complete separation: scaling them up drives the loss to 0, which no finite
 /// point attains, so the MLE does not exist (`.complete`; sound, never a false alarm).
 /// Limits: quasi-complete separation (some points exactly on the boundary of every separating
-/// hyperplane) has no such certificate; it is reported as `.suspected` when some training margins
-/// exceed 30 (probabilities within 1e-13 of 1) and the solver stopped without meeting the gradient
-/// tolerance (coefficients still growing). Separable data fitted for too few iterations (e.g.
-/// `maxIter` tiny) may still be `.none`. An exact answer needs the linear program of Konis (2007).
+/// hyperplane) has no such certificate; it is reported as `.suspected` when doubling the fitted
+/// coefficients (intercepts included) still lowers the objective — at a finite optimum `theta*`,
+/// `f(2 theta*) - f(theta*)` is about `theta*^T H theta* / 2 > 0`, while along a separating ray the
+/// objective keeps falling — or when some training margins exceed 30 (probabilities within 1e-13
+/// of 1) and the solver stopped without meeting the gradient tolerance. This is evidence, not
+/// proof: doubling moves every coefficient, so when the separating direction is only part of the
+/// coefficient vector (other coefficients at an interior optimum) the doubled point can be worse
+/// and separation goes unreported; an unconverged fit far from its optimum can also be
+/// `.suspected`; and separable data
+/// fitted for too few iterations (e.g. `maxIter` tiny) may still be `.none`. An exact answer
+/// needs a linear program (Konis 2007, the method of R's `detectseparation`).
 public enum Separation: String, Sendable, Hashable, Codable {
     /// A penalty was used: the estimate exists whatever the data; not checked.
     case notChecked
@@ -70,7 +77,8 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
 
     /// The decision values `X W^T + b`: `rows x 1` for two classes (positive-class log-odds), else
     /// `rows x classes`. Values may be ±infinity when a finite input overflows.
-    /// - Throws: `ModelError.columnCountMismatch`; `.nonFiniteValue` naming row and column of NaN/Inf in `x`.
+    /// - Throws: `ModelError.columnCountMismatch`; `.nonFiniteValue` naming row and column of NaN/Inf in `x`;
+    ///   `.numericalOverflow` naming the row when finite inputs overflow to opposite infinities (NaN).
     /// - Complexity: one read of `x`; output rows x outputs.
     public func decisionFunction<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, threads: Int = 1) throws -> Matrix<Scalar> {
         let k = coefficients.count
@@ -110,10 +118,10 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
         let flat = coefficients.flatMap { $0 }
         let b = intercepts
         let blocks = ParallelRows.blocks(rows: rows, blockRows: Self.blockRows)
-        let parts: [(values: [Double], badRow: Int?)] = try ParallelRows.map(count: blocks.count, threads: threads) { index in
+        let parts: [(values: [Double], badRow: Int?, overflowRow: Int?)] = try ParallelRows.map(count: blocks.count, threads: threads) { index in
             let range = blocks[index]
             var out = [Double](repeating: 0, count: range.count * outputs)
-            var bad: Int?
+            var bad: Int?, overflow: Int?
             values.withUnsafeBufferPointer { xs in
                 flat.withUnsafeBufferPointer { ws in
                     out.withUnsafeMutableBufferPointer { os in
@@ -131,6 +139,8 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
                                 if !finite && bad == nil {
                                     // NaN/Inf in the row, or overflow of finite inputs.
                                     for j in 0..<d where !row[j].isFinite { bad = i; return }
+                                    // Products overflowing to opposite infinities give NaN: refuse.
+                                    for c in 0..<k where z[c].isNaN { overflow = i; return }
                                 }
                                 let o = (i - range.lowerBound) &* outputs
                                 switch mode {
@@ -162,11 +172,14 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
                     }
                 }
             }
-            return (out, bad)
+            return (out, bad, overflow)
         }
         if let badRow = parts.lazy.compactMap({ $0.badRow }).first {
             let j = (0..<d).first { !values[badRow * d + $0].isFinite } ?? 0
             throw ModelError.nonFiniteValue(model: model, argument: "X", row: badRow, column: j, value: values[badRow * d + j])
+        }
+        if let row = parts.lazy.compactMap({ $0.overflowRow }).first {
+            throw ModelError.numericalOverflow(model: model, detail: "the decision values of X row \(row) overflow to NaN; rescale X")
         }
         if parts.count == 1 { return parts[0].values }
         var result: [Double] = []

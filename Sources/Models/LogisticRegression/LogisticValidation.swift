@@ -66,11 +66,35 @@ enum LogisticValidation {
             }
             if label.kind != first.kind { throw ModelError.mixedLabelTypes(model: model, row: i) }
         }
-        let classes = Array(Set(y)).sorted()
-        guard classes.count >= 2 else { throw ModelError.singleClass(model: model, label: first.description) }
-        var index: [ClassLabel: Int32] = [:]
-        for (k, c) in classes.enumerated() { index[c] = Int32(k) }
-        let target = y.map { index[$0] ?? 0 }  // invariant: every label is in `classes`
+        // Few classes (the usual case): a linear search over the labels seen so far beats hashing.
+        var seen: [ClassLabel] = [first]
+        var raw = [Int32](repeating: 0, count: y.count)
+        var lookup: [ClassLabel: Int32]?
+        for (i, label) in y.enumerated() {
+            if let table = lookup {
+                if let k = table[label] { raw[i] = k } else {
+                    raw[i] = Int32(seen.count); lookup![label] = Int32(seen.count); seen.append(label)
+                }
+                continue
+            }
+            if let k = seen.firstIndex(of: label) { raw[i] = Int32(k); continue }
+            raw[i] = Int32(seen.count)
+            seen.append(label)
+            if seen.count > 32 {
+                var table: [ClassLabel: Int32] = [:]
+                for (k, c) in seen.enumerated() { table[c] = Int32(k) }
+                lookup = table
+            }
+        }
+        guard seen.count >= 2 else { throw ModelError.singleClass(model: model, label: first.description) }
+        guard seen.count <= Int(Int32.max) else {
+            throw ModelError.invalidParameter(model: model, parameter: "y", reason: "more than \(Int32.max) classes")
+        }
+        let order = seen.indices.sorted { seen[$0] < seen[$1] }
+        var rank = [Int32](repeating: 0, count: seen.count)
+        for (position, k) in order.enumerated() { rank[k] = Int32(position) }
+        let classes = order.map { seen[$0] }
+        let target = raw.map { rank[Int($0)] }
         return (classes, target)
     }
 }
