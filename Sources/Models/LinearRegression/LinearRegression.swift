@@ -68,6 +68,15 @@ public struct LinearRegression: Sendable, Hashable, Codable {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
         let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight)
+        if solver == .qr {
+            // One pass over the shifted data; if a shifted value overflows (|x| near 1e308), the
+            // equilibrated path below scales every column by its largest entry first.
+            do {
+                let qr = try LinearModelQR(data, fitIntercept: fitIntercept, threads: threads)
+                return try qr.fit(refinement: refinement, rankCutoff: rankCutoff, maxSteps: Self.maxRefinementSteps, threads: threads)
+            } catch LinearAlgebraError.nonFinite {
+            }
+        }
         let problem = EquilibratedProblem(data, fitIntercept: fitIntercept)
         switch solver {
         case .qr: return try fitQR(problem, threads: threads)
