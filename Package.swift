@@ -2,7 +2,7 @@
 // FeatureKit: fast, deterministic feature transforms and linear models on OpenBLAS and LAPACKE.
 //
 // Layers (each imports only what is below it; see ../shared/ARCHITECTURE.md and README.md):
-//   COpenBLAS (C shim) -> LinearAlgebra -> Statistics -> Features, Models -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
+//   COpenBLAS (C shim) -> LinearAlgebra -> Tabular, Statistics -> Features, Models -> Lifecycle -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
 import PackageDescription
 
 let package = Package(
@@ -10,9 +10,11 @@ let package = Package(
     products: [
         .library(name: "FeatureKit", targets: ["FeatureKit"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Tabular", targets: ["Tabular"]),
         .library(name: "Statistics", targets: ["Statistics"]),
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "Lifecycle", targets: ["Lifecycle"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -35,6 +37,11 @@ let package = Package(
             dependencies: ["COpenBLAS", "CKernels"],
             exclude: ["CMakeLists.txt"]
         ),
+        // The Table of named numeric and categorical columns: what readers produce and transforms select from.
+        .target(
+            name: "Tabular",
+            dependencies: ["LinearAlgebra"]
+        ),
         // Mergeable summaries (moments, quantiles, category counts): the fits of the transforms.
         .target(
             name: "Statistics",
@@ -43,17 +50,22 @@ let package = Package(
         // Transforms (scalers, encoders, ...), column selection and pipelines: config -> fit -> fitted.
         .target(
             name: "Features",
-            dependencies: ["LinearAlgebra", "Statistics"]
+            dependencies: ["LinearAlgebra", "Tabular", "Statistics"]
         ),
         // Linear, ridge and logistic models; solvers (QR, SVD, Cholesky, L-BFGS, Newton); diagnostics.
         .target(
             name: "Models",
             dependencies: ["LinearAlgebra", "Statistics"]
         ),
+        // The production lifecycle: training data profiles and drift, content hashes, model files.
+        .target(
+            name: "Lifecycle",
+            dependencies: ["Tabular", "Statistics", "Features", "Models"]
+        ),
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra", "Statistics", "Features", "Models"],
+            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models", "Lifecycle"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -71,9 +83,11 @@ let package = Package(
             path: "Sources/CLI"
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
         .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]

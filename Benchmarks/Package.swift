@@ -37,5 +37,20 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "package-benchmark"),
             ]
         ),
+        // Layers 2 and 3: Statistics summaries, Features transforms and pipelines.
+        .executableTarget(
+            name: "FeaturesBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "LinearAlgebra", package: featureKitIdentity),
+                .product(name: "Tabular", package: featureKitIdentity),
+                .product(name: "Statistics", package: featureKitIdentity),
+                .product(name: "Features", package: featureKitIdentity),
+            ],
+            path: "Benchmarks/FeaturesBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "package-benchmark"),
+            ]
+        ),
     ]
 )

@@ -20,11 +20,19 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
     case invalidParameter(model: String, parameter: String, reason: String)
     /// A wrapped linear-algebra failure (shape, LAPACK info) with the model that hit it.
     case linearAlgebra(model: String, underlying: LinearAlgebraError)
+    /// A classifier's target holding a single class (named): nothing to discriminate.
+    case singleClass(model: String, label: String)
+    /// Class labels of different kinds (integers, reals, strings) in one target; `row` is the first
+    /// row whose kind differs from row 0's.
+    case mixedLabelTypes(model: String, row: Int)
+    /// A class named in an explicit class weight that is not in the target, or a warm-start model
+    /// whose classes differ from the target's.
+    case unknownClass(model: String, argument: String, label: String)
+    /// Values so large that the objective or its gradient overflows `Double` (rescale the input).
+    case numericalOverflow(model: String, detail: String)
     /// The chosen solver cannot give an accurate answer for this problem: its estimated condition
     /// number exceeds the solver's limit. `suggestion` names the solver to use instead.
     case illConditioned(model: String, solver: String, conditionEstimate: Double, limit: Double, suggestion: String)
-    /// A fit whose result is not finite (overflow of a coefficient, an intercept or a diagnostic).
-    case nonFiniteResult(model: String, quantity: String)
 
     public var description: String {
         switch self {
@@ -43,10 +51,16 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
             return "\(model): invalid parameter '\(parameter)': \(reason)"
         case let .linearAlgebra(model, underlying):
             return "\(model): \(underlying)"
+        case let .singleClass(model, label):
+            return "\(model): the target holds a single class (\(label)); at least two are needed"
+        case let .mixedLabelTypes(model, row):
+            return "\(model): y mixes label kinds (integer, real, string): row \(row) differs from row 0"
+        case let .unknownClass(model, argument, label):
+            return "\(model): \(argument) names class \(label), which is not among the target's classes"
+        case let .numericalOverflow(model, detail):
+            return "\(model): numerical overflow: \(detail)"
         case let .illConditioned(model, solver, conditionEstimate, limit, suggestion):
             return "\(model): solver '\(solver)' refused: estimated condition number \(conditionEstimate) exceeds \(limit), so the answer would be inaccurate; use \(suggestion)"
-        case let .nonFiniteResult(model, quantity):
-            return "\(model): the fit overflowed: \(quantity) is not finite (rescale the data)"
         }
     }
 }

@@ -46,7 +46,7 @@ func hexValues(_ values: [String]) throws -> [Double] {
     try values.map { try #require(Double($0), "bad float \($0)") }
 }
 
-func hexMatrix(_ rows: [[String]]) throws -> Matrix<Double> {
+func linearHexMatrix(_ rows: [[String]]) throws -> Matrix<Double> {
     try Matrix(rows.map { try hexValues($0) })
 }
 

@@ -2,7 +2,7 @@ import Statistics
 
 /// Input a transform refuses, named precisely enough to fix: the transform, the column (by name),
 /// the row, the parameter.
-public enum FeatureError: Error, Sendable, CustomStringConvertible {
+public enum FeatureError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Column names differ from the fitted schema: which are missing and which are extra (or, when
     /// the same names come in another order, both lists are empty and `reordered` is true).
     case schemaMismatch(transform: String, missing: [String], extra: [String], reordered: Bool)
@@ -22,6 +22,9 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
     case invalidParameter(transform: String, parameter: String, reason: String)
     /// Column names that are empty or repeated.
     case invalidColumnNames(reason: String)
+    /// A pipeline spec (JSON or built in code) that cannot be fitted: where (`path`, e.g.
+    /// `columns[1].steps[0].with_mean`) and why.
+    case invalidSpec(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +48,8 @@ public enum FeatureError: Error, Sendable, CustomStringConvertible {
             return "\(transform): invalid parameter '\(parameter)': \(reason)"
         case let .invalidColumnNames(reason):
             return "invalid column names: \(reason)"
+        case let .invalidSpec(path, reason):
+            return path.isEmpty ? "invalid pipeline spec: \(reason)" : "invalid pipeline spec at \(path): \(reason)"
         }
     }
 }

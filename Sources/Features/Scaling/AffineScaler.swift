@@ -71,3 +71,21 @@ enum MomentScaling {
         }
     }
 }
+
+extension AffineScaler {
+    /// Checks a decoded value (a model file may be corrupted or hand-edited): the map has one finite
+    /// entry per input column. `transform` relies on it.
+    /// - Throws: `FeatureError.invalidSpec` naming the transform and the field.
+    public func checkDecoded() throws {
+        let n = inputSchema.count
+        for (field, values) in [("offset", affine.offset), ("factor", affine.factor), ("shift", affine.shift),
+                                ("inverse_factor", affine.inverseFactor)] {
+            guard values.count == n else {
+                throw FeatureError.invalidSpec(path: "\(Self.transformName).\(field)", reason: "\(values.count) entries for \(n) columns")
+            }
+            if let j = values.firstIndex(where: { !$0.isFinite }) {
+                throw FeatureError.invalidSpec(path: "\(Self.transformName).\(field)", reason: "non-finite value \(values[j]) for column '\(inputSchema.names[j])'")
+            }
+        }
+    }
+}

@@ -150,6 +150,7 @@ extension ColumnKernels {
         var failure: (any Error)?
         let elements = Array<Scalar>(unsafeUninitializedCapacity: input.rows &* n) { buffer, initialized in
             let target = UnsafeMutableSendablePointer(buffer.baseAddress!)  // invariant: rows * columns > 0
+            adviseHugePages(UnsafeMutableRawPointer(target.pointer), bytes: buffer.count &* MemoryLayout<Scalar>.stride)
             do {
                 found = try input.view.withUnsafeBaseAddress { sourceBase in
                     let source = UnsafeSendablePointer(sourceBase)
@@ -246,13 +247,14 @@ extension ColumnKernels {
         _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ n: Int,
         _ a: UnsafePointer<Scalar>, _ f: UnsafePointer<Scalar>, _ c: UnsafePointer<Scalar>
     ) -> Bool {
-        var largest: Scalar = 0
+        // An integer OR of "is infinite" flags: a reduction LLVM vectorises without fast-math (a
+        // floating-point max reduction it does not, NaN ordering being part of its meaning).
+        var infinite: UInt8 = 0
         for j in 0..<n {
             let out = (x[j] - a[j]) * f[j] + c[j]
-            let magnitude = abs(out)
-            largest = magnitude > largest ? magnitude : largest
+            infinite |= abs(out) == .infinity ? 1 : 0
             y[j] = out
         }
-        return largest == .infinity
+        return infinite != 0
     }
 }

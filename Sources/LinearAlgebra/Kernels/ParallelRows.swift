@@ -15,6 +15,7 @@ public enum ParallelRows {
     /// `body(blockIndex)` for every index in `0..<count`, spread over `threads` threads (blocks are
     /// handed out in contiguous chunks, one chunk per thread). Returns the results in index order.
     /// The first error thrown (by index order) is rethrown after all threads finish.
+    @inlinable
     public static func map<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
         guard count > 0 else { return [] }
         let workers = Swift.max(1, Swift.min(threads, count))
@@ -31,18 +32,22 @@ public enum ParallelRows {
 }
 
 /// Write-once slots filled from several threads (each index by one thread), read after all finish.
+@usableFromInline
 final class Slots<T>: @unchecked Sendable {
     private var storage: [T?]
     private let lock = DispatchSemaphore(value: 1)
 
+    @usableFromInline
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
+    @usableFromInline
     func set(_ index: Int, _ value: T) {
         lock.wait()
         storage[index] = value
         lock.signal()
     }
 
+    @usableFromInline
     func values() -> [T] {
         lock.wait()
         defer { lock.signal() }

@@ -55,7 +55,7 @@ public struct LinearRegression: Sendable, Hashable, Codable {
     /// - Throws: `ModelError.emptyInput` (zero rows, zero total weight); `.lengthMismatch` (y,
     ///   sampleWeight); `.nonFiniteValue` naming X's row and column or y's / sampleWeight's row;
     ///   `.negativeWeight`; `.invalidParameter` (rankCutoff outside [0, 1), threads < 1);
-    ///   `.illConditioned` (normal equations only); `.nonFiniteResult` when a coefficient overflows.
+    ///   `.illConditioned` (normal equations only); `.numericalOverflow` when a coefficient overflows.
     /// - Complexity: `.qr`: O(2 n d^2) flops in the QR, plus about 25 n d flops per refinement step
     ///   (0 to 3 steps typical); memory O(block * d + d^2) beyond the input. `.normalEquations`:
     ///   O(n d^2) flops in `dsyrk`.

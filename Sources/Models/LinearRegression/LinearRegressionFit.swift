@@ -51,9 +51,9 @@ public struct LinearRegressionFit: Sendable, Hashable, Codable {
         effectiveRows: Int, standardErrors: (coefficients: [Double], intercept: Double?)?
     ) throws -> LinearRegressionFit {
         if let j = coefficients.firstIndex(where: { !$0.isFinite }) {
-            throw ModelError.nonFiniteResult(model: model, quantity: "coefficient \(j)")
+            throw ModelError.numericalOverflow(model: model, detail: "coefficient \(j)")
         }
-        guard intercept.isFinite else { throw ModelError.nonFiniteResult(model: model, quantity: "intercept") }
+        guard intercept.isFinite else { throw ModelError.numericalOverflow(model: model, detail: "intercept") }
         let dof = effectiveRows - rank - (fitIntercept ? 1 : 0)
         let rss = rssNormalised * weightScale
         let sd: Double? = dof > 0 && rss.isFinite ? (rss / Double(dof)).squareRoot() : nil

@@ -40,7 +40,7 @@ public struct Ridge: Sendable, Hashable, Codable {
     /// Fits on `x`, `y` and optional non-negative `sampleWeight`.
     /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1);
     ///   `.emptyInput`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
-    ///   sampleWeight's row; `.negativeWeight`; `.nonFiniteResult` on overflow.
+    ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow.
     /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
     public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads: Int = 1) throws -> RidgeFit {
         let model = "Ridge"
@@ -79,7 +79,7 @@ public struct Ridge: Sendable, Hashable, Codable {
             }
             if result == nil { result = try svdSolve(p, raug: raug, alpha: scaledAlpha) }
         }
-        guard let solved = result else { throw ModelError.nonFiniteResult(model: model, quantity: "solution") } // invariant: svdSolve always returns
+        guard let solved = result else { throw ModelError.numericalOverflow(model: model, detail: "solution") } // invariant: svdSolve always returns
         let coefficients: [Double], intercept: Double
         if let bs = solved.bs {
             (coefficients, intercept) = p.originalCoefficients(bs)

@@ -32,9 +32,9 @@ public struct RidgeFit: Sendable, Hashable, Codable {
     ) throws -> RidgeFit {
         let model = p.data.model
         if let j = coefficients.firstIndex(where: { !$0.isFinite }) {
-            throw ModelError.nonFiniteResult(model: model, quantity: "coefficient \(j)")
+            throw ModelError.numericalOverflow(model: model, detail: "coefficient \(j)")
         }
-        guard intercept.isFinite else { throw ModelError.nonFiniteResult(model: model, quantity: "intercept") }
+        guard intercept.isFinite else { throw ModelError.numericalOverflow(model: model, detail: "intercept") }
         let d = p.columns
         let dy = p.inverseAmplitude[d] * p.factor[d]
         let rssNormalised = rssScaled / (dy * dy)

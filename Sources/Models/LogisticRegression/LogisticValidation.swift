@@ -1,0 +1,76 @@
+import LinearAlgebra
+
+/// Input checks of `LogisticRegression` (its own; a shared validator may replace it later).
+enum LogisticValidation {
+    static let model = "LogisticRegression"
+
+    /// The matrix as a flat row-major `[Double]` (a share of the storage for `Double`, one converted
+    /// copy for `Float`), dispatched on the concrete type so the conversion loop is specialised.
+    static func doubles<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>) -> [Double] {
+        if let d = x as? Matrix<Double> { return d.elements }
+        if let f = x as? Matrix<Float> { return f.elements.map { Double($0) } }
+        return x.elements.map { Double($0) }
+    }
+
+    /// Converts a flat `[Double]` result to a `Matrix<Scalar>` (rounded for `Float`).
+    static func matrix<Scalar: LinearAlgebraScalar>(rows: Int, columns: Int, _ values: [Double], as _: Scalar.Type) throws -> Matrix<Scalar> {
+        if Scalar.self == Double.self, let m = try Matrix<Double>(rows: rows, columns: columns, elements: values) as? Matrix<Scalar> { return m }
+        if Scalar.self == Float.self, let m = try Matrix<Float>(rows: rows, columns: columns, elements: values.map { Float($0) }) as? Matrix<Scalar> { return m }
+        return try Matrix<Scalar>(rows: rows, columns: columns, elements: values.map { Scalar($0) })
+    }
+
+    /// The first NaN or infinity of `X`, by row then column.
+    /// - Throws: `ModelError.nonFiniteValue(argument: "X", row:, column:)`.
+    static func checkFinite(_ x: [Double], columns: Int) throws {
+        var firstBad = -1
+        x.withUnsafeBufferPointer { buffer in
+            // Sum-of-products trick: a chunk whose running value stays finite holds no NaN/Inf.
+            var i = 0
+            let n = buffer.count
+            while i < n {
+                let end = Swift.min(i &+ 4096, n)
+                var acc = 0.0
+                for j in i..<end { acc += buffer[j] * 0 }
+                if !acc.isFinite || acc != 0 {
+                    for j in i..<end where !buffer[j].isFinite { firstBad = j; return }
+                }
+                i = end
+            }
+        }
+        if firstBad >= 0 {
+            throw ModelError.nonFiniteValue(model: model, argument: "X", row: firstBad / columns,
+                                            column: firstBad % columns, value: x[firstBad])
+        }
+    }
+
+    /// Sample weights: length, finite, non-negative.
+    static func checkWeights(_ weights: [Double]?, rows: Int) throws -> [Double] {
+        guard let weights else { return [Double](repeating: 1, count: rows) }
+        guard weights.count == rows else {
+            throw ModelError.lengthMismatch(model: model, argument: "sampleWeight", expected: rows, got: weights.count)
+        }
+        for (i, w) in weights.enumerated() {
+            guard w.isFinite else { throw ModelError.nonFiniteValue(model: model, argument: "sampleWeight", row: i, column: nil, value: w) }
+            guard w >= 0 else { throw ModelError.negativeWeight(model: model, row: i, value: w) }
+        }
+        return weights
+    }
+
+    /// Sorted classes and each row's class index.
+    /// - Throws: `.nonFiniteValue` for a NaN/Inf real label; `.mixedLabelTypes`; `.singleClass`.
+    static func encode(_ y: [ClassLabel]) throws -> (classes: [ClassLabel], target: [Int32]) {
+        guard let first = y.first else { return ([], []) }
+        for (i, label) in y.enumerated() {
+            if case let .real(v) = label, !v.isFinite {
+                throw ModelError.nonFiniteValue(model: model, argument: "y", row: i, column: nil, value: v)
+            }
+            if label.kind != first.kind { throw ModelError.mixedLabelTypes(model: model, row: i) }
+        }
+        let classes = Array(Set(y)).sorted()
+        guard classes.count >= 2 else { throw ModelError.singleClass(model: model, label: first.description) }
+        var index: [ClassLabel: Int32] = [:]
+        for (k, c) in classes.enumerated() { index[c] = Int32(k) }
+        let target = y.map { index[$0] ?? 0 }  // invariant: every label is in `classes`
+        return (classes, target)
+    }
+}

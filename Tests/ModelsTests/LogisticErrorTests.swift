@@ -1,0 +1,131 @@
+import LinearAlgebra
+import Testing
+@testable import Models
+
+/// Bad input and hopeless problems are typed errors naming the place; convergence trouble is a value.
+@Suite("LogisticRegression refuses bad input by name")
+struct LogisticErrorTests {
+    let x = try! Matrix<Double>([[0, 1], [1, 0], [2, 1], [3, 3], [1, 2], [0.5, 0.25]])  // invariant: literal is rectangular
+    let y = [0, 1, 0, 1, 1, 0]
+
+    func fitError(_ body: () throws -> Any) -> ModelError? {
+        do { _ = try body(); return nil } catch let error as ModelError { return error } catch { return nil }
+    }
+
+    @Test func zeroRowsAndColumns() throws {
+        let empty = try Matrix<Double>(rows: 0, columns: 3)
+        guard case .emptyInput? = fitError({ try LogisticRegression().fit(empty, [Int]()) }) else { Issue.record("zero rows"); return }
+        let noColumns = try Matrix<Double>(rows: 3, columns: 0)
+        guard case .invalidParameter(_, "X", _)? = fitError({ try LogisticRegression().fit(noColumns, [0, 1, 0]) }) else {
+            Issue.record("zero columns"); return
+        }
+    }
+
+    @Test func lengths() throws {
+        guard case let .lengthMismatch(_, argument, expected, got)? = fitError({ try LogisticRegression().fit(x, [0, 1]) }) else {
+            Issue.record("y length"); return
+        }
+        #expect(argument == "y" && expected == 6 && got == 2)
+        guard case .lengthMismatch(_, "sampleWeight", 6, 5)? = fitError({ try LogisticRegression().fit(x, y, sampleWeight: [1, 1, 1, 1, 1]) }) else {
+            Issue.record("weight length"); return
+        }
+    }
+
+    @Test(arguments: [Double.nan, .infinity, -.infinity])
+    func nonFiniteX(value: Double) throws {
+        var bad = x
+        bad[4, 1] = value
+        guard case let .nonFiniteValue(_, argument, row, column, _)? = fitError({ try LogisticRegression().fit(bad, y) }) else {
+            Issue.record("non-finite X"); return
+        }
+        #expect(argument == "X" && row == 4 && column == 1)
+        // Float input too.
+        let badFloat = try Matrix<Float>(rows: bad.rows, columns: bad.columns, elements: bad.elements.map { Float($0) })
+        guard case .nonFiniteValue(_, "X", 4, 1, _)? = fitError({ try LogisticRegression().fit(badFloat, y) }) else {
+            Issue.record("non-finite Float X"); return
+        }
+        // And at prediction time.
+        let model = try LogisticRegression().fit(x, y)
+        guard case .nonFiniteValue(_, "X", 4, 1, _)? = fitError({ try model.predictProbability(bad) }) else {
+            Issue.record("non-finite X at predict"); return
+        }
+    }
+
+    @Test func nonFiniteLabelsAndWeights() throws {
+        let labels: [Double] = [0, 1, .nan, 1, 0, 1]
+        guard case .nonFiniteValue(_, "y", 2, nil, _)? = fitError({ try LogisticRegression().fit(x, labels) }) else {
+            Issue.record("NaN label"); return
+        }
+        guard case .nonFiniteValue(_, "sampleWeight", 3, nil, _)? = fitError({
+            try LogisticRegression().fit(x, y, sampleWeight: [1, 1, 1, .infinity, 1, 1])
+        }) else { Issue.record("Inf weight"); return }
+        guard case .negativeWeight(_, 5, -1)? = fitError({
+            try LogisticRegression().fit(x, y, sampleWeight: [1, 1, 1, 1, 1, -1])
+        }) else { Issue.record("negative weight"); return }
+        guard case .emptyInput? = fitError({
+            try LogisticRegression().fit(x, y, sampleWeight: [0, 0, 0, 0, 0, 0])
+        }) else { Issue.record("zero total weight"); return }
+    }
+
+    @Test func singleClassNamesTheClass() throws {
+        guard case let .singleClass(_, label)? = fitError({ try LogisticRegression().fit(x, ["cat", "cat", "cat", "cat", "cat", "cat"]) }) else {
+            Issue.record("single class"); return
+        }
+        #expect(label.contains("cat"))
+        let one = try Matrix<Double>([[1.0]])
+        guard case .singleClass(_, "7")? = fitError({ try LogisticRegression().fit(one, [7]) }) else { Issue.record("1x1"); return }
+    }
+
+    @Test func mixedLabelsAndUnknownClassWeight() throws {
+        let mixed: [ClassLabel] = [0, 1, "a", 1, 0, 1]
+        guard case .mixedLabelTypes(_, 2)? = fitError({ try LogisticRegression().fit(x, mixed) }) else { Issue.record("mixed"); return }
+        let config = LogisticRegression(classWeight: .explicit([5: 2.0]))
+        guard case .unknownClass(_, "classWeight", "5")? = fitError({ try config.fit(x, y) }) else { Issue.record("unknown class"); return }
+    }
+
+    @Test func parameters() throws {
+        let bad: [(LogisticRegression, String)] = [
+            (LogisticRegression(tol: -1), "tol"), (LogisticRegression(tol: .nan), "tol"),
+            (LogisticRegression(maxIter: -1), "maxIter"),
+            (LogisticRegression(C: 0), "C"), (LogisticRegression(C: -2), "C"), (LogisticRegression(C: .nan), "C"),
+            (LogisticRegression(C: 5e-324), "C"),
+            (LogisticRegression(penalty: .l2(alpha: -1)), "alpha"), (LogisticRegression(penalty: .l2(alpha: .infinity)), "alpha"),
+            (LogisticRegression(solver: .lbfgs(memory: 0)), "memory"),
+            (LogisticRegression(classWeight: .explicit([0: -1])), "classWeight[0]"),
+        ]
+        for (config, name) in bad {
+            guard case let .invalidParameter(_, parameter, _)? = fitError({ try config.fit(x, y) }) else {
+                Issue.record("\(name) accepted"); continue
+            }
+            #expect(parameter == name)
+        }
+    }
+
+    @Test func warmStartAndPredictShapes() throws {
+        let model = try LogisticRegression().fit(x, y)
+        guard case .unknownClass(_, "warmStart", _)? = fitError({ try LogisticRegression().fit(x, [0, 1, 2, 1, 0, 2], warmStart: model) }) else {
+            Issue.record("warm start classes"); return
+        }
+        let wider = try Matrix<Double>(rows: 6, columns: 3, repeating: 1)
+        guard case .columnCountMismatch(_, 3, 2)? = fitError({ try LogisticRegression().fit(wider, y, warmStart: model) }) else {
+            Issue.record("warm start columns"); return
+        }
+        guard case .columnCountMismatch(_, 2, 3)? = fitError({ try model.predict(wider) }) else { Issue.record("predict columns"); return }
+        #expect(try model.predict(Matrix<Double>(rows: 0, columns: 2)).isEmpty)
+    }
+
+    @Test func overflowingInputIsAnErrorNotNaN() throws {
+        let huge = try Matrix<Double>([[1e300, 1], [-1e300, 2], [1e300, -1], [-2e300, 0]])
+        for solver in [LogisticRegression.Solver.lbfgs(memory: 10), .newtonCholesky] {
+            do {
+                let model = try LogisticRegression(penalty: .none, solver: solver).fit(huge, [0, 1, 0, 1])
+                // If it fits, everything must be finite.
+                #expect(model.coefficients.joined().allSatisfy { $0.isFinite } && model.diagnostics.objective.isFinite)
+                let p = try model.predictProbability(huge)
+                #expect(p.elements.allSatisfy { $0.isFinite })
+            } catch let error as ModelError {
+                guard case .numericalOverflow = error else { Issue.record("unexpected \(error)"); continue }
+            }
+        }
+    }
+}
