@@ -76,6 +76,11 @@ public struct LinearRegression: Sendable, Hashable, Codable {
                 return try qr.fit(refinement: refinement, rankCutoff: rankCutoff, maxSteps: Self.maxRefinementSteps, threads: threads)
             } catch LinearAlgebraError.nonFinite {
             }
+        } else {
+            do {
+                return try fitNormalEquations(CentredGram(data, fitIntercept: fitIntercept, threads: threads))
+            } catch LinearAlgebraError.nonFinite {
+            }
         }
         let problem = EquilibratedProblem(data, fitIntercept: fitIntercept)
         switch solver {
@@ -175,6 +180,50 @@ public struct LinearRegression: Sendable, Hashable, Codable {
             p, coefficients: b, intercept: b0, solver: .normalEquations, usedSVDFallback: false, rank: d,
             singularValues: singularValues, rankCutoff: 0, refinementSteps: 0,
             residualSumOfSquares: rss, standardErrors: errors)
+    }
+
+    /// The one-pass normal equations (`CentredGram`).
+    private func fitNormalEquations(_ g: CentredGram) throws -> LinearRegressionFit {
+        let d = g.d, data = g.data, model = data.model
+        guard let (b, b0, chol) = try g.solve(penalty: [Double](repeating: 0, count: d)) else {
+            throw ModelError.illConditioned(model: model, solver: "normalEquations", conditionEstimate: .infinity,
+                                            limit: Self.normalEquationsConditionLimit, suggestion: "solver .qr (minimum-norm answer for rank-deficient data)")
+        }
+        guard chol.conditionEstimate <= Self.normalEquationsConditionLimit else {
+            throw ModelError.illConditioned(model: model, solver: "normalEquations", conditionEstimate: chol.conditionEstimate,
+                                            limit: Self.normalEquationsConditionLimit, suggestion: "solver .qr")
+        }
+        let rss = g.residualSumOfSquares(b)
+        // Singular values of the equilibrated design: square roots of the eigenvalues of D G D.
+        var gs = g.gram.elements
+        for j in 0..<d { for k in 0..<d { gs[j * d + k] *= g.scale[j] * g.scale[k] } }
+        let values = try g.wrap { try LAPACK.symmetricEigen(try Matrix(rows: d, columns: d, elements: gs), computeVectors: false) }
+        let singularValues = values.eigenvalues.reversed().map { Swift.max($0, 0).squareRoot() }
+        let dof = self.dof(data, rank: d)
+        var errors: (coefficients: [Double], intercept: Double?)?
+        if dof > 0 {
+            let upper = chol.lower.transposed
+            let sigma = (rss / Double(dof)).squareRoot()
+            var se = [Double](repeating: 0, count: d)
+            for j in 0..<d {
+                var e = [Double](repeating: 0, count: d)
+                e[j] = 1
+                se[j] = sigma * g.scale[j] * norm2(try g.wrap { try LAPACK.solveUpperTriangular(upper, e, transpose: .transpose) })
+            }
+            var interceptError: Double?
+            if fitIntercept {
+                let means = g.means
+                let v = try g.wrap { try LAPACK.solveUpperTriangular(upper, (0..<d).map { means[$0] * g.scale[$0] }, transpose: .transpose) }
+                let n = norm2(v)
+                interceptError = sigma * (1 / data.weightSum + n * n).squareRoot()
+            }
+            if se.allSatisfy({ $0.isFinite }) && (interceptError?.isFinite ?? true) { errors = (se, interceptError) }
+        }
+        return try LinearRegressionFit.make(
+            model: model, fitIntercept: fitIntercept, coefficients: b, intercept: b0, solver: .normalEquations,
+            usedSVDFallback: false, rank: d, singularValues: singularValues, rankCutoff: 0, refinementSteps: 0,
+            residualSumOfSquares: rss, rSquaredParts: (rss, g.totalSumOfSquares), weightScale: data.weightScale,
+            effectiveRows: data.effectiveRows, standardErrors: errors)
     }
 
     private func dof(_ data: TrainingData, rank: Int) -> Int {

@@ -51,15 +51,37 @@ public struct Ridge: Sendable, Hashable, Codable {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
         let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight)
-        let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
-        let d = p.columns
-        // Objective / max(w): the penalty becomes alpha / max(w); in scaled variables alpha' D_j^2.
+        let d = data.columns
+        // Objective / max(w): the penalty becomes alpha / max(w).
         let scaledAlpha = alpha / data.weightScale
-        let scale = p.scaling
-        let penalty = (0..<d).map { Swift.min(scaledAlpha * scale[$0] * scale[$0], .greatestFiniteMagnitude) }
         var chosen = solver
         if chosen == .auto { chosen = data.effectiveRows < d ? .qr : .cholesky }
         var fellBack = false
+        if chosen == .cholesky {
+            // The one-pass Gram matrix; on overflow of a shifted value, the equilibrated path below.
+            do {
+                let g = try CentredGram(data, fitIntercept: fitIntercept, threads: threads)
+                if let (b, b0, chol) = try g.solve(penalty: [Double](repeating: scaledAlpha, count: d)) {
+                    if !(solver == .auto && chol.reciprocalCondition < 1 / Self.choleskyConditionLimit) {
+                        let rss = g.residualSumOfSquares(b)
+                        return try RidgeFit.make(
+                            model: model, fitIntercept: fitIntercept, alpha: alpha, coefficients: b, intercept: b0,
+                            solver: .cholesky, requested: solver, fellBack: false, residualSumOfSquares: rss,
+                            rSquaredParts: (rss, g.totalSumOfSquares), weightScale: data.weightScale,
+                            effectiveRows: data.effectiveRows, reciprocalCondition: chol.reciprocalCondition)
+                    }
+                    chosen = .qr
+                } else {
+                    fellBack = solver != .auto
+                    chosen = solver == .auto ? .qr : .svd
+                }
+            } catch LinearAlgebraError.nonFinite {
+            }
+        }
+        let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
+        // In the equilibrated variables the penalty is alpha' D_j^2.
+        let scale = p.scaling
+        let penalty = (0..<d).map { Swift.min(scaledAlpha * scale[$0] * scale[$0], .greatestFiniteMagnitude) }
         var result: (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)?
         if chosen == .cholesky {
             result = try choleskySolve(p, penalty: penalty)
