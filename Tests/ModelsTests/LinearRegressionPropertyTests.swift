@@ -19,10 +19,15 @@ func syntheticProblem(rows: Int, columns: Int, seed: UInt64, noise: Double = 0.1
 struct LinearRegressionPropertyTests {
     @Test("bit-identical for any thread count (fixed blocks, fixed merge tree)", arguments: [1, 2, 3])
     func deterministic(threads: Int) throws {
-        let (x, y) = try syntheticProblem(rows: 5_000, columns: 7, seed: 11)
-        let one = try LinearRegression(refinement: .always).fit(x: x, y: y, threads: 1)
-        let many = try LinearRegression(refinement: .always).fit(x: x, y: y, threads: threads)
-        #expect(one == many)
+        // 70,000 rows: three TSQR groups and several refinement blocks, merged in a fixed order.
+        let (x, y) = try syntheticProblem(rows: 70_000, columns: 5, seed: 11)
+        for model in [LinearRegression(refinement: .always), LinearRegression(solver: .normalEquations)] {
+            let one = try model.fit(x: x, y: y, threads: 1)
+            let many = try model.fit(x: x, y: y, threads: threads)
+            #expect(one == many)
+        }
+        let ridge = try Ridge(alpha: 0.5).fit(x: x, y: y, threads: 1)
+        #expect(try Ridge(alpha: 0.5).fit(x: x, y: y, threads: threads) == ridge)
     }
 
     @Test("integer weights equal repeated rows; zero weights equal removed rows")

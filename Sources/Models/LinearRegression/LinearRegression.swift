@@ -67,21 +67,22 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
-        let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight)
-        if solver == .qr {
-            // One pass over the shifted data; if a shifted value overflows (|x| near 1e308), the
-            // equilibrated path below scales every column by its largest entry first.
-            do {
+        let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight, checkX: false)
+        // The one-pass paths read X once and find NaN/Inf on the way. If a shifted value overflows
+        // instead (|x| near 1e308), the equilibrated path below scales every column by its largest
+        // entry first.
+        do {
+            if solver == .qr {
                 let qr = try LinearModelQR(data, fitIntercept: fitIntercept, threads: threads)
                 return try qr.fit(refinement: refinement, rankCutoff: rankCutoff, maxSteps: Self.maxRefinementSteps, threads: threads)
-            } catch LinearAlgebraError.nonFinite {
-            }
-        } else {
-            do {
+            } else {
                 return try fitNormalEquations(CentredGram(data, fitIntercept: fitIntercept, threads: threads))
-            } catch LinearAlgebraError.nonFinite {
             }
+        } catch let error as LinearAlgebraError {
+            if let inputError = data.inputError(from: error, onesColumn: solver == .qr ? fitIntercept : true) { throw inputError }
+            guard case .nonFinite = error else { throw ModelError.linearAlgebra(model: model, underlying: error) }
         }
+        try data.validateX()
         let problem = EquilibratedProblem(data, fitIntercept: fitIntercept)
         switch solver {
         case .qr: return try fitQR(problem, threads: threads)

@@ -50,7 +50,7 @@ public struct Ridge: Sendable, Hashable, Codable {
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
-        let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight)
+        let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight, checkX: false)
         let d = data.columns
         // Objective / max(w): the penalty becomes alpha / max(w).
         let scaledAlpha = alpha / data.weightScale
@@ -75,9 +75,12 @@ public struct Ridge: Sendable, Hashable, Codable {
                     fellBack = solver != .auto
                     chosen = solver == .auto ? .qr : .svd
                 }
-            } catch LinearAlgebraError.nonFinite {
+            } catch let error as LinearAlgebraError {
+                if let inputError = data.inputError(from: error, onesColumn: true) { throw inputError }
+                guard case .nonFinite = error else { throw ModelError.linearAlgebra(model: model, underlying: error) }
             }
         }
+        try data.validateX()
         let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
         // In the equilibrated variables the penalty is alpha' D_j^2.
         let scale = p.scaling
