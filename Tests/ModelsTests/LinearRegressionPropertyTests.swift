@@ -128,6 +128,29 @@ struct LinearRegressionPropertyTests {
         #expect(throws: ModelError.self) { try LinearRegression().fit(x: tiny, y: y.map { $0 * 1e300 }) }
     }
 
+    @Test("values near the overflow threshold take the equilibrated path and stay finite")
+    func overflowFallback() throws {
+        let (x, y) = try syntheticProblem(rows: 40, columns: 2, seed: 6)
+        var huge = x
+        // Column 0 spans about +-1e308: x - x0 overflows, so the one-pass kernels refuse it and the
+        // equilibrated path (every column scaled by its largest entry first) answers.
+        let top = (0..<40).reduce(0.0) { max($0, abs(x[$1, 0])) }
+        for i in 0..<40 { huge[i, 0] = x[i, 0] / top * 1.5e308 }
+        let plain = try LinearRegression().fit(x: x, y: y)
+        for solver in [LinearRegression.Solver.qr, .normalEquations] {
+            let fit = try LinearRegression(solver: solver).fit(x: huge, y: y)
+            #expect(relativeError([fit.coefficients[0] * 1.5e308 / top], [plain.coefficients[0]]) <= 1e-10, "\(solver)")
+            #expect(relativeError([fit.coefficients[1], fit.intercept], [plain.coefficients[1], plain.intercept]) <= 1e-10, "\(solver)")
+        }
+        let ridge = try Ridge(alpha: 0).fit(x: huge, y: y)
+        #expect(relativeError([ridge.coefficients[1], ridge.intercept], [plain.coefficients[1], plain.intercept]) <= 1e-9)
+        // NaN after a huge row is still reported by row and column.
+        huge[30, 1] = .nan
+        #expect { try LinearRegression().fit(x: huge, y: y) } throws: {
+            if case .nonFiniteValue(_, "X", 30, 1, _) = $0 as? ModelError { return true }; return false
+        }
+    }
+
     @Test("Codable round trip is exact")
     func codable() throws {
         let (x, y) = try syntheticProblem(rows: 100, columns: 3, seed: 8)

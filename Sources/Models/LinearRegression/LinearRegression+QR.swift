@@ -37,6 +37,12 @@ struct LinearModelQR {
         r = try TallSkinnyQR.factorLinearModel(
             x: data.x, y: data.y, weights: data.weights, shift: shift, yShift: yShift,
             leadingOnes: fitIntercept, threads: threads).r
+        // Column norms beyond 1.8e308 (values near the overflow threshold) leave infinities in R:
+        // the caller then takes the equilibrated path.
+        if let k = r.elements.firstIndex(where: { !$0.isFinite }) {
+            let c = r.columns
+            throw LinearAlgebraError.nonFinite(operation: "LinearModelQR", row: k / c, column: k % c, value: r.elements[k])
+        }
     }
 
     func wrap<T>(_ body: () throws -> T) throws -> T {

@@ -2,19 +2,26 @@ import LinearAlgebra
 
 /// Ordinary (and weighted) least squares: `min_b sum_i w_i (y_i - b0 - x_i^T b)^2`.
 ///
-/// **The accurate path (`.qr`, default).** The data are centred (weighted means, when fitting an
-/// intercept, as scikit-learn) and every column is scaled to unit norm; `R` of `[A_s | y_s]` is built
-/// by a tall-skinny Householder QR over fixed row blocks (`TallSkinnyQR`: the rows stream, and the
-/// result does not depend on a thread count). The singular values of `R` (`dgelsd` on the small
-/// `d x d` factor) decide the rank with the cutoff `rankCutoff` (default `eps * max(n, d)`, numpy's
-/// `lstsq` default):
-/// - full rank: `b_s = R^{-1} z`, then iterative refinement in double-double
-///   (`RefinementPolicy`; corrected semi-normal equations against the original, uncentred data),
-///   which reaches the accuracy the double-precision data allow;
+/// **The accurate path (`.qr`, default).** One pass over the data: the weighted design
+/// `[1 | X - 1 x0^T | y - y0]` (`x0, y0` a row of the data, so the subtraction is exact to an ulp of
+/// the spread) is reduced by a tall-skinny Householder QR over fixed row blocks
+/// (`TallSkinnyQR.factorLinearModel`: the rows stream, and the result does not depend on a thread
+/// count). Householder's projection of the ones column centres the rest exactly as scikit-learn's
+/// weighted centring does, without subtracting means. The singular values of the trailing factor
+/// with its columns scaled to unit norm (equilibration; `dgelsd` on the small `d x d` factor)
+/// decide the rank with the cutoff `rankCutoff` (default `eps * max(n, d)`, numpy's `lstsq` default):
+/// - full rank: back substitution, then iterative refinement in double-double
+///   (`RefinementPolicy`; corrected semi-normal equations against the original data), which
+///   reaches the accuracy the double-precision data allow (NIST Longley: 14.6 to 16 digits; a
+///   Filip-like degree-10 polynomial: 14 digits, against 7 without refinement);
 /// - rank deficient (collinear or constant columns, wide data): the **minimum-norm** solution in the
-///   original units (`dgelsd` on `R D^{-1}`), as scikit-learn's `scipy.linalg.lstsq`; never NaN.
+///   original units (`dgelsd` on the centred factor), as scikit-learn's `scipy.linalg.lstsq`; never
+///   NaN, and the rank is reported.
+/// If a shifted value overflows (|x| near 1e308), an equilibrated path scales every column by its
+/// largest entry first (`EquilibratedProblem`).
 ///
-/// **The fast path (`.normalEquations`).** `A_s^T A_s` by `dsyrk` over row blocks, Cholesky and a
+/// **The fast path (`.normalEquations`).** The centred Gram matrix in one pass (`BLAS.shiftedGram`,
+/// `dsyrk` over cache-sized blocks, centred exactly in O(d^2)), equilibrated, Cholesky and a
 /// 1-norm condition estimate (`dpocon`). The normal equations square the condition number, so the
 /// path refuses (`ModelError.illConditioned`, suggesting `.qr`) when `cond_1(A_s^T A_s)` exceeds
 /// `normalEquationsConditionLimit` = 1e8: the relative error of the answer is about
