@@ -9,7 +9,8 @@ extension BLAS {
     ///
     /// Blocks of `blockRows` rows are copied (shifted, weighted) into a buffer that stays in cache
     /// and accumulated with `dsyrk`; groups of `blocksPerGroup` blocks are summed on up to `threads`
-    /// threads and added in group order, so the result does not depend on `threads`.
+    /// threads and added in group order, so the result does not depend on `threads`. OpenBLAS runs
+    /// single-threaded meanwhile (`BLASRuntime.withSingleThreadedBLAS`).
     /// - Throws: `.shapeMismatch` for `y`, `weights` or `shift` of the wrong length; `.nonFinite`
     ///   naming row and column (in `[ones, X, y]` numbering) of a shifted value that is not finite.
     /// - Complexity: O(n d^2) flops (`dsyrk`) plus one read of `x`; memory `threads` buffers of
@@ -31,7 +32,7 @@ extension BLAS {
         let groupCount = (blocks.count &+ perGroup &- 1) / perGroup
         let stride = x.rowStride
         let c32 = try blasInt(c, "columns")
-        let groups: [[Double]] = try x.withUnsafeBaseAddress { base in
+        let groups: [[Double]] = try BLASRuntime.withSingleThreadedBLAS { try x.withUnsafeBaseAddress { base in
             let address = UnsafeSendablePointer(base)
             return try ParallelRows.map(count: groupCount, threads: threads) { g in
                 var gram = [Double](repeating: 0, count: c &* c)
@@ -78,7 +79,7 @@ extension BLAS {
                 }
                 return gram
             }
-        }
+        } }
         var total = [Double](repeating: 0, count: c &* c)
         for gram in groups { for k in 0..<(c &* c) { total[k] += gram[k] } }
         for i in 0..<c { for j in 0..<i { total[i &* c &+ j] = total[j &* c &+ i] } }

@@ -189,7 +189,8 @@ extension TallSkinnyQR {
     /// Each block of `blockRows` rows is written straight into the column-major buffer under the
     /// group's current `R` and factored with `dgeqrf` (no intermediate copy). Groups of
     /// `blocksPerGroup` blocks are reduced on up to `threads` threads and merged in group order, so
-    /// the result does not depend on `threads`.
+    /// the result does not depend on `threads`. OpenBLAS runs single-threaded meanwhile
+    /// (`BLASRuntime.withSingleThreadedBLAS`): the blocks are small, the threads are ours.
     ///
     /// With the column of ones first, the trailing block of `R` is the `R` of the centred `[X | y]`
     /// (Householder QR projects the first column out exactly as centring would, without the
@@ -216,7 +217,7 @@ extension TallSkinnyQR {
         let perGroup = Swift.max(blocksPerGroup, 1)
         let groupCount = (blocks.count &+ perGroup &- 1) / perGroup
         let stride = x.rowStride
-        let groups: [TallSkinnyQR] = try x.withUnsafeBaseAddress { base in
+        let groups: [TallSkinnyQR] = try BLASRuntime.withSingleThreadedBLAS { try x.withUnsafeBaseAddress { base in
             let address = UnsafeSendablePointer(base)
             return try ParallelRows.map(count: groupCount, threads: threads) { g in
                 var result = try TallSkinnyQR(columns: c)
@@ -298,7 +299,7 @@ extension TallSkinnyQR {
                 }
                 return result
             }
-        }
+        } }
         var total = try TallSkinnyQR(columns: c)
         for group in groups { try total.merge(group) }
         return total

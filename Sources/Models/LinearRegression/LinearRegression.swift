@@ -58,7 +58,8 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         self.rankCutoff = rankCutoff
     }
 
-    /// Fits on `x` (rows are samples), `y` and optional non-negative `sampleWeight`.
+    /// Fits on `x` (rows are samples), `y` and optional non-negative `sampleWeight`, on `threads`
+    /// threads (default: OpenBLAS's thread count). The result is bit-identical for any `threads`.
     /// - Throws: `ModelError.emptyInput` (zero rows, zero total weight); `.lengthMismatch` (y,
     ///   sampleWeight); `.nonFiniteValue` naming X's row and column or y's / sampleWeight's row;
     ///   `.negativeWeight`; `.invalidParameter` (rankCutoff outside [0, 1), threads < 1);
@@ -66,11 +67,12 @@ public struct LinearRegression: Sendable, Hashable, Codable {
     /// - Complexity: `.qr`: O(2 n d^2) flops in the QR, plus about 25 n d flops per refinement step
     ///   (0 to 3 steps typical); memory O(block * d + d^2) beyond the input. `.normalEquations`:
     ///   O(n d^2) flops in `dsyrk`.
-    public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads: Int = 1) throws -> LinearRegressionFit {
+    public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads requestedThreads: Int? = nil) throws -> LinearRegressionFit {
         let model = "LinearRegression"
         if let c = rankCutoff, !(c.isFinite && c >= 0 && c < 1) {
             throw ModelError.invalidParameter(model: model, parameter: "rankCutoff", reason: "must be in [0, 1), got \(c)")
         }
+        let threads = requestedThreads ?? BLASRuntime.threadCount
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
@@ -98,7 +100,7 @@ public struct LinearRegression: Sendable, Hashable, Codable {
     }
 
     /// Fits on Float data (widened to Double; the fit is computed in Double).
-    public func fit(x: Matrix<Float>, y: [Float], sampleWeight: [Float]? = nil, threads: Int = 1) throws -> LinearRegressionFit {
+    public func fit(x: Matrix<Float>, y: [Float], sampleWeight: [Float]? = nil, threads: Int? = nil) throws -> LinearRegressionFit {
         try fit(x: try x.widened(), y: y.map { Double($0) }, sampleWeight: sampleWeight?.map { Double($0) }, threads: threads)
     }
 

@@ -37,16 +37,18 @@ public struct Ridge: Sendable, Hashable, Codable {
         self.solver = solver
     }
 
-    /// Fits on `x`, `y` and optional non-negative `sampleWeight`.
+    /// Fits on `x`, `y` and optional non-negative `sampleWeight`, on `threads` threads (default:
+    /// OpenBLAS's thread count). The result is bit-identical for any `threads`.
     /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1);
     ///   `.emptyInput`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
     ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow.
     /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
-    public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads: Int = 1) throws -> RidgeFit {
+    public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads requestedThreads: Int? = nil) throws -> RidgeFit {
         let model = "Ridge"
         guard alpha.isFinite && alpha >= 0 else {
             throw ModelError.invalidParameter(model: model, parameter: "alpha", reason: "must be finite and >= 0, got \(alpha)")
         }
+        let threads = requestedThreads ?? BLASRuntime.threadCount
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
@@ -118,7 +120,7 @@ public struct Ridge: Sendable, Hashable, Codable {
     }
 
     /// Fits on Float data (widened to Double).
-    public func fit(x: Matrix<Float>, y: [Float], sampleWeight: [Float]? = nil, threads: Int = 1) throws -> RidgeFit {
+    public func fit(x: Matrix<Float>, y: [Float], sampleWeight: [Float]? = nil, threads: Int? = nil) throws -> RidgeFit {
         try fit(x: try x.widened(), y: y.map { Double($0) }, sampleWeight: sampleWeight?.map { Double($0) }, threads: threads)
     }
 
