@@ -9,18 +9,21 @@ extension BLAS {
     ///
     /// Blocks of `blockRows` rows are copied (shifted, weighted) into a buffer that stays in cache
     /// and accumulated with `dsyrk`; groups of `blocksPerGroup` blocks are summed on up to `threads`
-    /// threads and added in group order, so the result does not depend on `threads`. OpenBLAS runs
-    /// single-threaded meanwhile (`BLASRuntime.withSingleThreadedBLAS`).
+    /// threads and added in group order, so the result does not depend on `threads`.
     /// - Throws: `.shapeMismatch` for `y`, `weights` or `shift` of the wrong length; `.nonFinite`
     ///   naming row and column (in `[ones, X, y]` numbering) of a shifted value that is not finite.
     /// - Complexity: O(n d^2) flops (`dsyrk`) plus one read of `x`; memory `threads` buffers of
     ///   `blockRows x (d + 2)` doubles.
     public static func shiftedGram(
         x: some DenseMatrix<Double>, y: [Double], weights: [Double]?, shift: [Double], yShift: Double,
-        blockRows: Int = 2048, blocksPerGroup: Int = 32, threads: Int = 1
+        blockRows requestedBlockRows: Int? = nil, blocksPerGroup requestedPerGroup: Int? = nil, threads: Int = 1
     ) throws -> Matrix<Double> {
         let x = x.view
         let (m, d) = (x.rows, x.columns)
+        // Small blocks for narrow data keep each dsyrk under OpenBLAS's threading threshold, so it
+        // runs on the calling thread (our threads split the rows) instead of dispatching.
+        let blockRows = requestedBlockRows ?? Swift.min(2048, Swift.max(128, 16_384 / (d + 2)))
+        let blocksPerGroup = requestedPerGroup ?? Swift.max(1, 65_536 / blockRows)
         guard y.count == m, weights.map({ $0.count == m }) ?? true, shift.count == d else {
             throw LinearAlgebraError.shapeMismatch(
                 operation: "BLAS.shiftedGram", lhs: x.shape, rhs: Shape(rows: y.count, columns: shift.count),
@@ -32,7 +35,7 @@ extension BLAS {
         let groupCount = (blocks.count &+ perGroup &- 1) / perGroup
         let stride = x.rowStride
         let c32 = try blasInt(c, "columns")
-        let groups: [[Double]] = try BLASRuntime.withSingleThreadedBLAS { try x.withUnsafeBaseAddress { base in
+        let groups: [[Double]] = try x.withUnsafeBaseAddress { base in
             let address = UnsafeSendablePointer(base)
             return try ParallelRows.map(count: groupCount, threads: threads) { g in
                 var gram = [Double](repeating: 0, count: c &* c)
@@ -79,7 +82,7 @@ extension BLAS {
                 }
                 return gram
             }
-        } }
+        }
         var total = [Double](repeating: 0, count: c &* c)
         for gram in groups { for k in 0..<(c &* c) { total[k] += gram[k] } }
         for i in 0..<c { for j in 0..<i { total[i &* c &+ j] = total[j &* c &+ i] } }
