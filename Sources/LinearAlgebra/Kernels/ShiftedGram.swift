@@ -22,7 +22,8 @@ extension BLAS {
         let (m, d) = (x.rows, x.columns)
         // Small blocks for narrow data keep each dsyrk under OpenBLAS's threading threshold, so it
         // runs on the calling thread (our threads split the rows) instead of dispatching.
-        let blockRows = requestedBlockRows ?? Swift.min(2048, Swift.max(128, 16_384 / (d + 2)))
+        // Wide data (more than 62 columns) use 2048-row blocks: dsyrk is then efficient on its own.
+        let blockRows = requestedBlockRows ?? (d + 2 > 64 ? 2048 : Swift.min(2048, Swift.max(128, 16_384 / (d + 2))))
         let blocksPerGroup = requestedPerGroup ?? Swift.max(1, 65_536 / blockRows)
         guard y.count == m, weights.map({ $0.count == m }) ?? true, shift.count == d else {
             throw LinearAlgebraError.shapeMismatch(
