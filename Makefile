@@ -8,8 +8,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # System packages the build needs (Debian/Ubuntu names). OpenBLAS's Debian package does not carry
-# the LAPACKE C interface, hence liblapacke-dev.
-APT_PACKAGES := libopenblas-dev liblapacke-dev
+# the LAPACKE C interface, hence liblapacke-dev. libfast-float-dev: the header-only number parser behind
+# the CSV reader (Sources/CFastFloat).
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfast-float-dev
 CMAKE_PACKAGES := cmake ninja-build
 
 # OpenBLAS picks its kernels from the CPU at load time, and Debian's 0.3.21 misdetects recent CPUs
@@ -38,7 +39,7 @@ FEATUREKIT := .build/release/featurekit
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps deps-cmake build release run test cmake bench check-limits alloc-gate reference clean
+.PHONY: help deps deps-cmake build release run test cmake bench bench-predict-memory check-limits alloc-gate reference clean
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -104,6 +105,11 @@ check-limits: release
 # stored thresholds in Benchmarks/Thresholds (never wall time). Run in CI.
 alloc-gate: deps
 	bash Benchmarks/check-allocations.sh
+
+# Streaming predict on a 5 GB CSV: peak resident memory and time next to just reading the file.
+# Writes ~10 GB into a temporary folder (removed after); not run in CI.
+bench-predict-memory: release
+	bash Benchmarks/predict-memory.sh 5
 
 # Regenerates the golden files in data/ with the pinned scikit-learn (creates data/reference/.venv).
 # Every data/reference/make_*.py script writes its own golden file(s); make_reference.py also writes data/*.csv.

@@ -3,6 +3,7 @@
 //
 // Layers (each imports only what is below it; see ../shared/ARCHITECTURE.md and README.md):
 //   COpenBLAS (C shim) -> LinearAlgebra -> Tabular, Statistics -> Features, Models -> Lifecycle -> FeatureKit (umbrella) -> Bench -> featurekit (CLI)
+//   CFastFloat (C++ shim) + LinearAlgebra + Tabular -> DataIO -> FeatureKit
 import PackageDescription
 
 let package = Package(
@@ -15,6 +16,7 @@ let package = Package(
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Lifecycle", targets: ["Lifecycle"]),
+        .library(name: "DataIO", targets: ["DataIO"]),
         .executable(name: "featurekit", targets: ["FeatureKitCLI"]),
     ],
     dependencies: [
@@ -45,7 +47,7 @@ let package = Package(
         // Mergeable summaries (moments, quantiles, category counts): the fits of the transforms.
         .target(
             name: "Statistics",
-            dependencies: ["LinearAlgebra"]
+            dependencies: ["LinearAlgebra", "Tabular"]
         ),
         // Transforms (scalers, encoders, ...), column selection and pipelines: config -> fit -> fitted.
         .target(
@@ -57,6 +59,17 @@ let package = Package(
             name: "Models",
             dependencies: ["LinearAlgebra", "Statistics"]
         ),
+        // fast_float (Debian's libfast-float-dev, header-only C++) behind a C-callable shim, and the CSV
+        // reader's memchr-speed byte scans; used by DataIO only.
+        .target(
+            name: "CFastFloat",
+            exclude: ["README.md"]
+        ),
+        // CSV (streaming, typed columns, strict errors) and .npy reading and writing.
+        .target(
+            name: "DataIO",
+            dependencies: ["CFastFloat", "LinearAlgebra", "Tabular"]
+        ),
         // The production lifecycle: training data profiles and drift, content hashes, model files.
         .target(
             name: "Lifecycle",
@@ -65,7 +78,7 @@ let package = Package(
         // Umbrella: `import FeatureKit` re-exports every public module.
         .target(
             name: "FeatureKit",
-            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models", "Lifecycle"],
+            dependencies: ["LinearAlgebra", "Tabular", "Statistics", "Features", "Models", "Lifecycle", "DataIO"],
             exclude: ["CMakeLists.txt"]
         ),
         // The benchmark harness behind `featurekit bench`: machine limits, workloads, records.
@@ -77,17 +90,21 @@ let package = Package(
         .executableTarget(
             name: "FeatureKitCLI",
             dependencies: [
-                "FeatureKit", "Bench",
+                "FeatureKit", "Bench", "DataIO", "Lifecycle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CLI"
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Tabular"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Tabular", "DataIO"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models"]),
-        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle"]),
+        // Runs the built featurekit binary end to end (swift build --build-tests builds it beside the tests).
+        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "LifecycleTests", dependencies: ["Lifecycle", "Features", "Models", "Tabular", "FeatureKit"]),
+        // Fixtures/ (tricky CSV files, numpy-written .npy files) are read through #filePath.
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO"], exclude: ["Fixtures"]),
         // Fixtures/ are read through #filePath (no resource bundle needed); made by committed scripts.
         .testTarget(name: "BenchTests", dependencies: ["Bench"], exclude: ["Fixtures"]),
     ]

@@ -195,10 +195,137 @@ def prepare_linear_fit(np, args):
     return "sklearn LinearRegression().fit(X, y)", lambda: LinearRegression().fit(x, y)
 
 
+def prepare_ingest_csv(np, args):
+    """Read the CSV file FeatureKit wrote (same path, same bytes): pandas' C engine with its default
+    float parser, or polars (multi-threaded, POLARS_MAX_THREADS as FeatureKit's thread count)."""
+    path, lib = args["path"], args["lib"]
+    if lib == "pandas":
+        import pandas as pd
+        return 'pandas.read_csv(path, engine="c")', lambda: pd.read_csv(path, engine="c")
+    import polars as pl
+    return "polars.read_csv(path)", lambda: pl.read_csv(path)
+
+
+def prepare_ingest_npy(np, args):
+    path = args["path"]
+    return "numpy.load(path)", lambda: np.load(path)
+
+
+def _features_with_holes(np, args):
+    """The canonical features with NaN at every flat (row-major) index divisible by 97, as
+    QuantileSuite.withHoles."""
+    x = _features(np, args).copy()
+    x.reshape(-1)[::97] = np.nan
+    return x
+
+
+def prepare_quantile_robust(np, args):
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import RobustScaler
+        return "sklearn RobustScaler().fit_transform(X)", lambda: RobustScaler().fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    expressions = [((pl.col(c) - pl.col(c).median())
+                    / (pl.col(c).quantile(0.75, interpolation="linear") - pl.col(c).quantile(0.25, interpolation="linear"))).alias(c)
+                   for c in columns]
+    return "polars (col - median) / (q75 - q25), to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_quantile_kbins(np, args):
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import KBinsDiscretizer
+        make = lambda: KBinsDiscretizer(n_bins=5, encode="ordinal", strategy="quantile", subsample=None)
+        return "sklearn KBinsDiscretizer(5, ordinal, quantile, subsample=None).fit_transform(X)", lambda: make().fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    expressions = [pl.col(c).qcut(5, left_closed=True, allow_duplicates=True).to_physical().alias(c) for c in columns]
+    return "polars col.qcut(5).to_physical(), to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_quantile_impute_mean(np, args):
+    x = _features_with_holes(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.impute import SimpleImputer
+        return "sklearn SimpleImputer().fit_transform(X)", lambda: SimpleImputer().fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns, nan_to_null=True)  # polars' missing marker is null
+    expressions = [pl.col(c).fill_null(pl.col(c).mean()).alias(c) for c in columns]
+    return "polars fill_null(mean), to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_shape_polynomial(np, args):
+    """PolynomialFeatures(degree 2, bias) fit + transform to a dense matrix, or the same columns as
+    polars expressions (1, x_i, x_i * x_j for i <= j) materialised with to_numpy()."""
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import PolynomialFeatures
+        return "sklearn PolynomialFeatures(2).fit_transform(X)", lambda: PolynomialFeatures(2).fit_transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    expressions = [pl.lit(1.0).alias("1")] + [pl.col(c) for c in columns]
+    for i in range(len(columns)):
+        for j in range(i, len(columns)):
+            expressions.append((pl.col(columns[i]) * pl.col(columns[j])).alias(f"{columns[i]} {columns[j]}"))
+    return "polars df.select(1, x_i, x_i * x_j).to_numpy()", lambda: frame.select(expressions).to_numpy()
+
+
+def prepare_shape_normalizer(np, args):
+    """Normalizer(l2).transform into a new matrix, or polars x / sqrt(sum_horizontal(x^2))."""
+    x = _features(np, args)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import Normalizer
+        normalizer = Normalizer().fit(x)
+        return "sklearn Normalizer().transform(X)", lambda: normalizer.transform(x)
+    import polars as pl
+    columns = [f"x{j}" for j in range(x.shape[1])]
+    frame = pl.DataFrame(x, schema=columns)
+    norm = pl.sum_horizontal([pl.col(c) * pl.col(c) for c in columns]).sqrt()
+    return "polars df.select(x / sqrt(sum_horizontal(x^2))).to_numpy()", \
+        lambda: frame.select([(pl.col(c) / norm).alias(c) for c in columns]).to_numpy()
+
+
+def prepare_shape_power_transform(np, args):
+    """PowerTransformer (Yeo-Johnson, standardize) fitted untimed on the first fit_rows rows, then
+    transform of the whole matrix (copy=True: a new matrix, as FeatureKit's)."""
+    from sklearn.preprocessing import PowerTransformer
+    x = _features(np, args)
+    fitted = PowerTransformer().fit(x[: int(args["fit_rows"])])
+    return "sklearn PowerTransformer().transform(X)", lambda: fitted.transform(x)
+
+
+def prepare_encoding_onehot(np, args):
+    """OneHotEncoder fit + transform on the synthetic integer categories (cardinalities 10, 100,
+    1,000, 10,000): scikit-learn sparse (CSR) or dense (sparse_output=False), or polars
+    to_dummies().to_numpy() (UInt8 output) for the dense case."""
+    rows, seed, columns = int(args["rows"]), int(args["seed"]), int(args["columns"])
+    dense, lib = args["dense"] == "1", args["lib"]
+    x = np.stack([synthetic_categories(np, seed, rows, j, c) for j, c in enumerate(CATEGORY_CARDINALITIES[:columns])], axis=1)
+    if lib == "sklearn":
+        from sklearn.preprocessing import OneHotEncoder
+        return (f"sklearn OneHotEncoder(sparse_output={not dense}).fit_transform(X int64 {rows}x{columns})",
+                lambda: OneHotEncoder(sparse_output=not dense).fit_transform(x))
+    import polars as pl
+    frame = pl.DataFrame({f"c{j}": x[:, j] for j in range(columns)})
+    return "polars df.to_dummies().to_numpy() (UInt8)", lambda: frame.to_dummies().to_numpy()
+
+
 WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk": prepare_dsyrk,
              "scaler.fit_transform": prepare_scaler_fit_transform,
              "scaler.transform_inplace": prepare_scaler_transform_inplace,
-             "linear.fit": prepare_linear_fit}
+             "linear.fit": prepare_linear_fit,
+             "ingest.csv": prepare_ingest_csv, "ingest.npy": prepare_ingest_npy,
+             "quantile.robust": prepare_quantile_robust, "quantile.kbins": prepare_quantile_kbins,
+             "quantile.impute_mean": prepare_quantile_impute_mean,
+             "shape.polynomial": prepare_shape_polynomial,
+             "shape.normalizer": prepare_shape_normalizer,
+             "shape.power_transform": prepare_shape_power_transform,
+             "encoding.onehot": prepare_encoding_onehot}
 
 
 def versions():

@@ -98,7 +98,7 @@ public struct BenchRunner {
     }
 
     /// Every suite FeatureKit ships, limits first.
-    public static var defaultSuites: [any BenchSuite] { [MemoryBandwidthSuite(), BLASThroughputSuite(), ScalerSuite(), LinearModelSuite()] }
+    public static var defaultSuites: [any BenchSuite] { [MemoryBandwidthSuite(), BLASThroughputSuite(), ScalerSuite(), LinearModelSuite(), IngestSuite(), QuantileSuite(), ShapeSuite(), EncodingSuite()] }
 
     /// All workload names, for help and error messages.
     public var workloadNames: [String] { suites.flatMap(\.workloadNames) }

@@ -5,3 +5,4 @@
 @_exported import Features
 @_exported import Models
 @_exported import Lifecycle
+@_exported import DataIO

@@ -4,6 +4,16 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
     case emptyTable(what: String)
     /// A parameter outside its domain.
     case invalidParameter(parameter: String, reason: String)
+    /// A training spec that cannot be used: where and why.
+    case invalidSpec(reason: String)
+    /// The target column cannot serve the model (named, with the reason and the row when known).
+    case invalidTarget(column: String, row: Int?, reason: String)
+    /// A model file that is not a FeatureKit model, is truncated, or fails its checks.
+    case corruptModel(reason: String)
+    /// A model file written by a newer FeatureKit (or an unknown format version).
+    case unsupportedFormatVersion(found: Int, supported: Int)
+    /// Data whose columns do not match the model's input schema.
+    case schemaMismatch(missing: [String], wrongKind: [String])
 
     public var description: String {
         switch self {
@@ -11,6 +21,19 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(what): the table has no rows"
         case let .invalidParameter(parameter, reason):
             return "invalid parameter '\(parameter)': \(reason)"
+        case let .invalidSpec(reason):
+            return "invalid training spec: \(reason)"
+        case let .invalidTarget(column, row, reason):
+            return "target column '\(column)'\(row.map { " at row \($0)" } ?? ""): \(reason)"
+        case let .corruptModel(reason):
+            return "not a valid FeatureKit model file: \(reason)"
+        case let .unsupportedFormatVersion(found, supported):
+            return "model file format version \(found) is not supported (this FeatureKit reads version \(supported)); use the FeatureKit that wrote it or retrain"
+        case let .schemaMismatch(missing, wrongKind):
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("missing columns \(missing.map { "'\($0)'" }.joined(separator: ", "))") }
+            if !wrongKind.isEmpty { parts.append("columns of the wrong kind \(wrongKind.map { "'\($0)'" }.joined(separator: ", "))") }
+            return "data does not match the model's input schema: " + parts.joined(separator: "; ")
         }
     }
 }

@@ -9,6 +9,8 @@ public enum StatisticsError: Error, Sendable, CustomStringConvertible {
     case columnCountMismatch(expected: Int, got: Int)
     /// A parameter outside its domain (a block size below 1, a quantile outside [0, 1], ...).
     case invalidArgument(parameter: String, reason: String)
+    /// Category counts of one kind (e.g. text) merged with, or fed, values of another (e.g. numbers).
+    case categoryKindMismatch(column: Int, expected: String, got: String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum StatisticsError: Error, Sendable, CustomStringConvertible {
             return "column count mismatch: expected \(expected) columns, got \(got)"
         case let .invalidArgument(parameter, reason):
             return "invalid argument '\(parameter)': \(reason)"
+        case let .categoryKindMismatch(column, expected, got):
+            return "column \(column): categories are \(expected), got \(got) values"
         }
     }
 }

@@ -46,9 +46,7 @@ func hexValues(_ values: [String]) throws -> [Double] {
     try values.map { try #require(Double($0), "bad float \($0)") }
 }
 
-func linearHexMatrix(_ rows: [[String]]) throws -> Matrix<Double> {
-    try Matrix(rows.map { try hexValues($0) })
-}
+// hexMatrix(_:) is shared with the logistic tests (LogisticSupport.swift).
 
 /// `max_i |a_i - b_i| / max(max_i |b_i|, tiny)`.
 func relativeError(_ a: [Double], _ b: [Double]) -> Double {

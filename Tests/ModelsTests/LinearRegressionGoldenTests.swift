@@ -33,7 +33,7 @@ struct LinearRegressionGoldenTests {
         let reference = try #require(LinearReference.shared)
         let c = reference.cases[index]
         let dataset = try #require(reference.datasets[c.dataset])
-        let x = try linearHexMatrix(dataset.x), y = try hexValues(dataset.y)
+        let x = try hexMatrix(dataset.x), y = try hexValues(dataset.y)
         let w = try dataset.w.map(hexValues)
         let expectedCoef = try hexValues(c.coef), expectedIntercept = try #require(Double(c.intercept))
         let expectedPredictions = try hexValues(c.predictions)
@@ -65,7 +65,7 @@ struct LinearRegressionGoldenTests {
     func exactlyLinear() throws {
         let reference = try #require(LinearReference.shared)
         let dataset = try #require(reference.datasets["exactlinear"])
-        let fit = try LinearRegression().fit(x: try linearHexMatrix(dataset.x), y: try hexValues(dataset.y))
+        let fit = try LinearRegression().fit(x: try hexMatrix(dataset.x), y: try hexValues(dataset.y))
         #expect(relativeError(fit.coefficients, [1, -2, 0.5]) <= 4 * Double.ulpOfOne, "\(fit.coefficients)")
         #expect(abs(fit.intercept - 2) <= 8 * Double.ulpOfOne, "\(fit.intercept)")
         #expect(fit.residualSumOfSquares <= 1e-24)
@@ -76,7 +76,7 @@ struct LinearRegressionGoldenTests {
     func collinear() throws {
         let reference = try #require(LinearReference.shared)
         let dataset = try #require(reference.datasets["collinear"])
-        let fit = try LinearRegression().fit(x: try linearHexMatrix(dataset.x), y: try hexValues(dataset.y))
+        let fit = try LinearRegression().fit(x: try hexMatrix(dataset.x), y: try hexValues(dataset.y))
         #expect(fit.rank == 2 && fit.usedSVDFallback)
         #expect(fit.coefficients.allSatisfy { $0.isFinite })
         // The duplicate column shares the weight equally; the doubled column takes 2/5 of the

@@ -75,7 +75,7 @@ struct LinearRegressionExactTests {
     func exactProblem(name: String) throws {
         let reference = try #require(LinearReference.shared)
         let problem = try #require(reference.exact.first { $0.name == name })
-        let x = try linearHexMatrix(problem.x), y = try hexValues(problem.y)
+        let x = try hexMatrix(problem.x), y = try hexValues(problem.y)
         let exact = [try #require(Double(problem.intercept))] + (try hexValues(problem.coef))
         var report: [String] = []
         var refinedDigits = 0.0

@@ -73,7 +73,7 @@ struct LinearRegressionPropertyTests {
         let reference = try #require(LinearReference.shared)
         let filip = try #require(reference.exact.first { $0.name == "filiplike" })
         #expect {
-            try LinearRegression(solver: .normalEquations).fit(x: try linearHexMatrix(filip.x), y: try hexValues(filip.y))
+            try LinearRegression(solver: .normalEquations).fit(x: try hexMatrix(filip.x), y: try hexValues(filip.y))
         } throws: { error in
             guard case let ModelError.illConditioned(_, solver, condition, limit, suggestion) = error else { return false }
             return solver == "normalEquations" && condition > limit && suggestion.contains("qr")

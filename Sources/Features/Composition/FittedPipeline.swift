@@ -37,9 +37,11 @@ public struct FittedPipeline: Sendable, Codable {
     /// - Complexity: one read of the used columns and one write of the output; per block, one small
     ///   matrix per step (block-sized, reused by the allocator; not yet allocation-free).
     public func transform(_ table: Table, threads: Int = 1) throws -> Matrix<Double> {
+        // Columns read as numbers must be numeric; encoders check their own columns.
+        let encoded = Set(groups.filter { $0.steps.first?.readsTable == true }.flatMap(\.inputColumns))
         for name in inputColumns {
             let column = try table.column(named: name)
-            guard column.kind == .numeric else {
+            guard column.kind == .numeric || encoded.contains(name) else {
                 throw TableError.wrongColumnKind(column: name, expected: .numeric, got: column.kind)
             }
         }
@@ -64,8 +66,15 @@ public struct FittedPipeline: Sendable, Codable {
         var parts: [Matrix<Double>] = []
         parts.reserveCapacity(groups.count + 1)
         for group in groups {
-            var x = try table.numericMatrix(columns: group.inputColumns, rows: rows)
-            for step in group.steps { x = try step.apply(x) }
+            var x: Matrix<Double>
+            var steps = group.steps[...]
+            if let first = steps.first, first.readsTable {
+                x = try first.applyTable(try table.selecting(group.inputColumns).rows(rows))
+                steps = steps.dropFirst()
+            } else {
+                x = try table.numericMatrix(columns: group.inputColumns, rows: rows)
+            }
+            for step in steps { x = try step.apply(x) }
             parts.append(x)
         }
         if !remainderColumns.isEmpty {
@@ -134,6 +143,14 @@ extension FeatureError {
             return .infiniteValue(transform: transform, row: row + offset, column: column, value: value)
         case let .overflow(transform, row, column, value):
             return .overflow(transform: transform, row: row + offset, column: column, value: value)
+        case let .missingValue(transform, row, column):
+            return .missingValue(transform: transform, row: row + offset, column: column)
+        case let .outOfDomain(transform, row, column, value, requirement):
+            return .outOfDomain(transform: transform, row: row + offset, column: column, value: value, requirement: requirement)
+        case let .unknownCategory(transform, column, value, row):
+            return .unknownCategory(transform: transform, column: column, value: value, row: row.map { $0 + offset })
+        case let .invalidEncodedValue(transform, row, column, value, reason):
+            return .invalidEncodedValue(transform: transform, row: row + offset, column: column, value: value, reason: reason)
         default:
             return self
         }

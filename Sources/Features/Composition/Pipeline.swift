@@ -86,6 +86,9 @@ public struct Pipeline: Sendable, Hashable, Codable {
     }
 
     private func validate() throws {
+        for (k, step) in steps.enumerated() where step.readsTable {
+            throw FeatureError.invalidSpec(path: "steps[\(k)]", reason: "\(step.typeName) reads table columns: use it inside a column group")
+        }
         guard !columns.isEmpty else { throw FeatureError.invalidSpec(path: "columns", reason: "a pipeline needs at least one column group") }
         var seen = Set<String>()
         for (index, group) in columns.enumerated() {
@@ -94,6 +97,10 @@ public struct Pipeline: Sendable, Hashable, Codable {
             }
             guard group.name != "remainder", seen.insert(group.name).inserted else {
                 throw FeatureError.invalidSpec(path: "columns[\(index)].name", reason: "'\(group.name)' is used twice or reserved")
+            }
+            for (k, step) in group.steps.enumerated() where k > 0 && step.readsTable {
+                throw FeatureError.invalidSpec(path: "columns[\(index)].steps[\(k)]",
+                                               reason: "\(step.typeName) reads table columns: it must be the first step of its group")
             }
         }
     }
@@ -105,7 +112,7 @@ public struct Pipeline: Sendable, Hashable, Codable {
     /// - Throws: `TableError` for missing columns or a categorical column where a numeric one is
     ///   needed; the steps' `FeatureError`s (naming rows of the table and columns by name);
     ///   `FeatureError.emptyInput` for a table without rows.
-    public func fit(_ table: Table, threads: Int = 1) throws -> FittedPipeline {
+    public func fit(_ table: Table, target: [Double]? = nil, threads: Int = 1) throws -> FittedPipeline {
         guard table.rowCount > 0 else { throw FeatureError.emptyInput(transform: "Pipeline") }
         var fittedGroups: [FittedPipeline.FittedGroup] = []
         var selected = Set<String>()
@@ -114,10 +121,21 @@ public struct Pipeline: Sendable, Hashable, Codable {
         for group in columns {
             let names = try group.select.resolve(in: table, group: group.name)
             selected.formUnion(names)
-            var x = try table.numericMatrix(columns: names)
-            var currentNames = names
+            var x: Matrix<Double>
+            var currentNames: [String]
             var steps: [FittedStep] = []
-            for step in group.steps {
+            var remaining = group.steps[...]
+            if let first = group.steps.first, first.readsTable {
+                let (fitted, output) = try first.fit(table, columns: names, target: target, threads: threads)
+                steps.append(fitted)
+                x = output
+                currentNames = fitted.outputNames
+                remaining = group.steps.dropFirst()
+            } else {
+                x = try table.numericMatrix(columns: names)
+                currentNames = names
+            }
+            for step in remaining {
                 let fitted = try step.fit(x, columnNames: currentNames, threads: threads)
                 x = try fitted.transform.transform(x, columnNames: currentNames, threads: threads)
                 currentNames = fitted.outputNames

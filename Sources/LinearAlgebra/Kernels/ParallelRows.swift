@@ -23,7 +23,8 @@ public enum ParallelRows {
         let slots = Slots<Result<T, any Error>>(count: count)
         let chunk = (count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for i in (w * chunk)..<Swift.min((w + 1) * chunk, count) {
+            // With count not a multiple of chunk the last workers may have nothing to do.
+            for i in Swift.min(w * chunk, count)..<Swift.min((w + 1) * chunk, count) {
                 slots.set(i, Result { try body(i) })
             }
         }

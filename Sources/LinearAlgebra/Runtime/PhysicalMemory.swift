@@ -17,13 +17,14 @@ internal let physicalMemoryBytes: Int = {
 /// Asks the kernel to back a large, not yet touched buffer with transparent huge pages (2 MiB on
 /// x86-64) where the machine allows it on request (`/sys/kernel/mm/transparent_hugepage/enabled` =
 /// `madvise`, as here). A fresh 256 MB output otherwise costs 65,536 page faults of 4 KiB on first
-/// touch, which is most of the time of a transform into a new matrix; with huge pages, 128.
-/// Buffers under 8 MiB are left alone. Advice only: failure changes nothing but speed.
+/// touch, which is most of the time of a transform into a new matrix; with huge pages, 128. Used by
+/// every kernel that returns a new large matrix (ColumnKernels, RowKernels, CodeKernels).
+/// Buffers under 4 MiB are left alone. Advice only: failure changes nothing but speed.
 @usableFromInline
 internal func adviseHugePages(_ base: UnsafeMutableRawPointer, bytes: Int) {
     #if os(Linux)
     let huge = 2 << 20
-    guard bytes >= 4 * huge else { return }
+    guard bytes >= 2 * huge else { return }
     let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
     let end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
     guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }

@@ -1,0 +1,105 @@
+import ArgumentParser
+import DataIO
+import Features
+import Foundation
+import Lifecycle
+
+/// Options every data command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Threads for parsing, transforming and fitting (default: all cores). Results do not depend on it.")
+    var threads: Int?
+
+    @Flag(help: "On failure, explain the error at length (its type and every detail) after the one-line message.")
+    var verbose = false
+
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+}
+
+/// Runs a command body: on failure, one line on stderr that names the problem (file, line, column,
+/// parameter — whatever the error carries), the details with --verbose, and exit status 1.
+func runReportingErrors(_ options: CommonOptions, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        let message: String
+        if let error = error as? DecodingError {
+            message = SpecCoding.describe(error)
+        } else {
+            message = String(describing: error)
+        }
+        FileHandle.standardError.write(Data("featurekit: error: \(message)\n".utf8))
+        if options.verbose {
+            FileHandle.standardError.write(Data("details: \(type(of: error)): \(String(reflecting: error))\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("(run with --verbose for details)\n".utf8))
+        }
+        throw ExitCode.failure
+    }
+}
+
+/// Reads a JSON file the user named (spec or model), as bytes.
+func readFile(_ path: String, what: String) throws -> Data {
+    guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(what) '\(path)' does not exist") }
+    do {
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+        throw CLIError("cannot read \(what) '\(path)': \(error.localizedDescription)")
+    }
+}
+
+/// An error of the command line itself (a missing file, a bad combination of options).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Progress on stderr for work longer than a second, and only on a terminal (never in a pipe or a
+/// log): a line rewritten in place with the rows done, the rate and, when the total size is known,
+/// a bar; each finished stage is printed with its time.
+final class Progress {
+    private let start = Date()
+    private var stageStart = Date()
+    private var lastDraw = Date.distantPast
+    private var current = ""
+    private var drawn = false
+    private let enabled = isatty(2) != 0
+
+    func stage(_ name: String) {
+        stageStart = Date()
+        current = name
+    }
+
+    /// `done` of `total` units (rows, bytes) processed in the current stage.
+    func update(done: Int, total: Int? = nil, unit: String = "rows") {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(start) > 1, now.timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = now
+        let rate = Double(done) / max(now.timeIntervalSince(stageStart), 1e-9)
+        var line = "\r  \(current): \(done) \(unit) (\(String(format: "%.3g", rate))/s)"
+        if let total, total > 0 {
+            let fraction = min(1, Double(done) / Double(total))
+            let filled = Int(fraction * 30)
+            line += " [" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] "
+                + String(format: "%3.0f%%", 100 * fraction)
+        }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
+        drawn = true
+    }
+
+    func done() {
+        guard enabled else { return }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); drawn = false }
+        guard Date().timeIntervalSince(start) > 1 else { return }
+        let seconds = Date().timeIntervalSince(stageStart)
+        FileHandle.standardError.write(Data(String(format: "  %@ %.2f s\n", current, seconds).utf8))
+    }
+}

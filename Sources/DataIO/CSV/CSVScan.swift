@@ -1,0 +1,205 @@
+import CFastFloat
+import LinearAlgebra
+import Tabular
+
+/// Unsafe bytes handed to the parsing threads; they only read them while the scan keeps the buffer.
+struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+}
+
+/// One pass over a CSV file: the header, then blocks of whole records, each parsed in pieces on
+/// several threads.
+///
+/// Block boundaries depend only on the file and `blockBytes` (the reader fills its buffer fully
+/// before cutting at the last record end), and each block is cut into `threads` pieces at record
+/// ends found by a quote-aware scan (`fk_record_ends`). Pieces are parsed independently and joined in
+/// order, with category levels merged in first-seen order, so the output is bit-identical for any
+/// thread count.
+final class CSVScan {
+    let path: String
+    let options: CSVReadOptions
+    let threads: Int
+    private let reader: ByteBlockReader
+    private(set) var names: [String] = []
+    /// The file's size in bytes, when known.
+    var fileSize: Int? { reader.size }
+    /// The 1-based line of the next unparsed byte.
+    private(set) var line = 1
+    private var blockLength = 0
+    private var blockNewlines = 0
+    /// Split points found with the block's end (nil: find them in `parse`).
+    private var splitEnds: [Int]?
+
+    init(path: String, options: CSVReadOptions, threads: Int) throws {
+        try options.validate(file: path)
+        self.path = path
+        self.options = options
+        self.threads = Swift.max(1, threads)
+        reader = try ByteBlockReader(path: path, capacity: options.blockBytes)
+        try readHeader()
+    }
+
+    private func error(_ kind: CSVError.Kind, line: Int?) -> CSVError { CSVError(file: path, line: line, kind: kind) }
+
+    /// The end of the first record in the buffer (after its LF), reading more as needed; nil at a
+    /// file end without a line end (the record is then the rest of the file).
+    private func firstRecordEnd() throws -> Int? {
+        while true {
+            let bytes = reader.bytes
+            if bytes.count > 0 {
+                var target = 0
+                var end = 0
+                let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
+                let last = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &target, 1, &end)
+                if last > 0 { return end }
+            }
+            if reader.atEnd { return nil }
+            if reader.count == reader.buffer.count { reader.grow() }
+            try reader.fill()
+        }
+    }
+
+    private func readHeader() throws {
+        try reader.fill()
+        if reader.count >= 3 {
+            let b = reader.bytes
+            if b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { reader.consume(3) }
+        }
+        if reader.count == 0 { throw error(.emptyFile, line: nil) }
+        let end = try firstRecordEnd() ?? reader.count
+        let record = Array(UnsafeRawBufferPointer(rebasing: reader.bytes[0..<end]))
+        names = try splitHeader(record)
+        reader.consume(end)
+        line = 1 + record.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        var seen = Set<ExactKey>()
+        for (index, name) in names.enumerated() {
+            if name.isEmpty { throw error(.emptyColumnName(index: index), line: 1) }
+            if !seen.insert(ExactKey(name)).inserted { throw error(.duplicateColumnName(name), line: 1) }
+        }
+    }
+
+    /// The header's fields (RFC 4180 quoting), as strings.
+    private func splitHeader(_ record: [UInt8]) throws -> [String] {
+        var fields: [[UInt8]] = []
+        var current: [UInt8] = []
+        var i = 0
+        var physical = 1
+        let n = record.count
+        let delimiter = options.delimiter
+        let quote = options.quote
+        func column() -> String { "#\(fields.count + 1)" }
+        while true {
+            current.removeAll()
+            if i < n, record[i] == quote {
+                let opened = physical
+                i += 1
+                while true {
+                    guard i < n else { throw error(.unterminatedQuote(column: column()), line: opened) }
+                    if record[i] == quote {
+                        if i + 1 < n, record[i + 1] == quote { current.append(quote); i += 2; continue }
+                        i += 1
+                        break
+                    }
+                    if record[i] == 10 { physical += 1 }
+                    current.append(record[i])
+                    i += 1
+                }
+                if i < n, record[i] != delimiter, record[i] != 10, record[i] != 13 {
+                    throw error(.textAfterClosingQuote(column: column(), token: CSVError.show(record[i...].prefix { $0 != 10 })), line: physical)
+                }
+            } else {
+                while i < n, record[i] != delimiter, record[i] != 10, record[i] != 13 {
+                    if record[i] == quote {
+                        throw error(.quoteInUnquotedField(column: column(), token: CSVError.show(current + record[i...].prefix { $0 != delimiter && $0 != 10 })), line: physical)
+                    }
+                    current.append(record[i])
+                    i += 1
+                }
+            }
+            fields.append(current)
+            if i >= n { break }
+            if record[i] == delimiter { i += 1; continue }
+            if record[i] == 13, !(i + 1 < n && record[i + 1] == 10) {
+                throw error(.bareCarriageReturn(column: column()), line: physical)
+            }
+            break
+        }
+        return try fields.enumerated().map { index, bytes in
+            guard let name = String(validating: bytes, as: UTF8.self) else { throw error(.invalidUTF8(column: nil), line: 1) }
+            return name
+        }
+    }
+
+    /// The next block of whole records (valid until `finishBlock`), or nil at the end of the file.
+    func nextBlock() throws -> SharedBytes? {
+        while true {
+            if reader.count < reader.buffer.count, !reader.atEnd { try reader.fill() }
+            let bytes = reader.bytes
+            if bytes.count == 0 { return nil }
+            if reader.atEnd {
+                splitEnds = nil
+                blockLength = bytes.count
+                return SharedBytes(bytes: bytes)
+            }
+            // One pass finds both the block's end and the pieces' split points.
+            let split = threads > 1 && bytes.count >= Swift.max(2, options.minimumSplitBytes)
+            var targets = split ? (1..<threads).map { bytes.count * $0 / threads } : []
+            var ends = [Int](repeating: 0, count: targets.count)
+            let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
+            let last = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
+            if last > 0 {
+                blockLength = last
+                splitEnds = ends.map { Swift.min($0, last) }
+                return SharedBytes(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<last]))
+            }
+            reader.grow()  // one record longer than the buffer
+        }
+    }
+
+    /// Parses `block` in `threads` pieces; returns the pieces (in order) and their first lines.
+    func parse(_ block: SharedBytes, parser: CSVPieceParser) throws -> (pieces: [PieceOutput], lines: [Int]) {
+        let bytes = block.bytes
+        var ranges: [Range<Int>] = [0..<bytes.count]
+        if threads > 1, bytes.count >= Swift.max(2, options.minimumSplitBytes) {
+            var ends = splitEnds ?? []
+            if splitEnds == nil {
+                var targets = (1..<threads).map { bytes.count * $0 / threads }
+                ends = [Int](repeating: 0, count: targets.count)
+                let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
+                _ = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
+            }
+            ranges = []
+            var lower = 0
+            for end in ends + [bytes.count] where end > lower {
+                ranges.append(lower..<end)
+                lower = end
+            }
+        }
+        let pieceRanges = ranges
+        let pieces = try ParallelRows.map(count: pieceRanges.count, threads: threads) { k in
+            parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[pieceRanges[k]]))
+        }
+        var lines: [Int] = []
+        var next = line
+        for (k, piece) in pieces.enumerated() {
+            lines.append(next)
+            if piece.complete {
+                next += piece.newlines
+            } else {
+                let slice = UnsafeRawBufferPointer(rebasing: bytes[ranges[k]])
+                next += fk_count_newlines(slice.baseAddress!.assumingMemoryBound(to: CChar.self), slice.count)  // invariant: non-empty range
+            }
+        }
+        blockNewlines = next - line
+        return (pieces, lines)
+    }
+
+    /// Moves past the block last returned by `nextBlock` (after it was parsed).
+    func finishBlock() {
+        reader.consume(blockLength)
+        line += blockNewlines
+        blockLength = 0
+        blockNewlines = 0
+        splitEnds = nil
+    }
+}

@@ -1,0 +1,92 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failure of the operating system while writing; each format turns it into its own typed error.
+struct IOFailure: Error {
+    let operation: String
+    let reason: String
+}
+
+/// Writes a file atomically: into a temporary file in the same directory (so the rename stays on one
+/// file system), flushed with fsync, then renamed over the target. A failure removes the temporary
+/// file and leaves any existing target untouched, so no reader ever sees a half-written file.
+final class AtomicFile {
+    let path: String
+    private let temporaryPath: String
+    private var descriptor: Int32
+    private var pending: [UInt8] = []
+    private var committed = false
+
+    init(path: String) throws(IOFailure) {
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !base.isEmpty else { throw IOFailure(operation: "write the file", reason: "the path names a directory") }
+        var template = Array((directory + "." + base + ".tmp-XXXXXX").utf8CString)
+        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // invariant: non-empty array
+        guard descriptor >= 0 else {
+            temporaryPath = ""
+            throw IOFailure(operation: "create a temporary file next to it", reason: String(cString: strerror(errno)))
+        }
+        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }  // invariant: non-empty array
+        pending.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        if !committed {
+            if descriptor >= 0 { close(descriptor) }
+            if !temporaryPath.isEmpty { unlink(temporaryPath) }
+        }
+    }
+
+    /// Buffers `bytes`, writing whenever 1 MiB is pending.
+    func append<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws(IOFailure) {
+        pending.append(contentsOf: bytes)
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    /// Writes `bytes` directly (large payloads such as a matrix's storage).
+    func appendRaw(_ bytes: UnsafeRawBufferPointer) throws(IOFailure) {
+        try flush()
+        try writeAll(bytes)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IOFailure) {
+        var done = 0
+        while done < bytes.count {
+            let wrote = write(descriptor, bytes.baseAddress! + done, bytes.count - done)  // invariant: count > done >= 0
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                throw IOFailure(operation: "write the file", reason: String(cString: strerror(errno)))
+            }
+            done += wrote
+        }
+    }
+
+    func flush() throws(IOFailure) {
+        guard !pending.isEmpty else { return }
+        let chunk = pending
+        pending.removeAll(keepingCapacity: true)
+        var failure: IOFailure?
+        chunk.withUnsafeBytes { bytes in
+            do throws(IOFailure) { try writeAll(bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Flushes, syncs and renames the temporary file over `path`.
+    func commit() throws(IOFailure) {
+        try flush()
+        if fsync(descriptor) != 0 { throw IOFailure(operation: "sync the file", reason: String(cString: strerror(errno))) }
+        close(descriptor)
+        descriptor = -1
+        if rename(temporaryPath, path) != 0 {
+            throw IOFailure(operation: "rename the temporary file over it", reason: String(cString: strerror(errno)))
+        }
+        committed = true
+    }
+}

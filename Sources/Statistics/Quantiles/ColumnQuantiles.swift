@@ -1,0 +1,211 @@
+import LinearAlgebra
+
+/// Exact per-column quantiles and medians of in-memory data, NaN ignored.
+///
+/// For each column the non-NaN values are copied into a contiguous buffer (eight columns at a time,
+/// so each pass over the rows reads whole cache lines), then only the order statistics that the
+/// requested quantiles need are placed by introselect (`Selection`), not a full sort: `O(n log m)`
+/// for `m` quantiles. Columns are independent, so they are spread over `threads` threads; the
+/// result does not depend on the thread count (each column's arithmetic is the same).
+///
+/// Values match NumPy's on the same doubles: `quantiles(method: .linear)` is
+/// `numpy.nanpercentile(x, 100 q, axis=0)`, `.averagedInvertedCDF` is
+/// `numpy.percentile(x, 100 q, method="averaged_inverted_cdf")`, and `medians` is
+/// `numpy.nanmedian(x, axis=0)` (the mean `(a + b) / 2` of the two middle values for an even count).
+/// `Float` input is widened to `Double` exactly and computed in `Double`.
+///
+/// scikit-learn equivalent: the `np.nanpercentile` / `np.nanmedian` calls inside `RobustScaler.fit`,
+/// `SimpleImputer(strategy="median")` and `KBinsDiscretizer(strategy="quantile").fit`.
+public struct ColumnQuantiles: Sendable, Hashable {
+    /// Non-NaN values per column.
+    public let counts: [Int]
+    /// `values[j][p]`: the `p`-th requested quantile of column `j` (NaN when `counts[j] == 0`).
+    public let values: [[Double]]
+
+    /// One request for a column: a quantile or the median.
+    enum Request: Sendable, Hashable {
+        case quantile(Double, QuantileMethod)
+        case median
+    }
+
+    /// The quantiles `probabilities` (each in [0, 1]) of every column.
+    /// - Throws: `StatisticsError.invalidArgument` for a probability outside [0, 1] or NaN;
+    ///   `.infiniteValue` naming the first row (and then column) holding ±infinity.
+    /// - Complexity: one pass over `x` to gather columns, then `O(n log m)` per column on average;
+    ///   allocates one buffer of `8 n` doubles per worker thread.
+    public static func quantiles<M: DenseMatrix>(
+        _ x: M, probabilities: [Double], method: QuantileMethod = .linear, threads: Int = 1
+    ) throws -> ColumnQuantiles {
+        try check(probabilities)
+        let requests = probabilities.map { Request.quantile($0, method) }
+        return try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: requests, count: x.view.columns), threads: threads)
+    }
+
+    /// Per-column probability lists (e.g. a different number of bins per column).
+    /// - Throws: as `quantiles(_:probabilities:)`; `.columnCountMismatch` when
+    ///   `probabilities.count != columns`.
+    public static func quantiles<M: DenseMatrix>(
+        _ x: M, perColumnProbabilities probabilities: [[Double]], method: QuantileMethod = .linear, threads: Int = 1
+    ) throws -> ColumnQuantiles {
+        guard probabilities.count == x.view.columns else {
+            throw StatisticsError.columnCountMismatch(expected: x.view.columns, got: probabilities.count)
+        }
+        for p in probabilities { try check(p) }
+        return try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: probabilities.map { $0.map { Request.quantile($0, method) } }, threads: threads)
+    }
+
+    /// The median of every column (`numpy.nanmedian`), as `values[j][0]`.
+    /// - Throws: `.infiniteValue`.
+    public static func medians<M: DenseMatrix>(_ x: M, threads: Int = 1) throws -> ColumnQuantiles {
+        try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: [.median], count: x.view.columns), threads: threads)
+    }
+
+    /// Medians and quantiles together (one gather of each column): `values[j][0]` is the median,
+    /// then the quantiles in order. RobustScaler's fit.
+    public static func mediansAndQuantiles<M: DenseMatrix>(
+        _ x: M, probabilities: [Double], method: QuantileMethod = .linear, threads: Int = 1
+    ) throws -> ColumnQuantiles {
+        try check(probabilities)
+        let requests = [Request.median] + probabilities.map { Request.quantile($0, method) }
+        return try compute(FlatElements(x), rows: x.view.rows, columns: x.view.columns, requests: Array(repeating: requests, count: x.view.columns), threads: threads)
+    }
+
+    static func check(_ probabilities: [Double]) throws {
+        if let bad = probabilities.first(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw StatisticsError.invalidArgument(parameter: "probabilities", reason: "each must be in [0, 1], got \(bad)")
+        }
+    }
+
+    /// The quantiles of values already gathered (NaN-free, any order; rearranged in place).
+    static func evaluate(_ values: inout [Double], requests: [Request]) -> [Double] {
+        evaluate(&values, base: 0, count: values.count, requests: requests)
+    }
+
+    /// The same for the values in `values[base ..< base + count]` (rearranged in place).
+    static func evaluate(_ values: inout [Double], base: Int, count n: Int, requests: [Request]) -> [Double] {
+        guard n > 0 else { return requests.map { _ in .nan } }
+        var ranks: [Int] = []
+        var plans: [QuantilePlan?] = []
+        for request in requests {
+            switch request {
+            case let .quantile(q, method):
+                let plan = QuantilePlan.make(n: n, q: q, method: method)
+                plans.append(plan)
+                ranks.append(plan.lower); ranks.append(plan.upper)
+            case .median:
+                plans.append(nil)
+                ranks.append((n - 1) / 2); ranks.append(n / 2)
+            }
+        }
+        Selection.select(&values, base: base, count: n, ranks: ranks)
+        return plans.map { plan in
+            if let plan { return QuantilePlan.lerp(values[base + plan.lower], values[base + plan.upper], plan.gamma) }
+            let (a, b) = (values[base + (n - 1) / 2], values[base + n / 2])
+            if a == b { return a }
+            let sum = a + b
+            return sum.isFinite ? sum / 2 : a / 2 + b / 2
+        }
+    }
+
+    /// Columns gathered per task: eight doubles are one 64-byte cache line of a row.
+    static let groupWidth = 8
+
+    static func compute(
+        _ elements: FlatElements, rows: Int, columns: Int, requests: [[Request]], threads: Int
+    ) throws -> ColumnQuantiles {
+        // Concrete dispatch so the gather loop is specialised (see MomentsSummary.summarize).
+        switch elements {
+        case let .double(e): return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads)
+        case let .float(e): return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads)
+        }
+    }
+
+    private static func computeConcrete<Scalar: LinearAlgebraScalar>(
+        _ elements: [Scalar], rows: Int, columns: Int, requests: [[Request]], threads: Int
+    ) throws -> ColumnQuantiles {
+        let groups = (columns + groupWidth - 1) / groupWidth
+        typealias Part = (counts: [Int], values: [[Double]], infinite: (row: Int, column: Int, value: Double)?)
+        let parts: [Part] = try ParallelRows.map(count: groups, threads: threads) { g in
+            let first = g * groupWidth, width = Swift.min(groupWidth, columns - first)
+            var buffers = ColumnGather.gather(elements, rows: rows, columns: columns, first: first, width: width)
+            var counts: [Int] = [], values: [[Double]] = []
+            var infinite: (row: Int, column: Int, value: Double)?
+            for c in 0..<width {
+                if let row = buffers.infiniteRows[c], row < (infinite?.row ?? Int.max) {
+                    infinite = (row, first + c, Double(elements[row * columns + first + c]))
+                }
+                counts.append(buffers.counts[c])
+                values.append(infinite == nil
+                              ? evaluate(&buffers.flat, base: c * rows, count: buffers.counts[c], requests: requests[first + c]) : [])
+            }
+            return (counts, values, infinite)
+        }
+        if let bad = parts.compactMap(\.infinite).min(by: { ($0.row, $0.column) < ($1.row, $1.column) }) {
+            throw StatisticsError.infiniteValue(row: bad.row, column: bad.column, value: bad.value)
+        }
+        return ColumnQuantiles(counts: parts.flatMap(\.counts), values: parts.flatMap(\.values))
+    }
+}
+
+/// Copies a group of columns of a row-major buffer into one contiguous array per column, dropping
+/// NaN and noting the first row of each column that holds ±infinity. Rows are read in order and
+/// the group's columns are written side by side, so one pass reads each cache line once.
+enum ColumnGather {
+    struct Result {
+        /// Column `c`'s non-NaN values are `flat[c * rows ..< c * rows + counts[c]]`.
+        var flat: [Double]
+        var counts: [Int]
+        var rows: Int
+        var infiniteRows: [Int?]
+
+        /// Column `c`'s values as their own array.
+        func column(_ c: Int) -> [Double] { Array(flat[(c * rows)..<(c * rows + counts[c])]) }
+    }
+
+    static func gather<Scalar: LinearAlgebraScalar>(
+        _ elements: [Scalar], rows: Int, columns: Int, first: Int, width: Int
+    ) -> Result {
+        var flat = [Double](repeating: 0, count: rows &* width)
+        var counts = [Int](repeating: 0, count: width)
+        var sawInfinity = false
+        do {
+            var out = flat.mutableSpan
+            var n = counts.mutableSpan
+            let source = elements.span
+            var index = first
+            for _ in 0..<rows {
+                for c in 0..<width {
+                    let v = Double(source[index &+ c])
+                    out[c &* rows &+ n[c]] = v
+                    n[c] &+= v.isNaN ? 0 : 1
+                    sawInfinity = sawInfinity || v.isInfinite
+                }
+                index &+= columns
+            }
+        }
+        var infiniteRows = [Int?](repeating: nil, count: width)
+        if sawInfinity {
+            for c in 0..<width {
+                infiniteRows[c] = (0..<rows).first { elements[$0 &* columns &+ first &+ c].isInfinite }
+            }
+        }
+        return Result(flat: flat, counts: counts, rows: rows, infiniteRows: infiniteRows)
+    }
+}
+
+/// The row-major elements of a dense matrix as a concrete `[Double]` or `[Float]`, without copying a
+/// `Matrix` (its storage is shared) and without an element-wise array cast (`[T] as? [Double]`
+/// converts element by element: measured as a large share of the fit time).
+enum FlatElements {
+    case double([Double])
+    case float([Float])
+
+    init<M: DenseMatrix>(_ x: M) {
+        if let m = x as? Matrix<Double> { self = .double(m.elements); return }
+        if let m = x as? Matrix<Float> { self = .float(m.elements); return }
+        let view = x.view
+        if let v = view as? MatrixView<Double> { self = .double(v.copy().elements); return }
+        if let v = view as? MatrixView<Float> { self = .float(v.copy().elements); return }
+        self = .double(view.copy().elements.map { Double($0) })
+    }
+}
