@@ -33,8 +33,6 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
     /// The chosen solver cannot give an accurate answer for this problem: its estimated condition
     /// number exceeds the solver's limit. `suggestion` names the solver to use instead.
     case illConditioned(model: String, solver: String, conditionEstimate: Double, limit: Double, suggestion: String)
-    /// A fit whose result is not finite (overflow of a coefficient, an intercept or a diagnostic).
-    case nonFiniteResult(model: String, quantity: String)
 
     public var description: String {
         switch self {
@@ -63,8 +61,6 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
             return "\(model): numerical overflow: \(detail)"
         case let .illConditioned(model, solver, conditionEstimate, limit, suggestion):
             return "\(model): solver '\(solver)' refused: estimated condition number \(conditionEstimate) exceeds \(limit), so the answer would be inaccurate; use \(suggestion)"
-        case let .nonFiniteResult(model, quantity):
-            return "\(model): the fit overflowed: \(quantity) is not finite (rescale the data)"
         }
     }
 }

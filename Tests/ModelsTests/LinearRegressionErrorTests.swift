@@ -18,17 +18,17 @@ struct LinearRegressionErrorTests {
         for bad in [Double.nan, .infinity, -.infinity] {
             var x = Self.x
             x[2, 1] = bad
-            expectBoth(x: x) { if case let .nonFiniteValue(_, "X", 2, 1, _) = $0 { return true }; return false }
+            expectBoth(x: x) { if case .nonFiniteValue(_, "X", 2, 1, _) = $0 { return true }; return false }
         }
     }
 
     @Test func nonFiniteInYAndWeightsNamesRow() {
-        expectBoth(y: [1, .nan, 3, 4]) { if case let .nonFiniteValue(_, "y", 1, nil, _) = $0 { return true }; return false }
-        expectBoth(w: [1, 1, 1, .infinity]) { if case let .nonFiniteValue(_, "sampleWeight", 3, nil, _) = $0 { return true }; return false }
+        expectBoth(y: [1, .nan, 3, 4]) { if case .nonFiniteValue(_, "y", 1, nil, _) = $0 { return true }; return false }
+        expectBoth(w: [1, 1, 1, .infinity]) { if case .nonFiniteValue(_, "sampleWeight", 3, nil, _) = $0 { return true }; return false }
     }
 
     @Test func weights() {
-        expectBoth(w: [1, -0.5, 1, 1]) { if case let .negativeWeight(_, 1, -0.5) = $0 { return true }; return false }
+        expectBoth(w: [1, -0.5, 1, 1]) { if case .negativeWeight(_, 1, -0.5) = $0 { return true }; return false }
         expectBoth(w: [0, 0, 0, 0]) { if case .emptyInput = $0 { return true }; return false }
         expectBoth(w: [1, 1]) { if case .lengthMismatch(_, "sampleWeight", 4, 2) = $0 { return true }; return false }
     }

@@ -19,10 +19,15 @@ func syntheticProblem(rows: Int, columns: Int, seed: UInt64, noise: Double = 0.1
 struct LinearRegressionPropertyTests {
     @Test("bit-identical for any thread count (fixed blocks, fixed merge tree)", arguments: [1, 2, 3])
     func deterministic(threads: Int) throws {
-        let (x, y) = try syntheticProblem(rows: 5_000, columns: 7, seed: 11)
-        let one = try LinearRegression(refinement: .always).fit(x: x, y: y, threads: 1)
-        let many = try LinearRegression(refinement: .always).fit(x: x, y: y, threads: threads)
-        #expect(one == many)
+        // 70,000 rows: three TSQR groups and several refinement blocks, merged in a fixed order.
+        let (x, y) = try syntheticProblem(rows: 70_000, columns: 5, seed: 11)
+        for model in [LinearRegression(refinement: .always), LinearRegression(solver: .normalEquations)] {
+            let one = try model.fit(x: x, y: y, threads: 1)
+            let many = try model.fit(x: x, y: y, threads: threads)
+            #expect(one == many)
+        }
+        let ridge = try Ridge(alpha: 0.5).fit(x: x, y: y, threads: 1)
+        #expect(try Ridge(alpha: 0.5).fit(x: x, y: y, threads: threads) == ridge)
     }
 
     @Test("integer weights equal repeated rows; zero weights equal removed rows")
@@ -121,6 +126,29 @@ struct LinearRegressionPropertyTests {
         var tiny = x
         for i in 0..<50 { tiny[i, 0] *= 1e-300 }
         #expect(throws: ModelError.self) { try LinearRegression().fit(x: tiny, y: y.map { $0 * 1e300 }) }
+    }
+
+    @Test("values near the overflow threshold take the equilibrated path and stay finite")
+    func overflowFallback() throws {
+        let (x, y) = try syntheticProblem(rows: 40, columns: 2, seed: 6)
+        var huge = x
+        // Column 0 spans about +-1e308: x - x0 overflows, so the one-pass kernels refuse it and the
+        // equilibrated path (every column scaled by its largest entry first) answers.
+        let top = (0..<40).reduce(0.0) { max($0, abs(x[$1, 0])) }
+        for i in 0..<40 { huge[i, 0] = x[i, 0] / top * 1.5e308 }
+        let plain = try LinearRegression().fit(x: x, y: y)
+        for solver in [LinearRegression.Solver.qr, .normalEquations] {
+            let fit = try LinearRegression(solver: solver).fit(x: huge, y: y)
+            #expect(relativeError([fit.coefficients[0] * 1.5e308 / top], [plain.coefficients[0]]) <= 1e-10, "\(solver)")
+            #expect(relativeError([fit.coefficients[1], fit.intercept], [plain.coefficients[1], plain.intercept]) <= 1e-10, "\(solver)")
+        }
+        let ridge = try Ridge(alpha: 0).fit(x: huge, y: y)
+        #expect(relativeError([ridge.coefficients[1], ridge.intercept], [plain.coefficients[1], plain.intercept]) <= 1e-9)
+        // NaN after a huge row is still reported by row and column.
+        huge[30, 1] = .nan
+        #expect { try LinearRegression().fit(x: huge, y: y) } throws: {
+            if case .nonFiniteValue(_, "X", 30, 1, _) = $0 as? ModelError { return true }; return false
+        }
     }
 
     @Test("Codable round trip is exact")

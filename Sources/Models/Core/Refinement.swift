@@ -2,9 +2,11 @@ import LinearAlgebra
 
 /// When to refine a least-squares solution in extended precision.
 public enum RefinementPolicy: String, Sendable, Hashable, Codable {
-    /// Refine when the problem is hard enough for it to matter: when the condition number of the
-    /// equilibrated design times the worst ratio of a column's mean to its spread (centring loses
-    /// that many digits) exceeds 100. Well-conditioned data skip the extra passes.
+    /// Refine when it can change digits: when the condition number of the equilibrated, centred
+    /// design times the cancellation in the intercept (`(|y0| + |c| + sum_j |x0_j b_j|) / |b0|`)
+    /// exceeds 10, i.e. when plain QR may have lost more than one digit. (The equilibrated fallback
+    /// path uses the ratio of a column's mean to its spread instead, with a limit of 100.)
+    /// Well-conditioned data with a well-determined intercept skip the extra passes.
     case automatic
     /// Always refine (up to 10 steps).
     case always

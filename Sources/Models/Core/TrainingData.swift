@@ -24,7 +24,10 @@ struct TrainingData: Sendable {
     /// - Throws: `ModelError.emptyInput` for zero rows or zero total weight; `.lengthMismatch` for
     ///   `y` or `sampleWeight` of the wrong length; `.nonFiniteValue` naming the argument, row and
     ///   (for `X`) column of the first NaN/Inf; `.negativeWeight` naming the row.
-    init(model: String, x: Matrix<Double>, y: [Double], sampleWeight: [Double]?) throws {
+    /// `checkX: false` defers the scan of `X` for NaN/Inf to the caller: the one-pass kernels find
+    /// them while they read `X` anyway (`inputError(from:)`), and `validateX()` scans before any
+    /// other path.
+    init(model: String, x: Matrix<Double>, y: [Double], sampleWeight: [Double]?, checkX: Bool = true) throws {
         self.model = model
         guard x.rows > 0 else { throw ModelError.emptyInput(model: model) }
         guard y.count == x.rows else {
@@ -33,11 +36,7 @@ struct TrainingData: Sendable {
         if let sampleWeight, sampleWeight.count != x.rows {
             throw ModelError.lengthMismatch(model: model, argument: "sampleWeight", expected: x.rows, got: sampleWeight.count)
         }
-        do {
-            try x.checkFinite(operation: model)
-        } catch let LinearAlgebraError.nonFinite(_, row, column, value) {
-            throw ModelError.nonFiniteValue(model: model, argument: "X", row: row, column: column, value: value)
-        }
+        if checkX { try TrainingData.validate(model: model, x: x) }
         if let i = y.firstIndex(where: { !$0.isFinite }) {
             throw ModelError.nonFiniteValue(model: model, argument: "y", row: i, column: nil, value: y[i])
         }
@@ -65,6 +64,29 @@ struct TrainingData: Sendable {
     }
 
     @inline(__always) func weight(_ i: Int) -> Double { weights?[i] ?? 1 }
+
+    /// Throws `.nonFiniteValue` naming the row and column of the first NaN/Inf in `X`.
+    func validateX() throws { try TrainingData.validate(model: model, x: x) }
+
+    static func validate(model: String, x: Matrix<Double>) throws {
+        do {
+            try x.checkFinite(operation: model)
+        } catch let LinearAlgebraError.nonFinite(_, row, column, value) {
+            throw ModelError.nonFiniteValue(model: model, argument: "X", row: row, column: column, value: value)
+        }
+    }
+
+    /// The input error behind a one-pass kernel's `.nonFinite` (a NaN/Inf in `X`, reported by
+    /// `TallSkinnyQR.factorLinearModel` or `BLAS.shiftedGram` with the input value and the column
+    /// in `[ones, X, y]` numbering), or nil when the kernel saw an overflow of finite input.
+    func inputError(from error: LinearAlgebraError, onesColumn: Bool) -> ModelError? {
+        guard case let .nonFinite(operation, row, column, value) = error,
+              operation == "TallSkinnyQR.factorLinearModel" || operation == "BLAS.shiftedGram",
+              !value.isFinite else { return nil }
+        let j = column - (onesColumn ? 1 : 0)
+        guard j >= 0 && j < x.columns else { return nil }
+        return .nonFiniteValue(model: model, argument: "X", row: row, column: j, value: value)
+    }
 }
 
 extension Matrix where Scalar == Float {

@@ -42,24 +42,23 @@ public struct LinearRegressionFit: Sendable, Hashable, Codable {
     /// `cond_2` of the equilibrated design (infinity when rank deficient).
     public var conditionEstimate: Double { reciprocalCondition > 0 ? 1 / reciprocalCondition : .infinity }
 
+    /// Assembles the fitted value. `residualSumOfSquares` is in normalised weights (largest 1) and
+    /// y's units; `rSquaredParts` are RSS and TSS in any common units (chosen to avoid overflow).
     static func make(
-        _ p: EquilibratedProblem, coefficients: [Double], intercept: Double, solver: LinearRegression.Solver,
+        model: String, fitIntercept: Bool, coefficients: [Double], intercept: Double, solver: LinearRegression.Solver,
         usedSVDFallback: Bool, rank: Int, singularValues: [Double], rankCutoff: Double, refinementSteps: Int,
-        residualSumOfSquares rssNormalised: Double, standardErrors: (coefficients: [Double], intercept: Double?)?
+        residualSumOfSquares rssNormalised: Double, rSquaredParts: (rss: Double, tss: Double), weightScale: Double,
+        effectiveRows: Int, standardErrors: (coefficients: [Double], intercept: Double?)?
     ) throws -> LinearRegressionFit {
-        let model = p.data.model
         if let j = coefficients.firstIndex(where: { !$0.isFinite }) {
-            throw ModelError.nonFiniteResult(model: model, quantity: "coefficient \(j)")
+            throw ModelError.numericalOverflow(model: model, detail: "coefficient \(j)")
         }
-        guard intercept.isFinite else { throw ModelError.nonFiniteResult(model: model, quantity: "intercept") }
-        let d = p.columns
-        let dof = p.data.effectiveRows - rank - (p.fitIntercept ? 1 : 0)
-        let rss = rssNormalised * p.data.weightScale
+        guard intercept.isFinite else { throw ModelError.numericalOverflow(model: model, detail: "intercept") }
+        let dof = effectiveRows - rank - (fitIntercept ? 1 : 0)
+        let rss = rssNormalised * weightScale
         let sd: Double? = dof > 0 && rss.isFinite ? (rss / Double(dof)).squareRoot() : nil
-        let inv = p.inverseAmplitude[d]
-        let tss = p.scaledTotalSumOfSquares()
-        let scaledRSS = rssNormalised * inv * inv
-        var r2: Double? = tss > 0 ? 1 - scaledRSS / tss : (scaledRSS == 0 ? 1 : 0)
+        let (partRSS, tss) = rSquaredParts
+        var r2: Double? = tss > 0 ? 1 - partRSS / tss : (partRSS == 0 ? 1 : 0)
         if let value = r2, !value.isFinite { r2 = nil }
         let reciprocal: Double
         if let first = singularValues.first, let last = singularValues.last, first > 0, rank == singularValues.count {
@@ -68,13 +67,27 @@ public struct LinearRegressionFit: Sendable, Hashable, Codable {
             reciprocal = singularValues.isEmpty ? 1 : 0
         }
         return LinearRegressionFit(
-            coefficients: coefficients, intercept: intercept, fitIntercept: p.fitIntercept, solver: solver,
+            coefficients: coefficients, intercept: intercept, fitIntercept: fitIntercept, solver: solver,
             usedSVDFallback: usedSVDFallback, rank: rank, singularValues: singularValues,
             reciprocalCondition: reciprocal, rankCutoff: rankCutoff, refinementSteps: refinementSteps,
             residualSumOfSquares: rss.isFinite ? rss : .greatestFiniteMagnitude,
             residualStandardDeviation: sd, rSquared: r2,
             standardErrors: standardErrors?.coefficients, interceptStandardError: standardErrors?.intercept,
-            sampleCount: p.data.effectiveRows)
+            sampleCount: effectiveRows)
+    }
+
+    static func make(
+        _ p: EquilibratedProblem, coefficients: [Double], intercept: Double, solver: LinearRegression.Solver,
+        usedSVDFallback: Bool, rank: Int, singularValues: [Double], rankCutoff: Double, refinementSteps: Int,
+        residualSumOfSquares rssNormalised: Double, standardErrors: (coefficients: [Double], intercept: Double?)?
+    ) throws -> LinearRegressionFit {
+        let inv = p.inverseAmplitude[p.columns]
+        return try make(
+            model: p.data.model, fitIntercept: p.fitIntercept, coefficients: coefficients, intercept: intercept,
+            solver: solver, usedSVDFallback: usedSVDFallback, rank: rank, singularValues: singularValues,
+            rankCutoff: rankCutoff, refinementSteps: refinementSteps, residualSumOfSquares: rssNormalised,
+            rSquaredParts: (rssNormalised * inv * inv, p.scaledTotalSumOfSquares()), weightScale: p.data.weightScale,
+            effectiveRows: p.data.effectiveRows, standardErrors: standardErrors)
     }
 
     /// `X b + b0` for each row of `x`.

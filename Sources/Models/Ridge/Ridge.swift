@@ -37,29 +37,56 @@ public struct Ridge: Sendable, Hashable, Codable {
         self.solver = solver
     }
 
-    /// Fits on `x`, `y` and optional non-negative `sampleWeight`.
+    /// Fits on `x`, `y` and optional non-negative `sampleWeight`, on `threads` threads (default:
+    /// OpenBLAS's thread count). The result is bit-identical for any `threads`.
     /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1);
     ///   `.emptyInput`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
-    ///   sampleWeight's row; `.negativeWeight`; `.nonFiniteResult` on overflow.
+    ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow.
     /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
-    public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads: Int = 1) throws -> RidgeFit {
+    public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads requestedThreads: Int? = nil) throws -> RidgeFit {
         let model = "Ridge"
         guard alpha.isFinite && alpha >= 0 else {
             throw ModelError.invalidParameter(model: model, parameter: "alpha", reason: "must be finite and >= 0, got \(alpha)")
         }
+        let threads = requestedThreads ?? BLASRuntime.threadCount
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
-        let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight)
-        let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
-        let d = p.columns
-        // Objective / max(w): the penalty becomes alpha / max(w); in scaled variables alpha' D_j^2.
+        let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight, checkX: false)
+        let d = data.columns
+        // Objective / max(w): the penalty becomes alpha / max(w).
         let scaledAlpha = alpha / data.weightScale
-        let scale = p.scaling
-        let penalty = (0..<d).map { Swift.min(scaledAlpha * scale[$0] * scale[$0], .greatestFiniteMagnitude) }
         var chosen = solver
         if chosen == .auto { chosen = data.effectiveRows < d ? .qr : .cholesky }
         var fellBack = false
+        if chosen == .cholesky {
+            // The one-pass Gram matrix; on overflow of a shifted value, the equilibrated path below.
+            do {
+                let g = try CentredGram(data, fitIntercept: fitIntercept, threads: threads)
+                if let (b, b0, chol) = try g.solve(penalty: [Double](repeating: scaledAlpha, count: d)) {
+                    if !(solver == .auto && chol.reciprocalCondition < 1 / Self.choleskyConditionLimit) {
+                        let rss = g.residualSumOfSquares(b)
+                        return try RidgeFit.make(
+                            model: model, fitIntercept: fitIntercept, alpha: alpha, coefficients: b, intercept: b0,
+                            solver: .cholesky, requested: solver, fellBack: false, residualSumOfSquares: rss,
+                            rSquaredParts: (rss, g.totalSumOfSquares), weightScale: data.weightScale,
+                            effectiveRows: data.effectiveRows, reciprocalCondition: chol.reciprocalCondition)
+                    }
+                    chosen = .qr
+                } else {
+                    fellBack = solver != .auto
+                    chosen = solver == .auto ? .qr : .svd
+                }
+            } catch let error as LinearAlgebraError {
+                if let inputError = data.inputError(from: error, onesColumn: true) { throw inputError }
+                guard case .nonFinite = error else { throw ModelError.linearAlgebra(model: model, underlying: error) }
+            }
+        }
+        try data.validateX()
+        let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
+        // In the equilibrated variables the penalty is alpha' D_j^2.
+        let scale = p.scaling
+        let penalty = (0..<d).map { Swift.min(scaledAlpha * scale[$0] * scale[$0], .greatestFiniteMagnitude) }
         var result: (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)?
         if chosen == .cholesky {
             result = try choleskySolve(p, penalty: penalty)
@@ -79,7 +106,7 @@ public struct Ridge: Sendable, Hashable, Codable {
             }
             if result == nil { result = try svdSolve(p, raug: raug, alpha: scaledAlpha) }
         }
-        guard let solved = result else { throw ModelError.nonFiniteResult(model: model, quantity: "solution") } // invariant: svdSolve always returns
+        guard let solved = result else { throw ModelError.numericalOverflow(model: model, detail: "solution") } // invariant: svdSolve always returns
         let coefficients: [Double], intercept: Double
         if let bs = solved.bs {
             (coefficients, intercept) = p.originalCoefficients(bs)
@@ -93,7 +120,7 @@ public struct Ridge: Sendable, Hashable, Codable {
     }
 
     /// Fits on Float data (widened to Double).
-    public func fit(x: Matrix<Float>, y: [Float], sampleWeight: [Float]? = nil, threads: Int = 1) throws -> RidgeFit {
+    public func fit(x: Matrix<Float>, y: [Float], sampleWeight: [Float]? = nil, threads: Int? = nil) throws -> RidgeFit {
         try fit(x: try x.widened(), y: y.map { Double($0) }, sampleWeight: sampleWeight?.map { Double($0) }, threads: threads)
     }
 

@@ -30,25 +30,36 @@ public struct RidgeFit: Sendable, Hashable, Codable {
         _ p: EquilibratedProblem, alpha: Double, coefficients: [Double], intercept: Double, solver: Ridge.Solver,
         requested: Ridge.Solver, fellBack: Bool, rssScaled: Double, reciprocalCondition: Double
     ) throws -> RidgeFit {
-        let model = p.data.model
-        if let j = coefficients.firstIndex(where: { !$0.isFinite }) {
-            throw ModelError.nonFiniteResult(model: model, quantity: "coefficient \(j)")
-        }
-        guard intercept.isFinite else { throw ModelError.nonFiniteResult(model: model, quantity: "intercept") }
         let d = p.columns
         let dy = p.inverseAmplitude[d] * p.factor[d]
         let rssNormalised = rssScaled / (dy * dy)
-        let rss = rssNormalised * p.data.weightScale
         let inv = p.inverseAmplitude[d]
-        let tss = p.scaledTotalSumOfSquares()
-        let scaledRSS = rssNormalised * inv * inv
-        var r2: Double? = tss > 0 ? 1 - scaledRSS / tss : (scaledRSS == 0 ? 1 : 0)
+        return try make(model: p.data.model, fitIntercept: p.fitIntercept, alpha: alpha, coefficients: coefficients,
+                        intercept: intercept, solver: solver, requested: requested, fellBack: fellBack,
+                        residualSumOfSquares: rssNormalised, rSquaredParts: (rssNormalised * inv * inv, p.scaledTotalSumOfSquares()),
+                        weightScale: p.data.weightScale, effectiveRows: p.data.effectiveRows, reciprocalCondition: reciprocalCondition)
+    }
+
+    /// `residualSumOfSquares` in normalised weights (largest 1) and y's units; `rSquaredParts` RSS
+    /// and TSS in any common units.
+    static func make(
+        model: String, fitIntercept: Bool, alpha: Double, coefficients: [Double], intercept: Double, solver: Ridge.Solver,
+        requested: Ridge.Solver, fellBack: Bool, residualSumOfSquares rssNormalised: Double,
+        rSquaredParts: (rss: Double, tss: Double), weightScale: Double, effectiveRows: Int, reciprocalCondition: Double
+    ) throws -> RidgeFit {
+        if let j = coefficients.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.numericalOverflow(model: model, detail: "coefficient \(j)")
+        }
+        guard intercept.isFinite else { throw ModelError.numericalOverflow(model: model, detail: "intercept") }
+        let rss = rssNormalised * weightScale
+        let (partRSS, tss) = rSquaredParts
+        var r2: Double? = tss > 0 ? 1 - partRSS / tss : (partRSS == 0 ? 1 : 0)
         if let value = r2, !value.isFinite { r2 = nil }
-        return RidgeFit(coefficients: coefficients, intercept: intercept, alpha: alpha, fitIntercept: p.fitIntercept,
+        return RidgeFit(coefficients: coefficients, intercept: intercept, alpha: alpha, fitIntercept: fitIntercept,
                         solver: solver, requestedSolver: requested, fellBackToSVD: fellBack,
                         reciprocalCondition: reciprocalCondition.isFinite ? reciprocalCondition : 0,
                         residualSumOfSquares: rss.isFinite ? rss : .greatestFiniteMagnitude, rSquared: r2,
-                        sampleCount: p.data.effectiveRows)
+                        sampleCount: effectiveRows)
     }
 
     /// `X b + b0` for each row. - Throws: `.columnCountMismatch`; `.nonFiniteValue` (row, column).

@@ -1,0 +1,123 @@
+import LinearAlgebra
+
+/// The centred Gram matrix of a linear model from one pass over the data (`BLAS.shiftedGram` of
+/// `[1 | X - x0 | y - y0]`, `x0, y0` the first row of positive weight), centred exactly in
+/// O(d^2): `X_c^T W X_c = G_ss - s s^T / W` where `s` are the weighted sums of the shifted columns.
+/// Shifting by a row of the data keeps this subtraction free of the cancellation that
+/// `X^T X - W m m^T` suffers when a column's mean is large against its spread.
+///
+/// Used by the fast paths: LinearRegression's normal equations and Ridge's Cholesky solver.
+struct CentredGram {
+    let data: TrainingData
+    let fitIntercept: Bool
+    let x0: [Double]
+    let y0: Double
+    /// Weighted means of the shifted columns and of `y - y0` (zeros without an intercept).
+    let shiftedMeans: [Double]
+    let shiftedYMean: Double
+    /// `X_c^T W X_c` (raw `X^T W X` without an intercept), `X_c^T W y_c`, `y_c^T W y_c`.
+    let gram: Matrix<Double>
+    let xty: [Double]
+    let yty: Double
+    /// `sum_i w_i (y_i - ȳ)^2` about the weighted mean (R^2's denominator).
+    let totalSumOfSquares: Double
+    /// Equilibration `D_j = 1 / sqrt(G_jj)` (1 for a zero column).
+    let scale: [Double]
+
+    var d: Int { data.columns }
+
+    /// - Throws: `LinearAlgebraError.nonFinite` when a shifted value or the Gram matrix overflows
+    ///   (the caller then takes the equilibrated path); `ModelError.linearAlgebra` otherwise.
+    init(_ data: TrainingData, fitIntercept: Bool, threads: Int) throws {
+        self.data = data
+        self.fitIntercept = fitIntercept
+        let d = data.columns
+        var shift = [Double](repeating: 0, count: d), yShift = 0.0
+        if fitIntercept, let i = (0..<data.rows).first(where: { data.weight($0) > 0 }) {
+            shift = Array(data.x.elements[(i * d)..<((i + 1) * d)])
+            yShift = data.y[i]
+        }
+        (x0, y0) = (shift, yShift)
+        let g = try BLAS.shiftedGram(x: data.x, y: data.y, weights: data.weights, shift: shift, yShift: yShift, threads: threads)
+        if let k = g.elements.firstIndex(where: { !$0.isFinite }) {
+            throw LinearAlgebraError.nonFinite(operation: "CentredGram", row: k / (d + 2), column: k % (d + 2), value: g.elements[k])
+        }
+        let w = g[0, 0]
+        let c = d + 2
+        var gc = [Double](repeating: 0, count: d * d)
+        var xty = [Double](repeating: 0, count: d)
+        for j in 0..<d {
+            for k in 0..<d { gc[j * d + k] = g[1 + j, 1 + k] - (fitIntercept ? g[0, 1 + j] * g[0, 1 + k] / w : 0) }
+            xty[j] = g[1 + j, c - 1] - (fitIntercept ? g[0, 1 + j] * g[0, c - 1] / w : 0)
+        }
+        let yCentred = Swift.max(0, g[c - 1, c - 1] - g[0, c - 1] * g[0, c - 1] / w)
+        yty = fitIntercept ? yCentred : g[c - 1, c - 1]
+        totalSumOfSquares = yCentred
+        shiftedMeans = (0..<d).map { fitIntercept ? g[0, 1 + $0] / w : 0 }
+        shiftedYMean = fitIntercept ? g[0, c - 1] / w : 0
+        gram = try Matrix(rows: d, columns: d, elements: gc)
+        self.xty = xty
+        scale = (0..<d).map { gc[$0 * d + $0] > 0 ? 1 / gc[$0 * d + $0].squareRoot() : 1 }
+    }
+
+    /// The original means `x0 + s / W`.
+    var means: [Double] { (0..<d).map { x0[$0] + shiftedMeans[$0] } }
+
+    /// Solves `(G + diag(penalty)) b = X_c^T W y_c` by Cholesky of the equilibrated matrix
+    /// `D (G + diag(penalty)) D`. Returns nil when it is not numerically positive definite.
+    func solve(penalty: [Double]) throws -> (b: [Double], intercept: Double, cholesky: CholeskyFactorization<Double>)? {
+        var gs = gram.elements
+        for j in 0..<d {
+            for k in 0..<d { gs[j * d + k] *= scale[j] * scale[k] }
+            gs[j * d + j] += penalty[j] * scale[j] * scale[j]
+        }
+        let matrix = try wrap { try Matrix(rows: d, columns: d, elements: gs) }
+        let chol: CholeskyFactorization<Double>
+        do {
+            chol = try LAPACK.cholesky(matrix)
+        } catch LinearAlgebraError.notPositiveDefinite {
+            return nil
+        } catch let error as LinearAlgebraError {
+            throw ModelError.linearAlgebra(model: data.model, underlying: error)
+        }
+        if d > 0 && !(chol.reciprocalCondition > 0) { return nil }
+        let bs = try wrap { try chol.solve((0..<d).map { xty[$0] * scale[$0] }) }
+        let b = (0..<d).map { bs[$0] * scale[$0] }
+        return (b, intercept(for: b), chol)
+    }
+
+    /// `b0 = y0 + ȳ_s - x0^T b - s^T b / W`, compensated.
+    func intercept(for b: [Double]) -> Double {
+        guard fitIntercept else { return 0 }
+        var (s, e) = twoSumPair(y0, shiftedYMean)
+        for j in 0..<d {
+            for (u, v) in [(x0[j], b[j]), (shiftedMeans[j], b[j])] {
+                let p = u * v
+                let pe = (-p).addingProduct(u, v)
+                let (t, te) = twoSumPair(s, -p)
+                s = t
+                e += te - pe
+            }
+        }
+        return s + e
+    }
+
+    /// `||y_c - X_c b||_W^2 = y^T y - 2 b^T X^T y + b^T G b` (no pass over the data; accurate to
+    /// about `cond * eps * y^T y`, which the fast paths accept).
+    func residualSumOfSquares(_ b: [Double]) -> Double {
+        var quadratic = 0.0, cross = 0.0
+        for j in 0..<d {
+            var row = 0.0
+            for k in 0..<d { row += gram[j, k] * b[k] }
+            quadratic += b[j] * row
+            cross += b[j] * xty[j]
+        }
+        return Swift.max(0, yty - 2 * cross + quadratic)
+    }
+
+    func wrap<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as LinearAlgebraError {
+            throw ModelError.linearAlgebra(model: data.model, underlying: error)
+        }
+    }
+}
