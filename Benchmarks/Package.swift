@@ -52,5 +52,18 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "package-benchmark"),
             ]
         ),
+        // Layer 4: Models (prediction steady state, fits).
+        .executableTarget(
+            name: "ModelsBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "LinearAlgebra", package: featureKitIdentity),
+                .product(name: "Models", package: featureKitIdentity),
+            ],
+            path: "Benchmarks/ModelsBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "package-benchmark"),
+            ]
+        ),
     ]
 )

@@ -118,13 +118,22 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
         let flat = coefficients.flatMap { $0 }
         let b = intercepts
         let blocks = ParallelRows.blocks(rows: rows, blockRows: Self.blockRows)
-        let parts: [(values: [Double], badRow: Int?, overflowRow: Int?)] = try ParallelRows.map(count: blocks.count, threads: threads) { index in
+        // One output for all blocks, written in place: no allocation per row block (the
+        // steady state of serving; Benchmarks/ModelsBenchmarks pins the count).
+        var parts: [(badRow: Int?, overflowRow: Int?)] = []
+        var failure: (any Error)?
+        let result = [Double](unsafeUninitializedCapacity: rows * outputs) { buffer, initialized in
+          buffer.initialize(repeating: 0)
+          initialized = rows * outputs
+          let target = OutputPointer(base: buffer.baseAddress!)  // invariant: rows * outputs > 0
+          do {
+          parts = try ParallelRows.map(count: blocks.count, threads: threads) { index in
             let range = blocks[index]
-            var out = [Double](repeating: 0, count: range.count * outputs)
             var bad: Int?, overflow: Int?
             values.withUnsafeBufferPointer { xs in
                 flat.withUnsafeBufferPointer { ws in
-                    out.withUnsafeMutableBufferPointer { os in
+                    do {
+                        let os = target.base + range.lowerBound &* outputs
                         let xBase = xs.baseAddress!, wBase = ws.baseAddress!  // invariant: rows > 0, d > 0
                         withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(k, 1)) { zb in
                             let z = zb.baseAddress!  // invariant: capacity >= 1
@@ -172,8 +181,13 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
                     }
                 }
             }
-            return (out, bad, overflow)
+            return (bad, overflow)
+          }
+          } catch {
+            failure = error
+          }
         }
+        if let failure { throw failure }
         if let badRow = parts.lazy.compactMap({ $0.badRow }).first {
             let j = (0..<d).first { !values[badRow * d + $0].isFinite } ?? 0
             throw ModelError.nonFiniteValue(model: model, argument: "X", row: badRow, column: j, value: values[badRow * d + j])
@@ -181,10 +195,11 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
         if let row = parts.lazy.compactMap({ $0.overflowRow }).first {
             throw ModelError.numericalOverflow(model: model, detail: "the decision values of X row \(row) overflow to NaN; rescale X")
         }
-        if parts.count == 1 { return parts[0].values }
-        var result: [Double] = []
-        result.reserveCapacity(rows * outputs)
-        for part in parts { result.append(contentsOf: part.values) }
         return result
     }
+}
+
+/// The output buffer handed to the row-block workers, which write disjoint rows.
+struct OutputPointer: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Double>
 }
