@@ -50,7 +50,12 @@ func configuration(maxDuration: Duration = .seconds(1), maxIterations: Int = 200
         ])
 }
 
+/// OpenBLAS threads, pinned: its threaded level-3 calls (inside the QR and the Gram products) malloc
+/// a job array per call, so the stored counts hold for exactly this many (see LinearAlgebraBenchmarks).
+let openBLASThreads = 2
+
 let benchmarks: @Sendable () -> Void = {
+    Benchmark.setup = { try BLASRuntime.setThreadCount(openBLASThreads) }
     // X w + b for 200k rows: 51 MB read. Allocations: 1, the output.
     Benchmark("LinearRegression.predict 200k x 32 Double", configuration: configuration()) { (_: Benchmark, state: Problem) in
         blackHole(try state.linear.predict(state.x))
