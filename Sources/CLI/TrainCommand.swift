@@ -44,16 +44,21 @@ struct TrainCommand: ParsableCommand {
             let document = try Trainer.train(trainingSpec, on: table, threads: common.threadCount)
             progress.done()
             try AtomicOutput.write(try document.encoded(), to: out)
-            print(Report.training(document, data: data, out: out))
+            let used = Set(document.inputSchema.map(\.name) + [trainingSpec.target] + [trainingSpec.sampleWeight].compactMap { $0 })
+            let ignored = table.columns.filter { !used.contains($0.name) }.map { "\($0.name) (\($0.kind))" }
+            print(Report.training(document, data: data, out: out, ignored: ignored))
         }
     }
 }
 
 /// The short text reports the commands print.
 enum Report {
-    static func training(_ document: ModelDocument, data: String, out: String) -> String {
+    /// `ignored`: columns of the data the pipeline does not read, with their kinds (a numeric-looking
+    /// column read as categorical because of one bad token shows up here rather than silently).
+    static func training(_ document: ModelDocument, data: String, out: String, ignored: [String] = []) -> String {
         var lines = ["trained \(document.model.typeName) on \(document.training.rows) rows of \(data)"]
         lines.append("  inputs   \(document.inputSchema.count) columns -> \(document.features.outputNames.count) features")
+        if !ignored.isEmpty { lines.append("  ignored  " + ignored.joined(separator: ", ")) }
         lines.append("  target   \(document.target.name)" + (document.target.classes.map { " (classes \($0.map(CSVFormat.label).joined(separator: ", ")))" } ?? ""))
         lines.append("  solver   " + diagnostics(document.model))
         let metrics = document.training.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.6g", $0.key, $0.value) }
