@@ -1,3 +1,6 @@
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
 #include "CKernels.h"
 #include <stdint.h>
 
@@ -38,4 +41,14 @@ void fk_copy_nontemporal(double *target, const double *source, size_t count) {
     }
     for (; i < count; i++) target[i] = source[i];
     store_fence();
+}
+
+void fk_allocator_keep_freed(size_t mmap_threshold, size_t trim_threshold) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, (int)trim_threshold);
+#else
+    (void)mmap_threshold;
+    (void)trim_threshold;
+#endif
 }

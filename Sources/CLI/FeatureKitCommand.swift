@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 
 /// `featurekit`: the command-line face of FeatureKit. Each subcommand parses its arguments and calls
 /// the library; no logic lives here.
@@ -10,4 +11,14 @@ struct FeatureKitCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [TrainCommand.self, PredictCommand.self, TransformCommand.self, InspectCommand.self, DriftCommand.self, DescribeCommand.self, BenchCommand.self]
     )
+
+    static func main() {
+        AllocatorTuning.keepFreedMemory()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -16,4 +16,9 @@ void fk_fill_nontemporal(double *target, size_t count, double value);
 /// then fences.
 void fk_copy_nontemporal(double *target, const double *source, size_t count);
 
+/// glibc only (a no-op elsewhere): keep freed chunks below `mmap_threshold` bytes in the heap and
+/// trim the heap only above `trim_threshold` bytes, so block-sized buffers freed and allocated again
+/// on worker threads are reused instead of being returned to the kernel and zero-filled again.
+void fk_allocator_keep_freed(size_t mmap_threshold, size_t trim_threshold);
+
 #endif

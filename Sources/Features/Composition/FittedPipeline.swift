@@ -55,10 +55,7 @@ public struct FittedPipeline: Sendable, Codable {
                 throw error.offsettingRows(by: rows.lowerBound)
             }
         }
-        var elements = [Double]()
-        elements.reserveCapacity(table.rowCount * width)
-        for block in results { elements.append(contentsOf: block.elements) }
-        return try Matrix(rows: table.rowCount, columns: width, elements: elements)
+        return try Matrix.stackingRows(results, columns: width, threads: threads)
     }
 
     /// One block of rows through every step.

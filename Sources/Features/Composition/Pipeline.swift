@@ -135,9 +135,13 @@ public struct Pipeline: Sendable, Hashable, Codable {
                 x = try table.numericMatrix(columns: names)
                 currentNames = names
             }
-            for step in remaining {
+            // A group's output is only needed to fit the pipeline's own steps: without them, the last
+            // step is fitted but not applied (for PolynomialFeatures that skips the largest matrix).
+            for (k, step) in remaining.enumerated() {
                 let fitted = try step.fit(x, columnNames: currentNames, threads: threads)
-                x = try fitted.transform.transform(x, columnNames: currentNames, threads: threads)
+                if k < remaining.count - 1 || !self.steps.isEmpty {
+                    x = try fitted.transform.transform(x, columnNames: currentNames, threads: threads)
+                }
                 currentNames = fitted.outputNames
                 steps.append(fitted)
             }
@@ -153,14 +157,18 @@ public struct Pipeline: Sendable, Hashable, Codable {
                 joinedNames += remainderColumns.map { "remainder__\($0)" }
             }
         }
-        var x = try Self.join(joinedParts, rows: table.rowCount)
         var currentNames = joinedNames
         var steps: [FittedStep] = []
-        for step in self.steps {
-            let fitted = try step.fit(x, columnNames: currentNames, threads: threads)
-            x = try fitted.transform.transform(x, columnNames: currentNames, threads: threads)
-            currentNames = fitted.outputNames
-            steps.append(fitted)
+        if !self.steps.isEmpty {
+            var x = try Self.join(joinedParts, rows: table.rowCount)
+            for (k, step) in self.steps.enumerated() {
+                let fitted = try step.fit(x, columnNames: currentNames, threads: threads)
+                if k < self.steps.count - 1 {
+                    x = try fitted.transform.transform(x, columnNames: currentNames, threads: threads)
+                }
+                currentNames = fitted.outputNames
+                steps.append(fitted)
+            }
         }
         let used = fittedGroups.flatMap(\.inputColumns) + remainderColumns
         var inputNames: [String] = []
