@@ -53,17 +53,25 @@ struct PredictCommand: ParsableCommand {
             try reader.forEachBlock(data, threads: common.threadCount) { block in
                 let ids = try id.map { try block.column(named: $0) }
                 let prediction = try document.predict(block, threads: common.threadCount)
+                // Appended field by field into one string per block (no per-row arrays).
                 var text = ""
+                text.reserveCapacity(block.rowCount * 24)
                 for i in 0..<block.rowCount {
-                    var fields: [String] = ids.map { [CSVFormat.cell($0, i)] } ?? []
+                    if let ids {
+                        text += CSVFormat.cell(ids, i)
+                        text += ","
+                    }
                     switch prediction {
                     case let .values(values):
-                        fields.append(CSVFormat.number(values[i]))
+                        text += CSVFormat.number(values[i])
                     case let .classes(labels, probabilities):
-                        fields.append(CSVFormat.label(labels[i]))
-                        for k in 0..<probabilities.columns { fields.append(CSVFormat.number(probabilities[i, k])) }
+                        text += CSVFormat.label(labels[i])
+                        for k in 0..<probabilities.columns {
+                            text += ","
+                            text += CSVFormat.number(probabilities[i, k])
+                        }
                     }
-                    text += fields.joined(separator: ",") + "\n"
+                    text += "\n"
                 }
                 try output.append(text.utf8)
                 rows += block.rowCount
