@@ -53,12 +53,12 @@ let columns = 32
 
 /// Wall clock and throughput for people; malloc counts with zero tolerance for the gate (see
 /// LinearAlgebraBenchmarks.swift).
-func configuration(maxDuration: Duration = .seconds(1), maxIterations: Int = 200) -> Benchmark.Configuration {
+func configuration(maxDuration: Duration = .seconds(1), maxIterations: Int = 200, mallocTolerance: Int = 0) -> Benchmark.Configuration {
     .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         warmupIterations: 2, maxDuration: maxDuration, maxIterations: maxIterations,
         thresholds: [
-            .mallocCountTotal: BenchmarkThresholds(relative: [:], absolute: [.p90: 0]),
+            .mallocCountTotal: BenchmarkThresholds(relative: [:], absolute: [.p90: mallocTolerance]),
             .wallClock: BenchmarkThresholds(relative: [:], absolute: [:]),
             .throughput: BenchmarkThresholds(relative: [:], absolute: [:]),
         ])
@@ -114,7 +114,9 @@ let benchmarks: @Sendable () -> Void = {
     // 1024-row blocks: per block, the block's input gather, one matrix per step, and the output
     // append. Allocations: 3344, about 17 per block. Not yet allocation-free per block: this count
     // is the baseline that work must lower (and that the gate keeps from rising).
-    Benchmark("Pipeline.transform 200k x 32 Double", configuration: configuration()) { (_: Benchmark, state: Design) in
+    // The count differs by one between processes (3343 in a fresh clone's CI run, 3344 here), so this
+    // case alone has a tolerance of 8: far below the ~196 that one more allocation per block adds.
+    Benchmark("Pipeline.transform 200k x 32 Double", configuration: configuration(mallocTolerance: 8)) { (_: Benchmark, state: Design) in
         blackHole(try state.pipeline.transform(state.table, threads: 1))
     } setup: {
         try Design(rows: rows, columns: columns, seed: 5)
