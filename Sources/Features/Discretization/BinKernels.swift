@@ -81,7 +81,7 @@ enum BinKernels {
                 _ = consume counts
                 return (outArray, bad)
             }
-            return try join(parts, rows: rows, width: width)
+            return try BlockOutput.join(parts, rows: rows, width: width, threads: threads)
         }
         let parts: [(values: [Scalar], bad: BadValue?)] = try ParallelRows.map(count: blocks.count, threads: threads) { b in
             let range = blocks[b]
@@ -117,19 +117,7 @@ enum BinKernels {
             _ = consume out
             return (outArray, bad)
         }
-        return try join(parts, rows: rows, width: width)
-    }
-
-    /// The blocks' outputs as one matrix, or the first bad value by row.
-    private static func join<Scalar: LinearAlgebraScalar>(
-        _ parts: [(values: [Scalar], bad: BadValue?)], rows: Int, width: Int
-    ) throws -> (output: Matrix<Scalar>, bad: BadValue?) {
-        if let bad = parts.lazy.compactMap(\.bad).first { return (try Matrix(rows: 0, columns: 0), bad) }
-        if parts.count == 1 { return (try Matrix(rows: rows, columns: width, elements: parts[0].values), nil) }
-        var all = [Scalar]()
-        all.reserveCapacity(rows &* width)
-        for p in parts { all.append(contentsOf: p.values) }
-        return (try Matrix(rows: rows, columns: width, elements: all), nil)
+        return try BlockOutput.join(parts, rows: rows, width: width, threads: threads)
     }
 
     /// `[0, a0, a0 + a1, ...]` (one entry per element).

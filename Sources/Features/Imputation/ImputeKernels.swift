@@ -71,11 +71,6 @@ enum ImputeKernels {
             }
             return (outArray, bad)
         }
-        if let bad = parts.lazy.compactMap(\.bad).first { return (try Matrix(rows: 0, columns: 0), bad) }
-        if parts.count == 1 { return (try Matrix(rows: rows, columns: width, elements: parts[0].values), nil) }
-        var all = [Scalar]()
-        all.reserveCapacity(rows &* width)
-        for p in parts { all.append(contentsOf: p.values) }
-        return (try Matrix(rows: rows, columns: width, elements: all), nil)
+        return try BlockOutput.join(parts, rows: rows, width: width, threads: threads)
     }
 }
