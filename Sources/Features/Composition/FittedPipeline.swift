@@ -47,10 +47,14 @@ public struct FittedPipeline: Sendable, Codable {
         }
         let width = outputNames.count
         let blocks = ParallelRows.blocks(rows: table.rowCount, blockRows: Self.blockRows)
+        // Each encoder group's columns, selected once (not once per block).
+        let encoderInputs = try groups.map { group in
+            group.steps.first?.readsTable == true ? try table.selecting(group.inputColumns) : nil
+        }
         let results = try ParallelRows.map(count: blocks.count, threads: threads) { index in
             let rows = blocks[index]
             do {
-                return try transformBlock(table, rows: rows)
+                return try transformBlock(table, encoderInputs: encoderInputs, rows: rows)
             } catch let error as FeatureError {
                 throw error.offsettingRows(by: rows.lowerBound)
             }
@@ -59,14 +63,14 @@ public struct FittedPipeline: Sendable, Codable {
     }
 
     /// One block of rows through every step.
-    func transformBlock(_ table: Table, rows: Range<Int>) throws -> Matrix<Double> {
+    func transformBlock(_ table: Table, encoderInputs: [Table?], rows: Range<Int>) throws -> Matrix<Double> {
         var parts: [Matrix<Double>] = []
         parts.reserveCapacity(groups.count + 1)
-        for group in groups {
+        for (group, inputs) in zip(groups, encoderInputs) {
             var x: Matrix<Double>
             var steps = group.steps[...]
-            if let first = steps.first, first.readsTable {
-                x = try first.applyTable(try table.selecting(group.inputColumns).rows(rows))
+            if let first = steps.first, let inputs, first.readsTable {
+                x = try first.applyTable(try inputs.rows(rows))
                 steps = steps.dropFirst()
             } else {
                 x = try table.numericMatrix(columns: group.inputColumns, rows: rows)

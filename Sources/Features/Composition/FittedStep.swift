@@ -59,12 +59,7 @@ public enum FittedStep: Sendable {
     }
 
     /// Whether the step reads table columns (an encoder) rather than a numeric matrix.
-    public var readsTable: Bool {
-        switch self {
-        case .oneHotEncoder, .ordinalEncoder, .targetEncoder, .featureHasher: return true
-        default: return false
-        }
-    }
+    public var readsTable: Bool { TransformSpec.tableTypeNames.contains(typeName) }
 
     public var inputSchema: FeatureSchema { transform.inputSchema }
     public var outputNames: [String] { transform.outputNames }

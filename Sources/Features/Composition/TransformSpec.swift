@@ -59,12 +59,10 @@ public enum TransformSpec: Sendable, Hashable {
     ]
 
     /// Whether the step reads table columns (an encoder) rather than a numeric matrix.
-    public var readsTable: Bool {
-        switch self {
-        case .oneHotEncoder, .ordinalEncoder, .targetEncoder, .featureHasher: return true
-        default: return false
-        }
-    }
+    public var readsTable: Bool { Self.tableTypeNames.contains(typeName) }
+
+    /// The transforms that read table columns (the encoders); `FittedStep.readsTable` uses it too.
+    static let tableTypeNames: Set<String> = ["OneHotEncoder", "OrdinalEncoder", "TargetEncoder", "FeatureHasher"]
 
     /// Fits this numeric transform on `x` (the output of the previous steps, with its column names).
     /// - Throws: the transform's `FeatureError`s; `.invalidSpec` for a table transform.
