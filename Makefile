@@ -116,6 +116,7 @@ bench-predict-memory: release
 reference:
 	python="$$(data/reference/setup.sh)" && for script in data/reference/make_*.py; do \
 	  echo "== $$script"; "$$python" "$$script" || exit 1; done
+	python3 data/nist/verify.py
 
 clean:
 	rm -rf .build build

@@ -5,7 +5,8 @@ import Testing
 
 /// NIST StRD linear-regression problems with certified values (public domain, U.S. government;
 /// https://www.itl.nist.gov/div898/strd/lls/lls.shtml; see data/README.md), and a degree-10
-/// polynomial problem with an exactly known answer standing in for Filip.
+/// polynomial problem with an exactly known answer (the other StRD problems, with the real files,
+/// are in LinearRegressionStRDTests.swift).
 ///
 /// Accuracy is measured as the log relative error (LRE, -log10 |b - c| / |c|): the number of
 /// correct significant digits.
