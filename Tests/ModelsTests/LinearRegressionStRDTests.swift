@@ -5,7 +5,7 @@ import Testing
 
 /// The NIST StRD linear least-squares problems with the real data files (data/nist/, checked
 /// against the certified values in exact arithmetic by data/nist/verify.py): Filip (degree-10
-/// polynomial, "higher" difficulty), Pontius, NoInt1 (no intercept) and Wampler1-5.
+/// polynomial, "higher" difficulty), Norris, Pontius, NoInt1/NoInt2 (no intercept), Wampler1-5.
 ///
 /// The design is formed in double precision (x^k by `pow`), as a user would, so each problem is
 /// solved for slightly perturbed data: the digits any double-precision solver can reach are
@@ -63,14 +63,14 @@ enum StRD {
 
     /// Minimum correct significant digits required of the coefficients, per problem.
     static let requiredDigits: [String: Double] = [
-        "Filip": 7, "Pontius": 12, "NoInt1": 14,
+        "Filip": 7, "Norris": 12, "Pontius": 12, "NoInt1": 14, "NoInt2": 14,
         "Wampler1": 12, "Wampler2": 12, "Wampler3": 12, "Wampler4": 12, "Wampler5": 12,
     ]
 }
 
 @Suite("LinearRegression on the NIST StRD files")
 struct LinearRegressionStRDTests {
-    @Test("certified coefficients, standard deviations, residual SD and R^2", arguments: ["Filip", "Pontius", "NoInt1", "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"])
+    @Test("certified coefficients, standard deviations, residual SD and R^2", arguments: ["Filip", "Norris", "Pontius", "NoInt1", "NoInt2", "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"])
     func certifiedProblem(name: String) throws {
         let problem = try #require(StRD.certified.first { $0.name == name }, "data/nist/certified.json")
         let (x, y) = try StRD.design(problem)
@@ -97,7 +97,7 @@ struct LinearRegressionStRDTests {
 
     /// The solver's own error: against the exact solution of the doubles it was given, the default
     /// (refined) fit is correct to nearly every digit even where the certified values allow only 7.
-    @Test("solution of the double-rounded problem to >= 13 digits", arguments: ["Filip", "Pontius", "NoInt1", "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"])
+    @Test("solution of the double-rounded problem to >= 13 digits", arguments: ["Filip", "Norris", "Pontius", "NoInt1", "NoInt2", "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"])
     func doubleRoundedProblem(name: String) throws {
         let problem = try #require(StRD.certified.first { $0.name == name })
         let exact = try #require(StRD.doubleExact[name], "data/nist/double_exact.json")

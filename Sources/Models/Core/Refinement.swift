@@ -3,7 +3,7 @@ import LinearAlgebra
 /// When to refine a least-squares solution in extended precision.
 public enum RefinementPolicy: String, Sendable, Hashable, Codable {
     /// Refine when it can change digits: when the condition number of the equilibrated, centred
-    /// design times the cancellation in the intercept (`(|y0| + |c| + sum_j |x0_j b_j|) / |b0|`)
+    /// design times the cancellation in the intercept (`(|mean y| + sum_j |mean x_j b_j|) / |b0|`)
     /// exceeds 10, i.e. when plain QR may have lost more than one digit. (The equilibrated fallback
     /// path uses the ratio of a column's mean to its spread instead, with a limit of 100.)
     /// Well-conditioned data with a well-determined intercept skip the extra passes.

@@ -99,9 +99,13 @@ struct LinearModelQR {
             b0 = intercept(c: fitIntercept ? u[0] : 0, b: b)
             var amplification = svd.conditionNumber
             if fitIntercept {
-                var terms = 0.0
-                for j in 0..<d { terms += abs(x0[j] * b[j]) }
-                terms += abs(y0) + abs(u[0])
+                // b0 = mean(y) - mean(X) b whatever the shift: its relative error is about eps times
+                // (|mean(y)| + sum_j |mean(x_j) b_j|) / |b0|. The means are the shift plus the shifted
+                // means R[0, j] / R[0, 0] (the first row of R is the ones column's projection). The
+                // shift's own terms stay in, for the compensated recovery from the shifted solution.
+                let r00 = r[0, 0]
+                var terms = abs(y0 + r[0, c - 1] / r00) + abs(y0) + abs(u[0])
+                for j in 0..<d { terms += abs((x0[j] + r[0, 1 + j] / r00) * b[j]) + abs(x0[j] * b[j]) }
                 amplification *= Swift.max(1, terms / Swift.max(abs(b0), .leastNormalMagnitude))
             }
             let limit: Int
