@@ -9,7 +9,7 @@ struct FeatureKitCommand: ParsableCommand {
         commandName: "featurekit",
         abstract: "Fast, deterministic feature transforms and linear models on OpenBLAS and LAPACKE.",
         version: "0.1.0",
-        subcommands: [TrainCommand.self, PredictCommand.self, TransformCommand.self, InspectCommand.self, DriftCommand.self, DescribeCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, PredictCommand.self, TransformCommand.self, InspectCommand.self, DriftCommand.self, CompareCommand.self, DescribeCommand.self, BenchCommand.self]
     )
 
     static func main() {

@@ -14,6 +14,9 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedFormatVersion(found: Int, supported: Int)
     /// Data whose columns do not match the model's input schema.
     case schemaMismatch(missing: [String], wrongKind: [String])
+    /// Two models that cannot be compared on the same rows (a regressor and a classifier, other
+    /// classes or another target), with the reason.
+    case incomparableModels(reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,8 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
             if !missing.isEmpty { parts.append("missing columns \(missing.map { "'\($0)'" }.joined(separator: ", "))") }
             if !wrongKind.isEmpty { parts.append("columns of the wrong kind \(wrongKind.map { "'\($0)'" }.joined(separator: ", "))") }
             return "data does not match the model's input schema: " + parts.joined(separator: "; ")
+        case let .incomparableModels(reason):
+            return "the models cannot be compared: \(reason)"
         }
     }
 }

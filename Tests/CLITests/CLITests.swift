@@ -70,6 +70,37 @@ enum CLI {
         #expect(inspect.stdout.contains("\"content_hash\" : \"\(hash)\""))
     }
 
+    @Test func compareChallengerWithChampion() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let weak = try String(contentsOfFile: "\(CLI.root)/examples/iris-logistic.json", encoding: .utf8)
+            .replacingOccurrences(of: "\"C\": 1.0", with: "\"C\": 0.01")
+        try weak.write(toFile: "\(dir)/weak.json", atomically: true, encoding: .utf8)
+        for (spec, out) in [("examples/iris-logistic.json", "champion"), ("\(dir)/weak.json", "challenger")] {
+            let train = try CLI.run(["train", "--spec", spec, "--data", "data/iris.csv", "--out", "\(dir)/\(out).json"])
+            #expect(train.status == 0, "\(train.stderr)")
+        }
+        let arguments = ["compare", "--champion", "\(dir)/champion.json", "--challenger", "\(dir)/challenger.json", "--data", "data/iris.csv"]
+        let text = try CLI.run(arguments)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("150 rows, classification") && text.stdout.contains("challenger is not better on log_loss"))
+        #expect(try CLI.run(arguments + ["--fail-if-worse"]).status == 3)
+        let swapped = ["compare", "--champion", "\(dir)/challenger.json", "--challenger", "\(dir)/champion.json", "--data", "data/iris.csv", "--fail-if-worse"]
+        #expect(try CLI.run(swapped).status == 0)
+        let json = try CLI.run(arguments + ["--json"])
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let agreement = try #require(decoded?["agreement"] as? [String: Double])
+        #expect((agreement["label_agreement"] ?? 0) > 0.5 && (agreement["label_agreement"] ?? 1) < 1)
+        // Without the target column there are no metrics, and --fail-if-worse is refused.
+        let csv = try String(contentsOfFile: "\(CLI.root)/data/iris.csv", encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+        try (csv.joined(separator: "\n") + "\n").write(toFile: "\(dir)/blind.csv", atomically: true, encoding: .utf8)
+        let blind = ["compare", "--champion", "\(dir)/champion.json", "--challenger", "\(dir)/challenger.json", "--data", "\(dir)/blind.csv"]
+        #expect(try CLI.run(blind).stdout.contains("no 'target' column in the data"))
+        let refused = try CLI.run(blind + ["--fail-if-worse"])
+        #expect(refused.status != 0 && refused.status != 3 && refused.stderr.contains("needs the target column 'target'"), "\(refused.stderr)")
+    }
+
     @Test func transformWithSpecAndWithModelAgree() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -111,7 +142,7 @@ enum CLI {
     }
 
     @Test func helpHasExamples() throws {
-        for command in ["train", "predict", "transform", "inspect", "drift", "describe", "bench"] {
+        for command in ["train", "predict", "transform", "inspect", "drift", "compare", "describe", "bench"] {
             let help = try CLI.run([command, "--help"])
             #expect(help.status == 0 && help.stdout.contains("Examples:"), "\(command)")
         }
