@@ -89,6 +89,10 @@ public enum FittedStep: Sendable {
         case let .minMaxScaler(f): try f.checkDecoded()
         case let .maxAbsScaler(f): try f.checkDecoded()
         case let .robustScaler(f): try f.checkDecoded()
+        case let .powerTransformer(f): try f.checkDecoded()
+        case let .targetEncoder(f): try f.checkDecoded()
+        case let .oneHotEncoder(f): try f.checkDecoded()
+        case let .ordinalEncoder(f): try f.checkDecoded()
         default: break
         }
     }
