@@ -14,6 +14,9 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedFormatVersion(found: Int, supported: Int)
     /// Data whose columns do not match the model's input schema.
     case schemaMismatch(missing: [String], wrongKind: [String])
+    /// A trained model that a model file cannot hold: a non-finite value (JSON has no infinity or
+    /// NaN) at `path` in the fitted state, e.g. a variance that overflows Double for values near 1e300.
+    case unwritableModel(path: String, value: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,8 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
             if !missing.isEmpty { parts.append("missing columns \(missing.map { "'\($0)'" }.joined(separator: ", "))") }
             if !wrongKind.isEmpty { parts.append("columns of the wrong kind \(wrongKind.map { "'\($0)'" }.joined(separator: ", "))") }
             return "data does not match the model's input schema: " + parts.joined(separator: "; ")
+        case let .unwritableModel(path, value):
+            return "the trained model cannot be written: \(path) is \(value), which a model file (JSON) cannot hold; the data has values too large or too small for this pipeline (rescale them)"
         }
     }
 }
