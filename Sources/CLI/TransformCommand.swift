@@ -46,6 +46,7 @@ struct TransformCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(common) {
+            try refuseOverwritingInputs(out: out, inputs: [("--spec", spec), ("--model", model), ("--data", data)])
             let fitted: FittedPipeline
             let table: Table
             if let spec {
