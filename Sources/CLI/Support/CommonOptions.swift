@@ -68,6 +68,16 @@ func refuseOverwritingInputs(out: String, inputs: [(option: String, path: String
     }
 }
 
+/// Reads and checks a model file; a refusal names the file (`path: reason`).
+func loadModel(_ path: String) throws -> ModelDocument {
+    let data = try readFile(path, what: "model file")
+    do {
+        return try ModelDocument.decode(data)
+    } catch let error as LifecycleError {
+        throw CLIError("\(path): \(error)")
+    }
+}
+
 /// Reads a JSON file the user named (spec or model), as bytes.
 func readFile(_ path: String, what: String) throws -> Data {
     var isDirectory: ObjCBool = false
