@@ -202,6 +202,16 @@ import Testing
         }
     }
 
+    /// Dense solvers refuse, up front, a factor too large to allocate (d x d, or p x p for Newton).
+    @Test func tooManyColumnsForADenseSolver() throws {
+        let wide = try Matrix<Double>(rows: 3, columns: 16_384, repeating: 1)
+        #expect(throws: ModelError.self) { try LinearRegression().fit(x: wide, y: [1, 2, 3]) }
+        #expect(throws: ModelError.self) { try LinearRegression(solver: .normalEquations).fit(x: wide, y: [1, 2, 3]) }
+        #expect(throws: ModelError.self) { try Ridge(solver: .svd).fit(x: wide, y: [1, 2, 3]) }
+        let multiclass = try Matrix<Double>(rows: 3, columns: 5_500, repeating: 1)
+        #expect(throws: ModelError.self) { try LogisticRegression(solver: .newtonCholesky).fit(multiclass, [0, 1, 2] as [Int]) }
+    }
+
     @Test func floatInputsAtTheLimits() throws {
         let x = try Matrix<Float>([[1, 2], [3, 4], [5, 7], [.greatestFiniteMagnitude, 1]])
         for fit in [{ try LinearRegression().fit(x: x, y: [1, 2, 3, 4]).coefficients },
