@@ -41,6 +41,15 @@ import Testing
      "model": {"type": "Ridge", "alpha": 0.5}}
     """
 
+    static let linearSpec = """
+    {"target": "sepal_length_cm",
+     "features": {"columns": [
+        {"name": "hash", "select": ["size"], "steps": [{"type": "FeatureHasher", "n_features": 4}]},
+        {"name": "poly", "select": ["petal_length_cm", "petal_width_cm"], "steps": [{"type": "KBinsDiscretizer", "n_bins": 3, "strategy": "uniform", "encode": "ordinal"}, {"type": "PolynomialFeatures", "degree": 2, "interaction_only": true}]}
+      ], "remainder": "passthrough"},
+     "model": {"type": "LinearRegression"}}
+    """
+
     static func document(_ spec: String) throws -> (Data, Table) {
         let table = try table()
         let document = try Trainer.train(try TrainingSpec.read(json: Data(spec.utf8)), on: table)
@@ -124,7 +133,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [classifierSpec, regressionSpec])
+    @Test(arguments: [classifierSpec, regressionSpec, linearSpec])
     func everyFieldOfTheFittedStateMutated(spec: String) throws {
         let (data, full) = try Self.document(spec)
         // Every 13th row: all three classes and sizes, and predictions fast enough for ~2,000 files.
