@@ -117,6 +117,8 @@ import Testing
     static func loadAndPredict(_ data: Data, table: Table) -> String? {
         do {
             let document = try ModelDocument.decode(data)
+            let drift = try DriftReport(profile: document.profile, table: table)
+            if let bad = drift.columns.first(where: { ($0.psi?.isNaN ?? false) || ($0.meanShift?.isNaN ?? false) }) { return "drift \(bad)" }
             switch try document.predict(table) {
             case let .values(values):
                 if let bad = values.first(where: { !$0.isFinite }) { return "prediction \(bad)" }
@@ -150,7 +152,8 @@ import Testing
         let every = ProcessInfo.processInfo.environment["FK_ADVERSARIAL_FULL"] == nil ? 5 : 1
         var checked = 0
         var index = 0
-        for path in Self.paths(tree) where path.first == AnyHashable("features") || path.first == AnyHashable("model") {
+        let edited: Set<AnyHashable> = ["features", "model", "profile", "inputSchema", "target"]
+        for path in Self.paths(tree) where path.first.map(edited.contains) ?? false {
             // Array elements past the second are like the first two: skip them (speed).
             guard path.count > 1, !path.contains(where: { ($0.base as? Int).map { $0 > 1 } ?? false }),
                   let value = Self.value(tree, at: path[...]) else { continue }
@@ -176,6 +179,20 @@ import Testing
         if let dictionary = tree as? [String: Any], let key = head as? String { return dictionary[key].flatMap { value($0, at: path.dropFirst()) } }
         if let array = tree as? [Any], let index = head as? Int, array.indices.contains(index) { return value(array[index], at: path.dropFirst()) }
         return nil
+    }
+
+    /// The profile is not covered by the content hash: counts that overflow when added, and
+    /// fractions that do not match the edges, are refused when loading (drift would trap or mislead).
+    @Test func hostileProfile() throws {
+        let (data, _) = try Self.document(Self.classifierSpec)
+        let tree = try JSONSerialization.jsonObject(with: data)
+        let profilePaths = Self.paths(tree).filter { $0.first == AnyHashable("profile") && ($0.last?.base as? String) == "count" }
+        let first = try #require(profilePaths.first)
+        var edited = Self.replacing(tree, at: first[...]) { _ in 1 << 62 } as Any
+        edited = Self.replacing(edited, at: (first.dropLast() + ["missing"])[...]) { _ in 1 << 62 } as Any
+        #expect(throws: LifecycleError.self) { try ModelDocument.decode(try JSONSerialization.data(withJSONObject: edited)) }
+        let negative = Self.replacing(tree, at: first[...]) { _ in -5 } as Any
+        #expect(throws: LifecycleError.self) { try ModelDocument.decode(try JSONSerialization.data(withJSONObject: negative)) }
     }
 
     @Test func malformedFiles() throws {
