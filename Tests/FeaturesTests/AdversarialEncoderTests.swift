@@ -74,6 +74,38 @@ import Testing
         }
     }
 
+    @Test func pipelinesOnHostileTables() throws {
+        let table = try Self.table()
+        let specs = [
+            #"{"columns": [{"name": "t", "select": ["s"], "steps": [{"type": "TargetEncoder"}]}]}"#,
+            #"{"columns": [{"name": "o", "select": {"kind": "categorical"}, "steps": [{"type": "OneHotEncoder", "handle_unknown": "ignore"}, {"type": "StandardScaler"}]}], "remainder": "passthrough", "steps": [{"type": "SimpleImputer"}, {"type": "MaxAbsScaler"}]}"#,
+            #"{"columns": [], "remainder": "passthrough"}"#,
+            #"{"columns": [], "remainder": "drop"}"#,
+            #"{"columns": [{"name": "n", "select": ["n"], "steps": [{"type": "KBinsDiscretizer"}]}]}"#,
+            #"{"columns": [{"name": "n", "select": ["n"], "steps": [{"type": "SimpleImputer", "strategy": "median"}, {"type": "PolynomialFeatures", "degree": 4}]}]}"#,
+        ]
+        let empty = try table.rows(0..<0)
+        for json in specs {
+            let pipeline: Pipeline
+            do { pipeline = try Pipeline.spec(json: Data(json.utf8)) } catch is DecodingError { continue } catch is FeatureError { continue }
+            for (name, input, target) in [("table", table, [0.0, 1, 0, 1, 1, 0] as [Double]?), ("no target", table, nil),
+                                          ("short target", table, [0, 1]), ("NaN target", table, [.nan, 1, 0, 1, 1, 0]),
+                                          ("empty", empty, [])] {
+                do {
+                    let fitted = try pipeline.fit(input, target: target)
+                    let y = try fitted.transform(table)
+                    #expect(y.rows == table.rowCount && y.columns == fitted.outputNames.count, "\(json) \(name)")
+                    #expect(!y.elements.contains { $0.isInfinite }, "\(json) \(name)")
+                    #expect(try fitted.transform(empty).rows == 0, "\(json) \(name)")
+                } catch is FeatureError {
+                } catch is TableError {
+                } catch {
+                    Issue.record("\(json) \(name): \(type(of: error)) \(error)")
+                }
+            }
+        }
+    }
+
     @Test func floatInputAtFloatLimits() throws {
         let cases: [(String, Matrix<Float>)] = [
             ("max", try Matrix([[Float.greatestFiniteMagnitude, 1], [-Float.greatestFiniteMagnitude, 2], [0, 3]])),
