@@ -50,6 +50,16 @@ import Testing
      "model": {"type": "LinearRegression"}}
     """
 
+    static let variantSpec = """
+    {"target": "target",
+     "features": {"columns": [
+        {"name": "imp", "select": ["sepal_length_cm", "flat"], "steps": [{"type": "SimpleImputer", "add_indicator": true, "keep_empty_features": true}, {"type": "KBinsDiscretizer", "n_bins": [3, 2], "strategy": "quantile", "quantile_method": "linear"}]},
+        {"name": "cat", "select": ["size"], "steps": [{"type": "OneHotEncoder", "drop": "first", "handle_unknown": "infrequent_if_exist", "min_frequency": 40}]},
+        {"name": "te", "select": ["size"], "steps": [{"type": "TargetEncoder", "target_type": "multiclass"}]}
+      ]},
+     "model": {"type": "LogisticRegression", "solver": "newton-cholesky", "class_weight": "balanced"}}
+    """
+
     static func document(_ spec: String) throws -> (Data, Table) {
         let table = try table()
         let document = try Trainer.train(try TrainingSpec.read(json: Data(spec.utf8)), on: table)
@@ -135,7 +145,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [classifierSpec, regressionSpec, linearSpec])
+    @Test(arguments: [classifierSpec, regressionSpec, linearSpec, variantSpec])
     func everyFieldOfTheFittedStateMutated(spec: String) throws {
         let (data, full) = try Self.document(spec)
         // Every 13th row: all three classes and sizes, and predictions fast enough for ~2,000 files.
