@@ -40,7 +40,7 @@ struct DriftCommand: ParsableCommand {
     func run() throws {
         var worst = DriftReport.Level.stable
         try runReportingErrors(common) {
-            let document = try ModelDocument.decode(try readFile(model, what: "model file"))
+            let document = try loadModel(model)
             let types = PredictCommand.columnTypes(document.inputSchema, id: nil)
             let table = try CSVReader(options: CSVReadOptions(columnTypes: types)).read(data, threads: common.threadCount)
             let report = try DriftReport(profile: document.profile, table: table)

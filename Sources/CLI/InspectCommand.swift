@@ -32,7 +32,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(common) {
-            let document = try ModelDocument.decode(try readFile(model, what: "model file"))
+            let document = try loadModel(model)
             if json {
                 let encoder = SpecCoding.encoder()
                 let summary = Summary(document)

@@ -38,7 +38,8 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(common) {
-            let document = try ModelDocument.decode(try readFile(model, what: "model file"))
+            try refuseOverwritingInputs(out: out, inputs: [("--model", model), ("--data", data)])
+            let document = try loadModel(model)
             let reader = CSVReader(options: CSVReadOptions(columnTypes: Self.columnTypes(document.inputSchema, id: id)))
             let output = try AtomicOutput(path: out)
             var header: [String] = id.map { [CSVFormat.text($0)] } ?? []

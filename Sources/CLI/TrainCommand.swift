@@ -35,6 +35,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(common) {
+            try refuseOverwritingInputs(out: out, inputs: [("--spec", spec), ("--data", data)])
             let progress = Progress()
             let trainingSpec = try TrainingSpec.read(json: try readFile(spec, what: "spec"))
             progress.stage("read \(data)")

@@ -46,6 +46,7 @@ struct TransformCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(common) {
+            try refuseOverwritingInputs(out: out, inputs: [("--spec", spec), ("--model", model), ("--data", data)])
             let fitted: FittedPipeline
             let table: Table
             if let spec {
@@ -59,7 +60,7 @@ struct TransformCommand: ParsableCommand {
                     fitted = try Pipeline.spec(json: json).fit(table, threads: common.threadCount)
                 }
             } else {
-                let document = try ModelDocument.decode(try readFile(model ?? "", what: "model file"))
+                let document = try loadModel(model ?? "")
                 let types = PredictCommand.columnTypes(document.inputSchema, id: id)
                 table = try CSVReader(options: CSVReadOptions(columnTypes: types)).read(data, threads: common.threadCount)
                 try document.checkSchema(table)

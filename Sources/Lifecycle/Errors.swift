@@ -17,6 +17,9 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Two models that cannot be compared on the same rows (a regressor and a classifier, other
     /// classes or another target), with the reason.
     case incomparableModels(reason: String)
+    /// A trained model that a model file cannot hold: a non-finite value (JSON has no infinity or
+    /// NaN) at `path` in the fitted state, e.g. a variance that overflows Double for values near 1e300.
+    case unwritableModel(path: String, value: String)
 
     public var description: String {
         switch self {
@@ -39,6 +42,8 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
             return "data does not match the model's input schema: " + parts.joined(separator: "; ")
         case let .incomparableModels(reason):
             return "the models cannot be compared: \(reason)"
+        case let .unwritableModel(path, value):
+            return "the trained model cannot be written: \(path) is \(value), which a model file (JSON) cannot hold; the data has values too large or too small for this pipeline (rescale them)"
         }
     }
 }

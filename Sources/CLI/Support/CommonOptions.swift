@@ -45,9 +45,44 @@ func runReportingErrors(_ options: CommonOptions, _ body: () throws -> Void) thr
     }
 }
 
+/// Refuses an output path that is one of the command's input files (the same file by identity:
+/// `./d.csv`, a symlink or a hard link count), which the atomic write would silently replace.
+/// - Throws: `CLIError` naming both options.
+func refuseOverwritingInputs(out: String, inputs: [(option: String, path: String?)]) throws {
+    func identity(_ path: String) -> (UInt64, UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+    let target = identity(out)
+    let standardized = URL(fileURLWithPath: out).standardizedFileURL.path
+    for (option, path) in inputs {
+        guard let path else { continue }
+        let same: Bool
+        if let target, let source = identity(path) {
+            same = target == source
+        } else {
+            same = URL(fileURLWithPath: path).standardizedFileURL.path == standardized
+        }
+        if same { throw CLIError("--out '\(out)' is the \(option) file '\(path)': writing would replace it; choose another output path") }
+    }
+}
+
+/// Reads and checks a model file; a refusal names the file (`path: reason`).
+func loadModel(_ path: String) throws -> ModelDocument {
+    let data = try readFile(path, what: "model file")
+    do {
+        return try ModelDocument.decode(data)
+    } catch let error as LifecycleError {
+        throw CLIError("\(path): \(error)")
+    }
+}
+
 /// Reads a JSON file the user named (spec or model), as bytes.
 func readFile(_ path: String, what: String) throws -> Data {
-    guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(what) '\(path)' does not exist") }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("\(what) '\(path)' does not exist") }
+    guard !isDirectory.boolValue else { throw CLIError("\(what) '\(path)' is a directory, not a file") }
     do {
         return try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {

@@ -50,7 +50,7 @@ struct CSVPieceParser: Sendable {
         self.plans = plans
         self.names = names
         // One more than the limit, so the collector can tell whether more errors exist.
-        maxErrors = options.maxErrors == 1 ? 1 : options.maxErrors + 1
+        maxErrors = options.maxErrors == 1 ? 1 : Swift.min(options.maxErrors, Int.max - 1) + 1  // no overflow at Int.max
     }
 
     /// Bytes that can occur inside a number fast_float accepts.

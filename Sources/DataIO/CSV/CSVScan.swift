@@ -72,9 +72,14 @@ final class CSVScan {
         reader.consume(end)
         line = 1 + record.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         var seen = Set<ExactKey>()
+        // `Table` looks names up by String equality (canonical equivalence: "e\u{301}" == "\u{E9}"),
+        // so names equal in that sense are duplicates too (else Table would refuse them untyped by file).
+        var canonical = Set<String>()
         for (index, name) in names.enumerated() {
             if name.isEmpty { throw error(.emptyColumnName(index: index), line: 1) }
-            if !seen.insert(ExactKey(name)).inserted { throw error(.duplicateColumnName(name), line: 1) }
+            if !seen.insert(ExactKey(name)).inserted || !canonical.insert(name).inserted {
+                throw error(.duplicateColumnName(name), line: 1)
+            }
         }
     }
 

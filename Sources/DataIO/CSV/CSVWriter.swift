@@ -89,6 +89,8 @@ public struct CSVWriter: Sendable {
         let utf8 = text.utf8
         if let first = utf8.first, first == 32 || first == 9 { return true }
         if let last = utf8.last, last == 32 || last == 9 { return true }
+        // A leading U+FEFF at the start of the file would be read back as a byte-order mark and dropped.
+        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { return true }
         return utf8.contains { $0 == delimiter || $0 == quote || $0 == 10 || $0 == 13 }
     }
 

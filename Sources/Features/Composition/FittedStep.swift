@@ -89,6 +89,11 @@ public enum FittedStep: Sendable {
         case let .minMaxScaler(f): try f.checkDecoded()
         case let .maxAbsScaler(f): try f.checkDecoded()
         case let .robustScaler(f): try f.checkDecoded()
+        case let .powerTransformer(f): try f.checkDecoded()
+        case let .targetEncoder(f): try f.checkDecoded()
+        case let .oneHotEncoder(f): try f.checkDecoded()
+        case let .ordinalEncoder(f): try f.checkDecoded()
+        case let .featureHasher(f): try f.checkDecoded()
         default: break
         }
     }
@@ -106,6 +111,14 @@ public struct FittedFeatureHasher: FittedTransform, Hashable {
 
     public func transform(_ table: Table, threads: Int) throws -> Matrix<Double> {
         try configuration.transform(table, columns: inputColumns, threads: threads)
+    }
+
+    /// After decoding: `nFeatures` in 1...2^31-1, as every fit requires (a negative count trapped
+    /// in `outputNames`).
+    func checkDecoded() throws {
+        guard configuration.nFeatures >= 1, configuration.nFeatures <= Int(Int32.max) else {
+            throw FeatureError.invalidSpec(path: "FeatureHasher.nFeatures", reason: "must be in 1...\(Int32.max), got \(configuration.nFeatures)")
+        }
     }
 
     /// A hasher reads table columns, never a numeric matrix.

@@ -99,7 +99,7 @@ struct SpecParameters {
     mutating func minFrequency(_ name: String) throws -> MinFrequency? {
         switch value(name) {
         case nil: return nil
-        case let .number(n)? where n >= 1 && n == n.rounded(): return .count(Int(n))
+        case let .number(n)? where n >= 1 && n == n.rounded() && n <= 9.0e15: return .count(Int(n))
         case let .number(n)? where n > 0 && n < 1: return .fraction(n)
         default: throw error(name, "must be an integer count >= 1 or a fraction between 0 and 1")
         }

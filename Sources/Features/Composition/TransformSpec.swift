@@ -153,7 +153,7 @@ extension TransformSpec: Codable {
             case nil: degree = (0, 2)
             case let .number(n)? where n == n.rounded() && n >= 0 && n < 1e6: degree = (0, Int(n))
             case let .array(pair)? where pair.count == 2:
-                guard case let .number(a) = pair[0], case let .number(b) = pair[1], a == a.rounded(), b == b.rounded(), a >= 0, b < 1e6 else {
+                guard case let .number(a) = pair[0], case let .number(b) = pair[1], a == a.rounded(), b == b.rounded(), a >= 0, a < 1e6, b > -1e6, b < 1e6 else {
                     throw p.error("degree", "must be an integer or [min_degree, max_degree]")
                 }
                 degree = (Int(a), Int(b))
@@ -205,7 +205,7 @@ extension TransformSpec: Codable {
                     switch item {
                     case .null: return nil
                     case let .string(s): return s
-                    case let .number(n): return n == n.rounded() ? String(Int(n)) : "\(n)"
+                    case let .number(n): return n == n.rounded() && abs(n) < 9.0e15 ? String(Int(n)) : "\(n)"
                     default: throw p.error("drop", "categories must be strings, numbers or null")
                     }
                 })

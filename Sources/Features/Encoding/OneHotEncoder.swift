@@ -229,6 +229,35 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
 
         /// scikit-learn's `get_feature_names_out()`.
         public var outputNames: [String] { columns.flatMap(\.outputNames) }
+
+        /// After decoding (a model file's fitted state is data anyone can edit): one plan per
+        /// column, contiguous output ranges, and every category's output column inside its range.
+        /// - Throws: `FeatureError.invalidSpec` naming the column.
+        func checkDecoded() throws {
+            func bad(_ column: String, _ reason: String) -> FeatureError {
+                .invalidSpec(path: "OneHotEncoder.columns", reason: "column '\(column)': \(reason)")
+            }
+            guard columns.count == inputSchema.count else {
+                throw FeatureError.invalidSpec(path: "OneHotEncoder.columns", reason: "\(columns.count) plans for \(inputSchema.count) columns")
+            }
+            var offset = 0
+            for plan in columns {
+                let n = plan.categories.count
+                guard plan.offset == offset, plan.outputCount >= 0, plan.outputCount <= n,
+                      plan.outputNames.count == plan.outputCount else {
+                    throw bad(plan.name, "output range \(plan.offset) + \(plan.outputCount) (\(plan.outputNames.count) names) does not follow \(offset) or exceeds \(n) categories")
+                }
+                let range = Int32(offset)..<Int32(offset + plan.outputCount)
+                guard plan.output.count == n, plan.counts.count == n,
+                      plan.output.allSatisfy({ $0 == -1 || range.contains($0) }),
+                      plan.unknownOutput == -1 || range.contains(plan.unknownOutput),
+                      plan.infrequent?.allSatisfy({ (0..<n).contains($0) }) ?? true,
+                      plan.dropIndex.map({ (0..<n).contains($0) }) ?? true else {
+                    throw bad(plan.name, "the outputs, counts, infrequent or dropped categories do not match its \(n) categories")
+                }
+                offset += plan.outputCount
+            }
+        }
         /// The number of output columns.
         public var outputCount: Int { columns.last.map { $0.offset + $0.outputCount } ?? 0 }
 

@@ -119,6 +119,23 @@ public struct OrdinalEncoder: Sendable, Hashable, Codable {
         public static let transformName = OrdinalEncoder.name
         public var outputNames: [String] { inputSchema.names }
 
+        /// After decoding (a model file's fitted state is data anyone can edit): one plan per
+        /// column, one code and one count per category.
+        /// - Throws: `FeatureError.invalidSpec` naming the column.
+        func checkDecoded() throws {
+            guard columns.count == inputSchema.count else {
+                throw FeatureError.invalidSpec(path: "OrdinalEncoder.columns", reason: "\(columns.count) plans for \(inputSchema.count) columns")
+            }
+            for plan in columns {
+                let n = plan.categories.count
+                guard plan.codes.count == n, plan.counts.count == n,
+                      plan.infrequent?.allSatisfy({ (0..<n).contains($0) }) ?? true else {
+                    throw FeatureError.invalidSpec(path: "OrdinalEncoder.columns",
+                                                   reason: "column '\(plan.name)': \(plan.codes.count) codes and \(plan.counts.count) counts for \(n) categories")
+                }
+            }
+        }
+
         /// The codes of `table`'s fitted columns (other columns are ignored), one output column
         /// per input column, over fixed row blocks on `threads` threads.
         /// - Throws: `.schemaMismatch`, `.categoryKindMismatch`, `.unknownCategory` (column, value,

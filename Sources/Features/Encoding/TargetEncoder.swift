@@ -345,6 +345,31 @@ public struct TargetEncoder: Sendable, Hashable, Codable {
         /// The mean of the (first) target vector.
         public var targetMean: Double { targetMeans.first ?? .nan }
 
+        /// After decoding (a model file's fitted state is data anyone can edit): one plan per
+        /// column, as many target vectors as target means (one per class when multiclass, else
+        /// one), one finite encoding per category of each column.
+        /// - Throws: `FeatureError.invalidSpec` naming the field.
+        func checkDecoded() throws {
+            func bad(_ field: String, _ reason: String) -> FeatureError {
+                .invalidSpec(path: "TargetEncoder.\(field)", reason: reason)
+            }
+            guard columns.count == inputSchema.count else { throw bad("columns", "\(columns.count) plans for \(inputSchema.count) columns") }
+            let vectors = targetType == .multiclass ? (classes?.count ?? -1) : 1
+            guard targetMeans.count == vectors, targetMeans.allSatisfy({ $0.isFinite }) else {
+                throw bad("targetMeans", "\(targetMeans.count) values (must be \(vectors), finite) for target type \(targetType.rawValue)")
+            }
+            for (plan, name) in zip(columns, inputSchema.names) {
+                guard plan.classEncodings.count == vectors else {
+                    throw bad("columns.classEncodings", "column '\(name)': \(plan.classEncodings.count) target vectors, expected \(vectors)")
+                }
+                for encodings in plan.classEncodings {
+                    guard encodings.count == plan.categories.count, encodings.allSatisfy({ $0.isFinite }) else {
+                        throw bad("columns.classEncodings", "column '\(name)': \(encodings.count) encodings for \(plan.categories.count) categories (all must be finite)")
+                    }
+                }
+            }
+        }
+
         /// The input names, or `<column>_<class>` per class for a multiclass target (classes
         /// printed as integers when they are integral).
         public var outputNames: [String] {

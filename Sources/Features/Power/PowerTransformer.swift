@@ -136,6 +136,25 @@ public struct PowerTransformer: Sendable, Hashable, Codable {
 
         public var outputNames: [String] { inputSchema.names }
 
+        /// After decoding (a model file's fitted state is data anyone can edit): one finite lambda
+        /// per column, and a scaler over the same columns.
+        /// - Throws: `FeatureError.invalidSpec` naming the field.
+        func checkDecoded() throws {
+            let n = inputSchema.count
+            guard lambdas.count == n else {
+                throw FeatureError.invalidSpec(path: "PowerTransformer.lambdas", reason: "\(lambdas.count) entries for \(n) columns")
+            }
+            if let j = lambdas.firstIndex(where: { !$0.isFinite }) {
+                throw FeatureError.invalidSpec(path: "PowerTransformer.lambdas", reason: "non-finite value \(lambdas[j]) for column '\(inputSchema.names[j])'")
+            }
+            if let scaler {
+                guard scaler.inputSchema.count == n else {
+                    throw FeatureError.invalidSpec(path: "PowerTransformer.scaler", reason: "\(scaler.inputSchema.count) columns for \(n)")
+                }
+                try scaler.checkDecoded()
+            }
+        }
+
         /// The power map (then the scaler) element-wise into a new matrix, over fixed row blocks
         /// on `threads` threads (the result does not depend on it); NaN kept.
         /// - Throws: `.columnCountMismatch` / `.schemaMismatch`; `.infiniteValue`; Box-Cox

@@ -18,7 +18,8 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
 
     static let name = "MinMaxScaler"
 
-    /// - Throws: `.invalidParameter` unless `featureRange` is finite with lower < upper;
+    /// - Throws: `.invalidParameter` unless `featureRange` is finite with lower < upper and a finite
+    ///   width, or when a column's scale would overflow or underflow;
     ///   `.emptyInput`, `.infiniteValue`, `.noObservedValues`.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Float)
@@ -30,7 +31,7 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
     /// Fits from mergeable column moments (minimum and maximum).
     public func fit(summary: MomentsSummary, schema: FeatureSchema) throws -> Fitted {
         let (lo, hi) = (featureRange.lowerBound, featureRange.upperBound)
-        guard lo.isFinite, hi.isFinite, lo < hi else {
+        guard lo.isFinite, hi.isFinite, lo < hi, (hi - lo).isFinite else {
             throw FeatureError.invalidParameter(transform: Self.name, parameter: "featureRange",
                                                 reason: "must be finite with lower < upper, got \(featureRange)")
         }
@@ -44,6 +45,11 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
                                                 reason: "max - min overflows a Double (\(dataMax[j]) - \(dataMin[j]))")
         }
         let scale = dataRange.map { (hi - lo) / ScaleHandling.handleZeros($0) }
+        // (hi - lo) / range can overflow (a wide featureRange over a narrow column) or underflow to 0.
+        if let j = scale.firstIndex(where: { !$0.isFinite || !(1 / $0).isFinite }) {
+            throw FeatureError.invalidParameter(transform: Self.name, parameter: "featureRange",
+                                                reason: "\(featureRange) over the data range \(dataRange[j]) of '\(schema.names[j])' gives the scale \((hi - lo) / ScaleHandling.handleZeros(dataRange[j])), which is not finite or not invertible")
+        }
         let minShift = zip(dataMin, scale).map { lo - $0 * $1 }
         let n = scale.count
         let affine = ColumnAffine(offset: Array(repeating: 0, count: n), factor: scale, shift: minShift,

@@ -10,7 +10,9 @@ enum ScaleHandling {
         let n = Double(m.count), eps = Double.ulpOfOne
         let scaledVariance = m.scaledM2 / n
         let bound = n * eps * scaledVariance + (n * m.scaledMean * eps) * (n * m.scaledMean * eps)
-        return scaledVariance <= bound
+        // A standard deviation so small (subnormal) that 1/sd overflows: scikit-learn's variance
+        // underflows to 0 there (constant); dividing by it would give infinite factors.
+        return scaledVariance <= bound || !(1 / m.standardDeviation()).isFinite
     }
 
     /// scikit-learn's `_handle_zeros_in_scale` for explicit scales (ranges, max-abs): values below

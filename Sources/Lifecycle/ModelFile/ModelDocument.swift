@@ -77,13 +77,28 @@ public struct ModelDocument: Sendable, Codable {
     static func hash(features: FittedPipeline, model: FittedModel) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(HashedState(features: features, model: model))
+        let data = try unwritable { try encoder.encode(HashedState(features: features, model: model)) }
         return "sha256:" + SHA256.hex(data)
     }
 
     /// The document as pretty-printed JSON with sorted keys (the same model gives the same bytes).
+    /// - Throws: `LifecycleError.unwritableModel` naming a non-finite value's path.
     public func encoded() throws -> Data {
-        try SpecCoding.encoder().encode(self)
+        try Self.unwritable { try SpecCoding.encoder().encode(self) }
+    }
+
+    /// Runs an encoding, turning JSONEncoder's refusal of a non-finite Double into a typed error
+    /// that names its path.
+    static func unwritable<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let EncodingError.invalidValue(value, context) {
+            var path = ""
+            for key in context.codingPath {
+                if let index = key.intValue { path += "[\(index)]" } else { path += (path.isEmpty ? "" : ".") + key.stringValue }
+            }
+            throw LifecycleError.unwritableModel(path: path, value: "\(value)")
+        }
     }
 
     struct Header: Decodable {
@@ -118,6 +133,7 @@ public struct ModelDocument: Sendable, Codable {
             throw LifecycleError.corruptModel(reason: "content hash \(document.contentHash) does not match the fitted state (\(recomputed)): the file was modified or damaged")
         }
         try document.model.checkDecoded()
+        try document.profile.checkDecoded()
         guard document.model.featureCount == document.features.outputNames.count else {
             throw LifecycleError.corruptModel(reason: "the model takes \(document.model.featureCount) features, the pipeline makes \(document.features.outputNames.count)")
         }

@@ -89,6 +89,39 @@ public struct DataProfile: Sendable, Hashable, Codable {
     }
 
     /// Counts of `values` (no NaN) in the bins (-inf, e0], (e0, e1], ..., (e_last, +inf).
+    /// After decoding a model file (the profile is not covered by the content hash): one profile
+    /// per name, non-negative counts whose sum fits an Int, increasing finite edges with one
+    /// fraction per bin, one fraction per listed level.
+    /// - Throws: `LifecycleError.corruptModel` naming the column.
+    func checkDecoded() throws {
+        func bad(_ name: String, _ reason: String) -> LifecycleError {
+            .corruptModel(reason: "profile of column '\(name)': \(reason)")
+        }
+        guard names.count == columns.count, rowCount >= 0 else {
+            throw LifecycleError.corruptModel(reason: "profile: \(names.count) names for \(columns.count) columns (rows \(rowCount))")
+        }
+        func counts(_ name: String, _ count: Int, _ missing: Int) throws {
+            guard count >= 0, missing >= 0, count <= Int.max - missing else { throw bad(name, "counts \(count) and \(missing) are invalid") }
+        }
+        for (name, column) in zip(names, columns) {
+            switch column {
+            case let .numeric(p):
+                try counts(name, p.count, p.missing)
+                guard p.fractions.count == p.edges.count + 1, p.edges.allSatisfy({ $0.isFinite }),
+                      zip(p.edges, p.edges.dropFirst()).allSatisfy({ $0 < $1 }),
+                      p.fractions.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }) else {
+                    throw bad(name, "\(p.edges.count) edges and \(p.fractions.count) fractions (edges must increase, fractions be in [0, 1])")
+                }
+            case let .categorical(p):
+                try counts(name, p.count, p.missing)
+                guard p.levels.count == p.fractions.count,
+                      (p.fractions + [p.otherFraction]).allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1 }) else {
+                    throw bad(name, "\(p.levels.count) levels and \(p.fractions.count) fractions (fractions must be in [0, 1])")
+                }
+            }
+        }
+    }
+
     static func binCounts(_ values: [Double], edges: [Double]) -> [Int] {
         var counts = [Int](repeating: 0, count: edges.count + 1)
         for value in values where !value.isNaN {

@@ -106,7 +106,8 @@ public enum Trainer {
 
 /// Training-set metrics, recorded in the model file (and compared by later evaluations).
 public enum Metrics {
-    /// Regression: `r2`, `rmse`, `mae`. Classification: `accuracy`, `log_loss` (probabilities
+    /// Regression: `r2`, `rmse`, `mae` (computed on rescaled values when the plain sums overflow,
+    /// and left out when even the rescaled value overflows). Classification: `accuracy`, `log_loss` (probabilities
     /// clipped to [1e-15, 1 - 1e-15] as scikit-learn's `log_loss` does).
     static func training(model: FittedModel, x: Matrix<Double>, target: Column, threads: Int) throws -> [String: Double] {
         switch try model.predict(x, threads: threads) {
@@ -132,6 +133,22 @@ public enum Metrics {
         }
         var out = ["rmse": (residual / n).squareRoot(), "mae": absolute / n]
         if total > 0 { out["r2"] = 1 - residual / total }
+        if out.values.contains(where: { !$0.isFinite }) || !(residual.isFinite && total.isFinite) {
+            // Values near the largest doubles: the sums overflowed. Recompute on values divided by
+            // their largest magnitude (the ratio r2 is scale-free), and leave out what still overflows.
+            let scale = zip(y, predictions).reduce(0.0) { Swift.max($0, abs($1.0), abs($1.1)) }
+            let scaledMean = y.reduce(0) { $0 + ($1 / scale) / n }
+            residual = 0; total = 0; absolute = 0
+            for (value, prediction) in zip(y, predictions) {
+                let r = value / scale - prediction / scale, d = value / scale - scaledMean
+                residual += r * r
+                total += d * d
+                absolute += abs(r) / n
+            }
+            out = ["rmse": (residual / n).squareRoot() * scale, "mae": absolute * scale]
+            if total > 0 { out["r2"] = 1 - residual / total }
+            out = out.filter { $0.value.isFinite }
+        }
         return out
     }
 

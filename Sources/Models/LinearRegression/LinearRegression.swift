@@ -62,7 +62,7 @@ public struct LinearRegression: Sendable, Hashable, Codable {
     /// threads (default: OpenBLAS's thread count). The result is bit-identical for any `threads`.
     /// - Throws: `ModelError.emptyInput` (zero rows, zero total weight); `.lengthMismatch` (y,
     ///   sampleWeight); `.nonFiniteValue` naming X's row and column or y's / sampleWeight's row;
-    ///   `.negativeWeight`; `.invalidParameter` (rankCutoff outside [0, 1), threads < 1);
+    ///   `.negativeWeight`; `.invalidParameter` (rankCutoff outside [0, 1), threads < 1, more than 16,384 columns);
     ///   `.illConditioned` (normal equations only); `.numericalOverflow` when a coefficient overflows.
     /// - Complexity: `.qr`: O(2 n d^2) flops in the QR, plus about 25 n d flops per refinement step
     ///   (0 to 3 steps typical); memory O(block * d + d^2) beyond the input. `.normalEquations`:
@@ -76,6 +76,7 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
+        try DenseSolverLimit.check(model: model, solver: solver.rawValue, order: x.columns + (fitIntercept ? 1 : 0))
         let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight, checkX: false)
         // The one-pass paths read X once and find NaN/Inf on the way. If a shifted value overflows
         // instead (|x| near 1e308), the equilibrated path below scales every column by its largest

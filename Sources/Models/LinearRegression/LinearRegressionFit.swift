@@ -101,7 +101,8 @@ public struct LinearRegressionFit: Sendable, Hashable, Codable {
     public func predict(_ x: Matrix<Float>) throws -> [Double] { try predict(try x.widened()) }
 }
 
-/// `X b + b0` after checking the column count and finiteness.
+/// `X b + b0` after checking the column count and finiteness (of `x`, and of the result:
+/// `.numericalOverflow` naming the row).
 func linearPredict(model: String, x: Matrix<Double>, coefficients: [Double], intercept: Double) throws -> [Double] {
     guard x.columns == coefficients.count else {
         throw ModelError.columnCountMismatch(model: model, expected: coefficients.count, got: x.columns)
@@ -115,6 +116,10 @@ func linearPredict(model: String, x: Matrix<Double>, coefficients: [Double], int
     do {
         var y = [Double](repeating: intercept, count: x.rows)
         try BLAS.gemv(x, x: coefficients, beta: 1, y: &y)
+        // Finite rows far outside the training range can overflow: refuse, naming the row.
+        if let row = y.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.numericalOverflow(model: model, detail: "the prediction for row \(row) is \(y[row]) (X b + b0 overflows Double; the row is far outside the training data)")
+        }
         return y
     } catch let error as LinearAlgebraError {
         throw ModelError.linearAlgebra(model: model, underlying: error)

@@ -93,7 +93,8 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     ///     the optimiser (scikit-learn's `warm_start=True`).
     ///   - threads: worker threads for the row blocks; results are bit-identical for any count.
     /// - Throws: `ModelError.emptyInput` (zero rows, or zero total weight); `.invalidParameter`
-    ///   (zero columns, `tol`, `maxIter`, `C`, `alpha`, `memory`, class weights);
+    ///   (zero columns, `tol`, `maxIter`, `C`, `alpha`, `memory`, class weights,
+    ///   Newton-Cholesky with more than 16,384 parameters);
     ///   `.lengthMismatch` (`y`, `sampleWeight`); `.nonFiniteValue` (X with row and column; y or
     ///   sampleWeight with row); `.negativeWeight`; `.mixedLabelTypes`; `.singleClass` naming the class;
     ///   `.unknownClass` (class weights or warm start naming a class not in `y`);
@@ -117,6 +118,10 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         let values = LogisticValidation.doubles(x)
         try LogisticValidation.checkFinite(values, columns: x.columns)
         let (classes, target) = try LogisticValidation.encode(y)
+        if case .newtonCholesky = solver {
+            let (vectors, overflow) = (classes.count == 2 ? 1 : classes.count).multipliedReportingOverflow(by: x.columns + (fitIntercept ? 1 : 0))
+            try DenseSolverLimit.check(model: model, solver: solver.name, order: overflow ? .max : vectors)
+        }
         let weights = try combinedWeights(classes: classes, target: target, sampleWeights: sampleWeights)
         return try LogisticFit.run(self, x: values, rows: x.rows, features: x.columns, classes: classes,
                                    target: target, weights: weights, warmStart: warmStart, threads: threads)

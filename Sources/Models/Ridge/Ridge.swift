@@ -39,7 +39,8 @@ public struct Ridge: Sendable, Hashable, Codable {
 
     /// Fits on `x`, `y` and optional non-negative `sampleWeight`, on `threads` threads (default:
     /// OpenBLAS's thread count). The result is bit-identical for any `threads`.
-    /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1);
+    /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1, more than
+    ///   `DenseSolverLimit.maximumOrder` (16,384) columns);
     ///   `.emptyInput`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
     ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow.
     /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
@@ -52,6 +53,7 @@ public struct Ridge: Sendable, Hashable, Codable {
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
+        try DenseSolverLimit.check(model: model, solver: solver.rawValue, order: x.columns + (fitIntercept ? 1 : 0))
         let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight, checkX: false)
         let d = data.columns
         // Objective / max(w): the penalty becomes alpha / max(w).
