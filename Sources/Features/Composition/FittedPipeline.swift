@@ -45,6 +45,7 @@ public struct FittedPipeline: Sendable, Codable {
                 throw TableError.wrongColumnKind(column: name, expected: .numeric, got: column.kind)
             }
         }
+        if let output = try transformFused(table, threads: threads) { return output }
         let width = outputNames.count
         let blocks = ParallelRows.blocks(rows: table.rowCount, blockRows: Self.blockRows)
         // Each encoder group's columns, selected once (not once per block).
