@@ -34,8 +34,17 @@ public struct FittedPipeline: Sendable, Codable {
     /// so the output is bit-identical for any thread count.
     /// - Throws: `TableError.unknownColumn` / `.wrongColumnKind` for a table that lacks a column the
     ///   pipeline was fitted on (by name); the steps' `FeatureError`s with the row index in the table.
-    /// - Complexity: one read of the used columns and one write of the output; per block, one small
-    ///   matrix per step (block-sized, reused by the allocator; not yet allocation-free).
+    ///
+    /// Numeric pipelines (every group numeric, every step an imputer, an affine scaler —
+    /// MinMaxScaler without clip — or PolynomialFeatures) run as one `FusedRowProgram`: tiles of
+    /// rows are gathered from the table's columns, go through every step in per-thread buffers
+    /// allocated once per call, and the last step's rows are streamed into the output with
+    /// non-temporal stores. A tile in which an infinity appears is redone by the block-by-block
+    /// path over its 1,024-row block, so errors are exactly those of that path. Other pipelines
+    /// (encoders, Normalizer, PowerTransformer, ...) take the block-by-block path.
+    /// - Complexity: one read of the used columns and one write of the output. Fused: a fixed
+    ///   number of allocations per call (the output, one set of tile buffers per thread, the
+    ///   program's parameter arrays), none per block. Block-by-block: one matrix per step per block.
     public func transform(_ table: Table, threads: Int = 1) throws -> Matrix<Double> {
         // Columns read as numbers must be numeric; encoders check their own columns.
         let encoded = Set(groups.filter { $0.steps.first?.readsTable == true }.flatMap(\.inputColumns))

@@ -148,10 +148,11 @@ extension Pipeline {
     /// The column moments of `prefix` applied to `columns` of `table`, block by block.
     static func streamMoments(_ table: Table, columns: [String], prefix: [FittedStep], names: [String],
                               transform: String, threads: Int) throws -> MomentsSummary {
+        let sources = try columns.map { try table.numeric($0) }
         let blocks = ParallelRows.blocks(rows: table.rowCount, blockRows: fitBlockRows)
         let parts = try ParallelRows.map(count: blocks.count, threads: threads) { b -> MomentsSummary in
             let rows = blocks[b]
-            var x = try table.numericMatrix(columns: columns, rows: rows)
+            var x = try Matrix.gathering(columns: sources, rows: rows)
             do {
                 for step in prefix { x = try step.apply(x) }
             } catch let error as FeatureError {

@@ -106,9 +106,15 @@ public struct Pipeline: Sendable, Hashable, Codable {
     }
 
     /// Fits every step on `table`: each group's steps in order on its columns, then the pipeline's
-    /// steps on the joined matrix. Fitting a step needs the previous steps' output over all rows, so
-    /// fitting materialises each group's intermediate matrix once (transform does not: see
-    /// `FittedPipeline.transform`).
+    /// steps on the joined matrix. Fitting a step needs the previous steps' output over all rows.
+    /// In a numeric group, a step whose fit is a mergeable reduction (StandardScaler, MinMaxScaler,
+    /// MaxAbsScaler, SimpleImputer mean or constant) or needs no data (PolynomialFeatures) is fitted
+    /// by streaming 4,096-row blocks of the table through the steps fitted before it into its
+    /// `MomentsSummary` (`fitStreamed`): no intermediate matrix, and the same block boundaries and
+    /// merge order as `MomentsSummary.fit`, so the fitted state is bit-identical to fitting on the
+    /// materialised matrix. From the first step that needs all values (median, quantiles, ...), the
+    /// group's intermediate matrix is materialised once, as are the groups' outputs when the
+    /// pipeline has steps of its own (transform never materialises: see `FittedPipeline.transform`).
     /// - Throws: `TableError` for missing columns or a categorical column where a numeric one is
     ///   needed; the steps' `FeatureError`s (naming rows of the table and columns by name);
     ///   `FeatureError.emptyInput` for a table without rows.

@@ -394,3 +394,27 @@ extension Matrix where Scalar == Double {
         }
     }
 }
+
+extension Matrix where Scalar == Double {
+    /// Rows `rows` of `columns` (each a column's values) as a row-major matrix: how a row block of
+    /// a table's numeric columns is gathered for a streamed fit.
+    /// - Throws: `.invalidArgument` when a column has fewer than `rows.upperBound` values or the
+    ///   range is negative.
+    /// - Complexity: one read of the block's values, one write of the block.
+    public static func gathering(columns: [[Double]], rows: Range<Int>) throws -> Matrix<Double> {
+        guard rows.lowerBound >= 0, columns.allSatisfy({ $0.count >= rows.upperBound }) else {
+            throw LinearAlgebraError.invalidArgument(parameter: "rows", reason: "\(rows) is outside a column's values")
+        }
+        let width = columns.count, n = rows.count
+        let count = try Matrix.elementCount(rows: n, columns: width)
+        let elements = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for (j, column) in columns.enumerated() {
+                column.withUnsafeBufferPointer { source in
+                    for i in 0..<n { (buffer.baseAddress! + (i &* width &+ j)).initialize(to: source[rows.lowerBound &+ i]) }  // invariant: count > 0 here
+                }
+            }
+            initialized = count
+        }
+        return Matrix(uncheckedRows: n, columns: width, storage: elements)
+    }
+}
