@@ -24,8 +24,10 @@ public struct FittedPipeline: Sendable, Codable {
     /// The output column names (scikit-learn's `get_feature_names_out`).
     public let outputNames: [String]
 
-    /// Rows per block of the fused transform: a block of 32 input columns of Double is 256 KiB at
-    /// 1024 rows, so a block's input, intermediates and output stay in L2 on common CPUs.
+    /// Rows per block of the block-by-block transform: a block of 32 input columns of Double is
+    /// 256 KiB at 1024 rows, so a block's input, intermediates and output stay in L2 on common CPUs.
+    /// The fused program's tiles (a power of two of at most 1024 rows) nest in these blocks, and a
+    /// tile that meets an infinity is redone as its whole block, so errors are the same either way.
     public static let blockRows = 1024
 
     /// Transforms `table` block by block: each block of rows goes through every group's steps and
