@@ -47,6 +47,32 @@ final class Design: @unchecked Sendable {
     }
 }
 
+/// The bench's pipeline (`featurekit bench --only Pipeline`): SimpleImputer(mean) ->
+/// StandardScaler -> PolynomialFeatures(2) over 16 columns with NaN holes, fitted in setup.
+final class FusedDesign: @unchecked Sendable {
+    let table: Table
+    let pipeline: FittedPipeline
+
+    init(rows: Int, columns: Int, seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        var built: [Column] = []
+        for j in 0..<columns {
+            var values = [Double](repeating: 0, count: rows)
+            for i in 0..<rows {
+                let value: Double = Double.random(in: -1...1, using: &generator) * Double(j + 1)
+                values[i] = (i &* 31 &+ j) % 13 == 0 ? Double.nan : value
+            }
+            built.append(Column.numeric("x\(j)", values))
+        }
+        table = try Table(built)
+        let spec = """
+        {"columns": [{"name": "x", "select": {"kind": "numeric"},
+                      "steps": [{"type": "SimpleImputer"}, {"type": "StandardScaler"}, {"type": "PolynomialFeatures", "degree": 2}]}]}
+        """
+        pipeline = try Pipeline.spec(json: Data(spec.utf8)).fit(table)
+    }
+}
+
 /// The canonical shape of the transform workloads, at a size that keeps a benchmark run short.
 let rows = 200_000
 let columns = 32
@@ -110,15 +136,24 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Pipeline
 
-    // A fitted pipeline (StandardScaler on every column, then MinMaxScaler) over a Table, fused in
-    // 1024-row blocks: per block, the block's input gather, one matrix per step, and the output
-    // append. Allocations: 3344, about 17 per block. Not yet allocation-free per block: this count
-    // is the baseline that work must lower (and that the gate keeps from rising).
-    // The count differs by one between processes (3343 in a fresh clone's CI run, 3344 here), so this
-    // case alone has a tolerance of 8: far below the ~196 that one more allocation per block adds.
+    // A fitted pipeline (StandardScaler on every column, then MinMaxScaler) over a Table, run as one
+    // fused row program (FusedRowProgram): 512-row tiles gathered from the table's columns through
+    // both steps in one set of tile buffers allocated once per call, the output streamed once.
+    // Allocations: 25 per call, none per tile (was 3344, about 17 per 1024-row block, with
+    // one matrix per step per block). The tolerance of 8 stays from the block path, whose count
+    // varied by one between processes; one allocation per tile would add ~390.
     Benchmark("Pipeline.transform 200k x 32 Double", configuration: configuration(mallocTolerance: 8)) { (_: Benchmark, state: Design) in
         blackHole(try state.pipeline.transform(state.table, threads: 1))
     } setup: {
         try Design(rows: rows, columns: columns, seed: 5)
+    }
+
+    // The bench's pipeline, impute -> scale -> polynomial(2), 200k x 16 with NaN holes -> 200k x 153
+    // (245 MB written per call): the same fused program, 64-row tiles. Allocations: 32 per
+    // call, none per tile (3,125 tiles: one per tile would show).
+    Benchmark("Pipeline.transform impute-scale-poly2 200k x 16 Double", configuration: configuration(mallocTolerance: 8)) { (_: Benchmark, state: FusedDesign) in
+        blackHole(try state.pipeline.transform(state.table, threads: 1))
+    } setup: {
+        try FusedDesign(rows: rows, columns: 16, seed: 6)
     }
 }

@@ -6,7 +6,8 @@ import Tabular
 /// A fused pipeline, impute -> scale -> polynomial (degree 2), fitted and applied to a table of the
 /// canonical features with NaN holes (1,000,000 x 16), against scikit-learn's
 /// `make_pipeline(SimpleImputer(), StandardScaler(), PolynomialFeatures(2)).fit_transform(X)`.
-/// Ours fits each step on the previous steps' output, then transforms in fused 1,024-row blocks.
+/// Ours fits the imputer and the scaler by streaming row blocks into mergeable moments (no
+/// intermediate matrix), then transforms as one fused row program writing only the output.
 public struct PipelineSuite: BenchSuite {
     public let group = "pipelines"
     public let shapes: [(rows: Int, cols: Int)]?

@@ -24,8 +24,10 @@ public struct FittedPipeline: Sendable, Codable {
     /// The output column names (scikit-learn's `get_feature_names_out`).
     public let outputNames: [String]
 
-    /// Rows per block of the fused transform: a block of 32 input columns of Double is 256 KiB at
-    /// 1024 rows, so a block's input, intermediates and output stay in L2 on common CPUs.
+    /// Rows per block of the block-by-block transform: a block of 32 input columns of Double is
+    /// 256 KiB at 1024 rows, so a block's input, intermediates and output stay in L2 on common CPUs.
+    /// The fused program's tiles (a power of two of at most 1024 rows) nest in these blocks, and a
+    /// tile that meets an infinity is redone as its whole block, so errors are the same either way.
     public static let blockRows = 1024
 
     /// Transforms `table` block by block: each block of rows goes through every group's steps and
@@ -34,8 +36,17 @@ public struct FittedPipeline: Sendable, Codable {
     /// so the output is bit-identical for any thread count.
     /// - Throws: `TableError.unknownColumn` / `.wrongColumnKind` for a table that lacks a column the
     ///   pipeline was fitted on (by name); the steps' `FeatureError`s with the row index in the table.
-    /// - Complexity: one read of the used columns and one write of the output; per block, one small
-    ///   matrix per step (block-sized, reused by the allocator; not yet allocation-free).
+    ///
+    /// Numeric pipelines (every group numeric, every step an imputer, an affine scaler —
+    /// MinMaxScaler without clip — or PolynomialFeatures) run as one `FusedRowProgram`: tiles of
+    /// rows are gathered from the table's columns, go through every step in per-thread buffers
+    /// allocated once per call, and the last step's rows are streamed into the output with
+    /// non-temporal stores. A tile in which an infinity appears is redone by the block-by-block
+    /// path over its 1,024-row block, so errors are exactly those of that path. Other pipelines
+    /// (encoders, Normalizer, PowerTransformer, ...) take the block-by-block path.
+    /// - Complexity: one read of the used columns and one write of the output. Fused: a fixed
+    ///   number of allocations per call (the output, one set of tile buffers per thread, the
+    ///   program's parameter arrays), none per block. Block-by-block: one matrix per step per block.
     public func transform(_ table: Table, threads: Int = 1) throws -> Matrix<Double> {
         // Columns read as numbers must be numeric; encoders check their own columns.
         let encoded = Set(groups.filter { $0.steps.first?.readsTable == true }.flatMap(\.inputColumns))
@@ -45,6 +56,7 @@ public struct FittedPipeline: Sendable, Codable {
                 throw TableError.wrongColumnKind(column: name, expected: .numeric, got: column.kind)
             }
         }
+        if let output = try transformFused(table, threads: threads) { return output }
         let width = outputNames.count
         let blocks = ParallelRows.blocks(rows: table.rowCount, blockRows: Self.blockRows)
         // Each encoder group's columns, selected once (not once per block).

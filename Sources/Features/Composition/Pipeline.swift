@@ -106,9 +106,15 @@ public struct Pipeline: Sendable, Hashable, Codable {
     }
 
     /// Fits every step on `table`: each group's steps in order on its columns, then the pipeline's
-    /// steps on the joined matrix. Fitting a step needs the previous steps' output over all rows, so
-    /// fitting materialises each group's intermediate matrix once (transform does not: see
-    /// `FittedPipeline.transform`).
+    /// steps on the joined matrix. Fitting a step needs the previous steps' output over all rows.
+    /// In a numeric group, a step whose fit is a mergeable reduction (StandardScaler, MinMaxScaler,
+    /// MaxAbsScaler, SimpleImputer mean or constant) or needs no data (PolynomialFeatures) is fitted
+    /// by streaming 4,096-row blocks of the table through the steps fitted before it into its
+    /// `MomentsSummary` (`fitStreamed`): no intermediate matrix, and the same block boundaries and
+    /// merge order as `MomentsSummary.fit`, so the fitted state is bit-identical to fitting on the
+    /// materialised matrix. From the first step that needs all values (median, quantiles, ...), the
+    /// group's intermediate matrix is materialised once, as are the groups' outputs when the
+    /// pipeline has steps of its own (transform never materialises: see `FittedPipeline.transform`).
     /// - Throws: `TableError` for missing columns or a categorical column where a numeric one is
     ///   needed; the steps' `FeatureError`s (naming rows of the table and columns by name);
     ///   `FeatureError.emptyInput` for a table without rows.
@@ -132,18 +138,48 @@ public struct Pipeline: Sendable, Hashable, Codable {
                 currentNames = fitted.outputNames
                 remaining = group.steps.dropFirst()
             } else {
-                x = try table.numericMatrix(columns: names)
+                // Numeric group: steps whose fit is a mergeable reduction (or needs no data) are
+                // fitted by streaming row blocks through the steps before them (`fitStreamed`);
+                // the group's matrix is materialised only for the first step that needs it.
                 currentNames = names
-            }
-            // A group's output is only needed to fit the pipeline's own steps: without them, the last
-            // step is fitted but not applied (for PolynomialFeatures that skips the largest matrix).
-            for (k, step) in remaining.enumerated() {
-                let fitted = try step.fit(x, columnNames: currentNames, threads: threads)
-                if k < remaining.count - 1 || !self.steps.isEmpty {
-                    x = try fitted.transform.transform(x, columnNames: currentNames, threads: threads)
+                for name in names { _ = try table.numeric(name) }  // numeric columns only, by name
+                var pending: [FittedStep] = []  // fitted, not yet applied to a materialised x
+                var materialised: Matrix<Double>?
+                for step in remaining {
+                    let fitted: FittedStep
+                    if materialised == nil, let streamed = try Self.fitStreamed(
+                        step, table: table, columns: names, prefix: steps, inputNames: currentNames, threads: threads) {
+                        fitted = streamed
+                    } else {
+                        let m = try Self.apply(pending, to: materialised ?? table.numericMatrix(columns: names), threads: threads)
+                        pending = []
+                        materialised = m
+                        fitted = try step.fit(m, columnNames: currentNames, threads: threads)
+                    }
+                    pending.append(fitted)
+                    currentNames = fitted.outputNames
+                    steps.append(fitted)
                 }
-                currentNames = fitted.outputNames
-                steps.append(fitted)
+                // A group's output is only needed to fit the pipeline's own steps: without them,
+                // the last step is fitted but not applied (for PolynomialFeatures that skips the
+                // largest matrix).
+                if self.steps.isEmpty {
+                    x = try materialised ?? Matrix(rows: 0, columns: 0)
+                } else {
+                    x = try Self.apply(pending, to: materialised ?? table.numericMatrix(columns: names), threads: threads)
+                }
+            }
+            if let first = group.steps.first, first.readsTable {
+                // A group's output is only needed to fit the pipeline's own steps: without them, the last
+                // step is fitted but not applied (for PolynomialFeatures that skips the largest matrix).
+                for (k, step) in remaining.enumerated() {
+                    let fitted = try step.fit(x, columnNames: currentNames, threads: threads)
+                    if k < remaining.count - 1 || !self.steps.isEmpty {
+                        x = try fitted.transform.transform(x, columnNames: currentNames, threads: threads)
+                    }
+                    currentNames = fitted.outputNames
+                    steps.append(fitted)
+                }
             }
             fittedGroups.append(.init(name: group.name, inputColumns: names, steps: steps))
             joinedParts.append(x)
@@ -177,6 +213,13 @@ public struct Pipeline: Sendable, Hashable, Codable {
         return FittedPipeline(
             spec: self, inputColumns: inputNames, groups: fittedGroups, remainderColumns: remainderColumns,
             steps: steps, outputNames: currentNames)
+    }
+
+    /// `x` through fitted numeric steps, each over the whole matrix.
+    private static func apply(_ steps: [FittedStep], to x: Matrix<Double>, threads: Int) throws -> Matrix<Double> {
+        var x = x
+        for step in steps { x = try step.transform.transform(x, columnNames: step.inputSchema.names, threads: threads) }
+        return x
     }
 
     /// Side-by-side concatenation of matrices with `rows` rows.
