@@ -80,6 +80,16 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         // The one-pass paths read X once and find NaN/Inf on the way. If a shifted value overflows
         // instead (|x| near 1e308), the equilibrated path below scales every column by its largest
         // entry first.
+        if solver == .qr {
+            // Well-conditioned data: one dsyrk pass and Cholesky-preconditioned refinement (same fixed
+            // point as the TSQR path, see LinearRegression+Gram.swift); nil sends the rest to TSQR.
+            do {
+                if let fit = try fitGramPreconditioned(data, threads: threads) { return fit }
+            } catch let error as LinearAlgebraError {
+                if let inputError = data.inputError(from: error, onesColumn: true) { throw inputError }
+                guard case .nonFinite = error else { throw ModelError.linearAlgebra(model: model, underlying: error) }
+            }
+        }
         do {
             if solver == .qr {
                 let qr = try LinearModelQR(data, fitIntercept: fitIntercept, threads: threads)
