@@ -219,26 +219,7 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         for j in 0..<d { for k in 0..<d { gs[j * d + k] *= g.scale[j] * g.scale[k] } }
         let values = try g.wrap { try LAPACK.symmetricEigen(try Matrix(rows: d, columns: d, elements: gs), computeVectors: false) }
         let singularValues = values.eigenvalues.reversed().map { Swift.max($0, 0).squareRoot() }
-        let dof = self.dof(data, rank: d)
-        var errors: (coefficients: [Double], intercept: Double?)?
-        if dof > 0 {
-            let upper = chol.lower.transposed
-            let sigma = (rss / Double(dof)).squareRoot()
-            var se = [Double](repeating: 0, count: d)
-            for j in 0..<d {
-                var e = [Double](repeating: 0, count: d)
-                e[j] = 1
-                se[j] = sigma * g.scale[j] * norm2(try g.wrap { try LAPACK.solveUpperTriangular(upper, e, transpose: .transpose) })
-            }
-            var interceptError: Double?
-            if fitIntercept {
-                let means = g.means
-                let v = try g.wrap { try LAPACK.solveUpperTriangular(upper, (0..<d).map { means[$0] * g.scale[$0] }, transpose: .transpose) }
-                let n = norm2(v)
-                interceptError = sigma * (1 / data.weightSum + n * n).squareRoot()
-            }
-            if se.allSatisfy({ $0.isFinite }) && (interceptError?.isFinite ?? true) { errors = (se, interceptError) }
-        }
+        let errors = try g.standardErrors(cholesky: chol, residualSumOfSquares: rss, dof: self.dof(data, rank: d))
         return try LinearRegressionFit.make(
             model: model, fitIntercept: fitIntercept, coefficients: b, intercept: b0, solver: .normalEquations,
             usedSVDFallback: false, rank: d, singularValues: singularValues, rankCutoff: 0, refinementSteps: 0,
