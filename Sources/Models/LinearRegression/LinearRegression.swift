@@ -20,6 +20,15 @@ import LinearAlgebra
 /// If a shifted value overflows (|x| near 1e308), an equilibrated path scales every column by its
 /// largest entry first (`EquilibratedProblem`).
 ///
+/// **Well-conditioned shortcut (still `.qr`).** Refinement's fixed point does not depend on the
+/// triangular factor, which only preconditions. When the equilibrated, centred design has
+/// `cond_2 <= 1e3` (and refinement is not `.never`, the rank is clearly full and there are more
+/// rows than unknowns), the factor is the Cholesky factor of the centred Gram matrix (one `dsyrk`
+/// pass, half the flops of Householder QR), and refinement always runs until it converges; if it
+/// does not, or any condition fails, the TSQR path above runs instead
+/// (`LinearRegression+Gram.swift`). Singular values and standard errors then come from the Gram
+/// matrix (relative error about `eps cond^2 <= 1e-10`).
+///
 /// **The fast path (`.normalEquations`).** The centred Gram matrix in one pass (`BLAS.shiftedGram`,
 /// `dsyrk` over cache-sized blocks, centred exactly in O(d^2)), equilibrated, Cholesky and a
 /// 1-norm condition estimate (`dpocon`). The normal equations square the condition number, so the
