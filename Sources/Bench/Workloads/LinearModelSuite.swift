@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import Models
 
@@ -24,7 +25,14 @@ public struct LinearModelSuite: BenchSuite {
     public func run(_ context: BenchContext) throws -> [BenchRecord] {
         let configuration = context.configuration
         let threads = configuration.threads
-        let sizes = shapes ?? (configuration.quick ? [(200_000, 32)] : [(1_000_000, 32), (100_000, 256)])
+        // FEATUREKIT_LINEAR_SHAPES="100000x256,1000000x32" narrows a run (profiling one shape).
+        let requested = ProcessInfo.processInfo.environment["FEATUREKIT_LINEAR_SHAPES"].map { text in
+            text.split(separator: ",").compactMap { item -> (rows: Int, cols: Int)? in
+                let parts = item.split(separator: "x").compactMap { Int($0) }
+                return parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? (parts[0], parts[1]) : nil
+            }
+        }
+        let sizes = shapes ?? requested ?? (configuration.quick ? [(200_000, 32)] : [(1_000_000, 32), (100_000, 256)])
         var records: [BenchRecord] = []
         guard workloadNames.contains(where: { configuration.selects($0) }) else { return [] }
         for (rows, cols) in sizes {

@@ -21,4 +21,16 @@ void fk_copy_nontemporal(double *target, const double *source, size_t count);
 /// on worker threads are reused instead of being returned to the kernel and zero-filled again.
 void fk_allocator_keep_freed(size_t mmap_threshold, size_t trim_threshold);
 
+/// One row block of CompensatedKernels.residualGradient (LinearAlgebra): for each of `rows` rows of
+/// `x` (`n` columns, `row_stride` doubles apart) the residual `r = y - intercept - x . coef` in
+/// double-double, then `hi/lo[j] += w r x_j` (j < n) and `hi/lo[n] += w r` as double-double sums and
+/// `*rss += w r^2`. `weights` may be NULL (all 1). Uses FMA instructions when the CPU has them
+/// (bit-identical to the baseline build, see compensated.c).
+void fk_residual_gradient_block(const double *x, size_t row_stride, size_t rows, size_t n, const double *y,
+                                const double *weights, const double *coef, double intercept, double *hi,
+                                double *lo, double *rss);
+
+/// 1 when fk_residual_gradient_block runs with FMA instructions on this CPU.
+int fk_residual_gradient_uses_fma(void);
+
 #endif

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Residuals and gradients of a linear model in double-double arithmetic (about 106 significant
 /// bits), for iterative refinement of least-squares solutions.
 ///
@@ -22,19 +24,6 @@ public enum CompensatedKernels {
         let s = a + b
         let bb = s - a
         return (s, (a - (s - bb)) + (b - bb))
-    }
-
-    @inlinable @inline(__always)
-    internal static func twoSum4(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
-        let s = a + b
-        let bb = s - a
-        return (s, (a - (s - bb)) + (b - bb))
-    }
-
-    @inlinable @inline(__always)
-    internal static func twoProduct(_ a: Double, _ b: Double) -> (Double, Double) {
-        let p = a * b
-        return (p, (-p).addingProduct(a, b))
     }
 
     /// The residuals `r_i = y_i - intercept - sum_j x_ij b_j` (each as a double-double rounded to the
@@ -64,81 +53,28 @@ public enum CompensatedKernels {
         let partials: [[Double]] = try x.withUnsafeBaseAddress { base in
             let address = UnsafeSendablePointer(base)
             return try ParallelRows.map(count: blocks.count, threads: threads) { b in
-                // Columns in SIMD4 lanes (j = 4k .. 4k+3), then a scalar tail; the lanes of the
-                // residual's sum are combined in a fixed order, so the result is deterministic.
+                // The block kernel (CKernels/compensated.c): columns in 4 lanes, then a scalar
+                // tail; the lanes of the residual's sum are combined in a fixed order, so the result
+                // is deterministic (and the same with or without FMA instructions).
                 var hi = [Double](repeating: 0, count: n &+ 1)
                 var lo = [Double](repeating: 0, count: n &+ 1)
                 var rss = 0.0
-                let vectorEnd = n & ~3
+                let range = blocks[b]
                 hi.withUnsafeMutableBufferPointer { ph in
                     lo.withUnsafeMutableBufferPointer { pl in
                         coefficients.withUnsafeBufferPointer { coef in
                             y.withUnsafeBufferPointer { py in
                                 let hiBase = ph.baseAddress!, loBase = pl.baseAddress!  // invariant: n + 1 >= 1 elements
-                                let coefBase = UnsafeRawPointer(coef.baseAddress ?? UnsafePointer(hiBase))
-                                for i in blocks[b] {
-                                    let row = address.pointer + i &* stride
-                                    let rowRaw = UnsafeRawPointer(row)
-                                    // r = y - b0 - sum x_j b_j, accumulated as (s, c).
-                                    var s4 = SIMD4<Double>(), c4 = SIMD4<Double>()
-                                    var j = 0
-                                    while j < vectorEnd {
-                                        let xv = rowRaw.loadUnaligned(fromByteOffset: j &* 8, as: SIMD4<Double>.self)
-                                        let bv = coefBase.loadUnaligned(fromByteOffset: j &* 8, as: SIMD4<Double>.self)
-                                        let p = xv * bv
-                                        let ep = (-p).addingProduct(xv, bv)
-                                        let (t, et) = twoSum4(s4, -p)
-                                        s4 = t
-                                        c4 += et - ep
-                                        j &+= 4
+                                let coefBase = coef.baseAddress ?? UnsafePointer(hiBase)
+                                let rows = address.pointer + range.lowerBound &* stride
+                                let yBase = py.baseAddress! + range.lowerBound  // invariant: m > 0 when a block exists
+                                if let weights {
+                                    weights.withUnsafeBufferPointer { pw in
+                                        fk_residual_gradient_block(rows, stride, range.count, n, yBase, pw.baseAddress! + range.lowerBound, // invariant: count m
+                                                                   coefBase, intercept, hiBase, loBase, &rss)
                                     }
-                                    var (s, c) = twoSum(py[i], -intercept)
-                                    for lane in 0..<4 {
-                                        let (t, et) = twoSum(s, s4[lane])
-                                        s = t
-                                        c += et + c4[lane]
-                                    }
-                                    while j < n {
-                                        let (p, ep) = twoProduct(row[j], coef[j])
-                                        let (t, et) = twoSum(s, -p)
-                                        s = t
-                                        c += et - ep
-                                        j &+= 1
-                                    }
-                                    var (rh, rl) = twoSum(s, c)
-                                    let residual = rh
-                                    if let w = weights?[i] {
-                                        let p = rh * w
-                                        let e = (-p).addingProduct(rh, w) + rl * w
-                                        (rh, rl) = twoSum(p, e)
-                                    }
-                                    rss += rh * residual
-                                    // Intercept: sum of (rh + rl).
-                                    let (t0, e0) = twoSum(hiBase[n], rh)
-                                    hiBase[n] = t0
-                                    loBase[n] += e0 + rl
-                                    let rhv = SIMD4<Double>(repeating: rh), rlv = SIMD4<Double>(repeating: rl)
-                                    j = 0
-                                    while j < vectorEnd {
-                                        let xv = rowRaw.loadUnaligned(fromByteOffset: j &* 8, as: SIMD4<Double>.self)
-                                        let p = xv * rhv
-                                        let ep = (-p).addingProduct(xv, rhv) + xv * rlv
-                                        let h = UnsafeRawPointer(hiBase + j).loadUnaligned(as: SIMD4<Double>.self)
-                                        let l = UnsafeRawPointer(loBase + j).loadUnaligned(as: SIMD4<Double>.self)
-                                        let (t, et) = twoSum4(h, p)
-                                        UnsafeMutableRawPointer(hiBase + j).storeBytes(of: t, as: SIMD4<Double>.self)
-                                        UnsafeMutableRawPointer(loBase + j).storeBytes(of: l + (et + ep), as: SIMD4<Double>.self)
-                                        j &+= 4
-                                    }
-                                    while j < n {
-                                        let xv = row[j]
-                                        let p = xv * rh
-                                        let ep = (-p).addingProduct(xv, rh) + xv * rl
-                                        let (t, et) = twoSum(hiBase[j], p)
-                                        hiBase[j] = t
-                                        loBase[j] += et + ep
-                                        j &+= 1
-                                    }
+                                } else {
+                                    fk_residual_gradient_block(rows, stride, range.count, n, yBase, nil, coefBase, intercept, hiBase, loBase, &rss)
                                 }
                             }
                         }

@@ -6,7 +6,9 @@ public enum RefinementPolicy: String, Sendable, Hashable, Codable {
     /// design times the cancellation in the intercept (`(|mean y| + sum_j |mean x_j b_j|) / |b0|`)
     /// exceeds 10, i.e. when plain QR may have lost more than one digit. (The equilibrated fallback
     /// path uses the ratio of a column's mean to its spread instead, with a limit of 100.)
-    /// Well-conditioned data with a well-determined intercept skip the extra passes.
+    /// Well-conditioned data with a well-determined intercept skip the extra passes — except on
+    /// `LinearRegression`'s Gram-preconditioned shortcut (cond <= 1e3), whose Cholesky factor needs
+    /// refinement: there `.automatic` and `.always` both refine until converged.
     case automatic
     /// Always refine (up to 10 steps).
     case always

@@ -20,6 +20,15 @@ import LinearAlgebra
 /// If a shifted value overflows (|x| near 1e308), an equilibrated path scales every column by its
 /// largest entry first (`EquilibratedProblem`).
 ///
+/// **Well-conditioned shortcut (still `.qr`).** Refinement's fixed point does not depend on the
+/// triangular factor, which only preconditions. When the equilibrated, centred design has
+/// `cond_2 <= 1e3` (and refinement is not `.never`, the rank is clearly full and there are more
+/// rows than unknowns), the factor is the Cholesky factor of the centred Gram matrix (one `dsyrk`
+/// pass, half the flops of Householder QR), and refinement always runs until it converges; if it
+/// does not, or any condition fails, the TSQR path above runs instead
+/// (`LinearRegression+Gram.swift`). Singular values and standard errors then come from the Gram
+/// matrix (relative error about `eps cond^2 <= 1e-10`).
+///
 /// **The fast path (`.normalEquations`).** The centred Gram matrix in one pass (`BLAS.shiftedGram`,
 /// `dsyrk` over cache-sized blocks, centred exactly in O(d^2)), equilibrated, Cholesky and a
 /// 1-norm condition estimate (`dpocon`). The normal equations square the condition number, so the
@@ -81,6 +90,16 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         // The one-pass paths read X once and find NaN/Inf on the way. If a shifted value overflows
         // instead (|x| near 1e308), the equilibrated path below scales every column by its largest
         // entry first.
+        if solver == .qr {
+            // Well-conditioned data: one dsyrk pass and Cholesky-preconditioned refinement (same fixed
+            // point as the TSQR path, see LinearRegression+Gram.swift); nil sends the rest to TSQR.
+            do {
+                if let fit = try fitGramPreconditioned(data, threads: threads) { return fit }
+            } catch let error as LinearAlgebraError {
+                if let inputError = data.inputError(from: error, onesColumn: true) { throw inputError }
+                guard case .nonFinite = error else { throw ModelError.linearAlgebra(model: model, underlying: error) }
+            }
+        }
         do {
             if solver == .qr {
                 let qr = try LinearModelQR(data, fitIntercept: fitIntercept, threads: threads)
@@ -210,26 +229,7 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         for j in 0..<d { for k in 0..<d { gs[j * d + k] *= g.scale[j] * g.scale[k] } }
         let values = try g.wrap { try LAPACK.symmetricEigen(try Matrix(rows: d, columns: d, elements: gs), computeVectors: false) }
         let singularValues = values.eigenvalues.reversed().map { Swift.max($0, 0).squareRoot() }
-        let dof = self.dof(data, rank: d)
-        var errors: (coefficients: [Double], intercept: Double?)?
-        if dof > 0 {
-            let upper = chol.lower.transposed
-            let sigma = (rss / Double(dof)).squareRoot()
-            var se = [Double](repeating: 0, count: d)
-            for j in 0..<d {
-                var e = [Double](repeating: 0, count: d)
-                e[j] = 1
-                se[j] = sigma * g.scale[j] * norm2(try g.wrap { try LAPACK.solveUpperTriangular(upper, e, transpose: .transpose) })
-            }
-            var interceptError: Double?
-            if fitIntercept {
-                let means = g.means
-                let v = try g.wrap { try LAPACK.solveUpperTriangular(upper, (0..<d).map { means[$0] * g.scale[$0] }, transpose: .transpose) }
-                let n = norm2(v)
-                interceptError = sigma * (1 / data.weightSum + n * n).squareRoot()
-            }
-            if se.allSatisfy({ $0.isFinite }) && (interceptError?.isFinite ?? true) { errors = (se, interceptError) }
-        }
+        let errors = try g.standardErrors(cholesky: chol, residualSumOfSquares: rss, dof: self.dof(data, rank: d))
         return try LinearRegressionFit.make(
             model: model, fitIntercept: fitIntercept, coefficients: b, intercept: b0, solver: .normalEquations,
             usedSVDFallback: false, rank: d, singularValues: singularValues, rankCutoff: 0, refinementSteps: 0,
