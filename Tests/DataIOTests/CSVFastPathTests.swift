@@ -190,6 +190,20 @@ import Tabular
         }
     }
 
+    /// Blocks of 2 MiB and more are read by several concurrent `pread`s: the same bytes in order.
+    @Test func parallelBlockReadsGiveTheSameTable() throws {
+        let scratch = try Scratch()
+        let (text, values) = Self.numericText(rows: 24_000, width: 5, seed: 21, edits: [23_000: "1,\"2\",,4,5"])
+        let path = try scratch.file("parallel.csv", text)
+        #expect(text.utf8.count > (2 << 20) + 12_345)
+        let reference = Self.outcome(path, threads: 1, blockBytes: (2 << 20) + 12_345)
+        for (threads, blockBytes) in [(2, (2 << 20) + 12_345), (2, 16 << 20)] {
+            #expect(Self.same(Self.outcome(path, threads: threads, blockBytes: blockBytes), reference), "\(threads) threads, \(blockBytes) bytes")
+        }
+        let table = try CSVReader(options: CSVReadOptions(blockBytes: 2 << 20)).read(path, threads: 2)
+        #expect(bits(Array(try table.numeric("c4").prefix(23_000))) == bits(Array(values[4].prefix(23_000))))
+    }
+
     /// Random hostile files of mostly numbers: the fast path changes nothing.
     @Test func randomFilesReadTheSameWithAndWithoutTheFastPath() throws {
         let pieces = ["1", "-2.5", "3e2", ",", "\n", "\r\n", "\"", "NA", "", " ", "x", "inf", ".", "1e400", "\r", "+"]
