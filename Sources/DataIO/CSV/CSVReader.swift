@@ -5,7 +5,11 @@ import Tabular
 ///
 /// Both read the file through one buffer of `options.blockBytes` (bounded memory: that buffer plus
 /// the output columns) and parse each block on `threads` threads, with output that does not depend
-/// on the thread count (see `CSVScan`). The grammar, missing values and number syntax are in
+/// on the thread count (see `CSVScan`). Blocks of 2 MiB and more are read from the file by
+/// `threads` concurrent `pread`s. Runs of plain numeric lines (every column numeric, no quotes,
+/// spaces or missing tokens) are tokenized and parsed in C (`fk_parse_numeric_lines`, fast_float
+/// straight from the buffer into the column buffers); any other line goes through the general
+/// RFC 4180 tokenizer from its start, so values, errors and their lines are the same either way. The grammar, missing values and number syntax are in
 /// `CSVReadOptions` and `CSVNumberSyntax`.
 ///
 /// **Type inference.** A column not named in `options.columnTypes` is numeric when every non-missing
