@@ -56,31 +56,22 @@ inline const char *quick_number(const char *p, const char *last, double *out) {
     bool negative = false;
     if (p < last && *p == '-') { negative = true; ++p; }
     const char *start = p;
-    // Leading zeros do not count toward the 19 digits ("0.000123" has 3), as in fast_float.
-    while (p < last && *p == '0') ++p;
-    const char *significant = p;
     uint64_t w = 0;
     while (p < last && static_cast<unsigned>(*p - '0') < 10u) { w = 10 * w + static_cast<unsigned>(*p - '0'); ++p; }
-    int64_t digits = p - significant;  // w wraps only past 19 of them (refused below)
+    int64_t digits = p - start;
     int64_t exponent = 0;
-    bool any = p > start;
     if (p < last && *p == '.') {
         ++p;
         const char *fraction = p;
-        if (digits == 0) {
-            while (p < last && *p == '0') ++p;
-        }
-        const char *counted = p;
         while (last - p >= 8 && fast_float::is_made_of_eight_digits_fast(p)) {
             w = w * 100000000 + fast_float::parse_eight_digits_unrolled(p);  // wraps only past 19 digits (refused below)
             p += 8;
         }
         while (p < last && static_cast<unsigned>(*p - '0') < 10u) { w = 10 * w + static_cast<unsigned>(*p - '0'); ++p; }
         exponent = fraction - p;
-        digits += p - counted;
-        any = any || p > fraction;
+        digits += p - fraction;
     }
-    if (!any || digits > 19) return nullptr;
+    if (digits == 0 || digits > 19) return nullptr;
     if (p < last && (*p | 0x20) == 'e') {
         const char *q = p + 1;
         bool negative_exponent = false;
