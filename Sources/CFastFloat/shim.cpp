@@ -43,71 +43,7 @@ size_t parse_prefix(const char *first, const char *last, T *out, int *status) {
     return static_cast<size_t>(result.ptr - start);
 }
 
-// A plain decimal as the CSV fast path meets it ("-12.345", "1e-7", ".5", "5."): its digits are
-// read here (no generic option handling; eight fraction digits at a time), and converted by
-// fast_float's own two exact steps (Clinger's fast path, else Eisel-Lemire). Returns the end of
-// the number, or nullptr for anything else — a '+', no digits, more than 19 digits, an exponent
-// without digits, an Eisel-Lemire result that needs the slow path, overflow — for which the caller
-// uses parse_prefix. Where it returns a value, it reads the same decimal (mantissa and exponent)
-// as fast_float, so the correctly rounded result is the same bit for bit (tested against
-// fk_parse_double_prefix in CSVFastPathTests).
-inline const char *quick_number(const char *p, const char *last, double *out) {
-    using format = fast_float::binary_format<double>;
-    bool negative = false;
-    if (p < last && *p == '-') { negative = true; ++p; }
-    const char *start = p;
-    uint64_t w = 0;
-    while (p < last && static_cast<unsigned>(*p - '0') < 10u) { w = 10 * w + static_cast<unsigned>(*p - '0'); ++p; }
-    int64_t digits = p - start;
-    int64_t exponent = 0;
-    if (p < last && *p == '.') {
-        ++p;
-        const char *fraction = p;
-        while (last - p >= 8 && fast_float::is_made_of_eight_digits_fast(p)) {
-            w = w * 100000000 + fast_float::parse_eight_digits_unrolled(p);  // wraps only past 19 digits (refused below)
-            p += 8;
-        }
-        while (p < last && static_cast<unsigned>(*p - '0') < 10u) { w = 10 * w + static_cast<unsigned>(*p - '0'); ++p; }
-        exponent = fraction - p;
-        digits += p - fraction;
-    }
-    if (digits == 0 || digits > 19) return nullptr;
-    if (p < last && (*p | 0x20) == 'e') {
-        const char *q = p + 1;
-        bool negative_exponent = false;
-        if (q < last && (*q == '-' || *q == '+')) { negative_exponent = *q == '-'; ++q; }
-        if (q >= last || static_cast<unsigned>(*q - '0') >= 10u) return nullptr;
-        int64_t e = 0;
-        while (q < last && static_cast<unsigned>(*q - '0') < 10u) {
-            if (e < 0x10000) e = 10 * e + (*q - '0');
-            ++q;
-        }
-        exponent += negative_exponent ? -e : e;
-        p = q;
-    }
-    double value;
-    if (format::min_exponent_fast_path() <= exponent && exponent <= format::max_exponent_fast_path() &&
-        w <= format::max_mantissa_fast_path()) {
-        // Clinger: both operands exact, one correctly rounded operation (round to nearest: Swift
-        // never changes the rounding mode).
-        value = static_cast<double>(w);
-        value = exponent < 0 ? value / format::exact_power_of_ten(-exponent) : value * format::exact_power_of_ten(exponent);
-    } else {
-        fast_float::adjusted_mantissa am = fast_float::compute_float<format>(exponent, w);
-        if (am.power2 < 0) return nullptr;
-        fast_float::to_float(false, am, value);
-    }
-    if (!(value <= 1.7976931348623157e308)) return nullptr;  // overflow: parse_prefix reports it
-    *out = negative ? -value : value;
-    return p;
-}
-
 }  // namespace
-
-extern "C" size_t fk_parse_double_quick(const char *first, const char *last, double *out) {
-    const char *end = quick_number(first, last, out);
-    return end ? static_cast<size_t>(end - first) : 0;
-}
 
 extern "C" int fk_parse_double(const char *first, size_t length, double *out) {
     int status = FK_PARSE_INVALID;
@@ -198,14 +134,10 @@ extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, ch
             // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
             if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto stop;
             double value;
-            if (const char *end = quick_number(q, last, &value)) {
-                q = end;
-            } else {
-                int status;
-                size_t used = parse_prefix(q, last, &value, &status);
-                if (used == 0 || status != FK_PARSE_OK) goto stop;
-                q += used;
-            }
+            int status;
+            size_t used = parse_prefix(q, last, &value, &status);
+            if (used == 0 || status != FK_PARSE_OK) goto stop;
+            q += used;
             columns[c][row + rows] = value;
             if (c + 1 < width) {
                 if (q < last && *q == delimiter) { ++q; continue; }

@@ -1,4 +1,3 @@
-import CFastFloat
 import Foundation
 import Testing
 @testable import DataIO
@@ -227,56 +226,6 @@ import Tabular
                 }
             }
         }
-    }
-
-    // MARK: - The fast path's number reader
-
-    /// `fk_parse_double_quick` (the digits read in the fast path, converted by fast_float's steps)
-    /// against `fk_parse_double_prefix` (fast_float's own `from_chars`) on random decimal texts:
-    /// wherever it answers, the same length and the same bits; and it answers for ordinary numbers.
-    @Test func quickNumberReaderAgreesWithFastFloat() throws {
-        var generator = SystemRandomNumberGeneratorSeeded(seed: 77)
-        func digits(_ count: Int) -> String { String((0..<count).map { _ in Character(String(generator.next() % 10)) }) }
-        var answered = 0
-        var texts: [String] = []
-        for k in 0..<20_000 {
-            var text = ""
-            if k % 3 == 0 {
-                let value = Double(bitPattern: generator.next())
-                text = value.isFinite ? (k % 2 == 0 ? value.description : String(format: "%.17g", value)) : "1"
-            } else {
-                text += ["", "", "-", "+"][Int(generator.next() % 4)]
-                text += digits(Int(generator.next() % 12))
-                if generator.next() % 3 != 0 { text += "." + digits(Int(generator.next() % 22)) }
-                if generator.next() % 2 == 0 {
-                    text += ["e", "E"][Int(generator.next() % 2)] + ["", "-", "+"][Int(generator.next() % 3)]
-                    text += digits(Int(generator.next() % 4))
-                }
-            }
-            text += ["", ",", "x", ".", "e", "\n"][Int(generator.next() % 6)]
-            texts.append(text)
-        }
-        texts += ["0", "-0", "0.0", "-0.0", ".5", "5.", "-.5", "1.e5", "1e", "1e+", "9007199254740993", "1e22", "1e23",
-                  "1.7976931348623157e308", "1.7976931348623159e308", "4.9e-324", "2e-324", "1e-400", "1e400",
-                  "9999999999999999999", "99999999999999999999", "0.0000000000000000000001", "123456789012345678e-30"]
-        for text in texts {
-            var bytes = Array(text.utf8)
-            bytes.append(0)
-            let n = bytes.count - 1
-            bytes.withUnsafeBufferPointer { buffer in
-                let first = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var quick = 0.0
-                let used = fk_parse_double_quick(first, first + n, &quick)
-                guard used > 0 else { return }
-                answered += 1
-                var reference = 0.0
-                var status: Int32 = -1
-                let referenceUsed = fk_parse_double_prefix(first, first + n, &reference, &status)
-                #expect(referenceUsed == used && status == Int32(FK_PARSE_OK) && reference.bitPattern == quick.bitPattern,
-                        "\(text.debugDescription): quick \(used) \(quick), fast_float \(referenceUsed) \(reference) (status \(status))")
-            }
-        }
-        #expect(answered > texts.count / 3)
     }
 
     // MARK: - Infinities in inferred columns

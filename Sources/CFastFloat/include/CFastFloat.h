@@ -31,12 +31,7 @@ int fk_parse_double(const char *first, size_t length, double *out);
 /// delimiter or line end follows.
 size_t fk_parse_double_prefix(const char *first, const char *last, double *out, int *status);
 
-/// The CSV fast path's number reader: for a plain decimal (optional '-', at most 19 digits with an
-/// optional '.', an optional exponent with digits) that converts without overflow, the bytes used
-/// (the same count and value as fk_parse_double_prefix); 0 for anything else (then use that).
-size_t fk_parse_double_quick(const char *first, const char *last, double *out);
-
-/// fk_parse_double for float (correctly rounded to binary32).
+/// The same for float (correctly rounded to binary32).
 int fk_parse_float(const char *first, size_t length, float *out);
 
 /// Record boundaries of a CSV buffer that starts at a record start, outside quotes. Quote state is the
