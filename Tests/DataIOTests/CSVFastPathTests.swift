@@ -176,6 +176,19 @@ import Tabular
         #expect(bits(try readCSV("a\n1\n2", threads: 2).numeric("a")) == bits([1, 2]))
     }
 
+    /// Many short ragged lines in a wide file: an error per line, no huge allocation, no crash.
+    @Test func manyShortLinesInAWideFile() throws {
+        let header = (0..<500).map { "c\($0)" }.joined(separator: ",")
+        let text = header + "\n" + String(repeating: "\n", count: 20_000)
+        let error = csvError { _ = try readCSV(text, threads: 2) }
+        #expect(error?.line == 2)
+        #expect(error?.kind == .raggedRow(expected: 500, found: 1))
+        var options = CSVReadOptions(maxErrors: 3)
+        options.minimumSplitBytes = 2
+        let many = csvError { _ = try readCSV(text, options: options, threads: 2) }
+        #expect(many?.description.contains("ragged") == true || many?.description.contains("fields") == true)
+    }
+
     /// Many records whose lines straddle the per-core split points and the block ends, with a
     /// sprinkling of lines the fast path refuses: the same outcome as the general path alone.
     @Test func linesStraddlingTheSplitsAndBlockEnds() throws {

@@ -88,8 +88,8 @@ struct CSVPieceParser: Sendable {
 
     /// Parses `bytes` (whole records; the last may lack its line end only at the end of the file).
     ///
-    /// Values go straight into the piece's column buffers (capacity: the piece's newline count + 1,
-    /// an upper bound on its records). Runs of plain numeric lines are parsed by the C fast path
+    /// Values go straight into the piece's column buffers (capacity: an upper bound on the records
+    /// kept, from the newline count and the bytes per record). Runs of plain numeric lines are parsed by the C fast path
     /// `fk_parse_numeric_lines` (when every column is numeric); any line it does not take is parsed
     /// here, from its start, by the general tokenizer, so errors and values are the same either way.
     func parse(_ bytes: UnsafeRawBufferPointer) -> PieceOutput {
@@ -102,7 +102,11 @@ struct CSVPieceParser: Sendable {
             return state.out
         }
         let n = bytes.count
-        let capacity = fk_count_newlines(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), n) + 1
+        // A kept record has `width` fields: width - 1 delimiters and a line end (but the last) outside
+        // quotes, so at least `width` bytes. Both bounds hold; the second keeps the buffers within
+        // 8 bytes per input byte when a file has many short (ragged) lines and many columns.
+        let capacity = Swift.min(fk_count_newlines(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), n) + 1,
+                                 n / Swift.max(1, width) + 1)
         let buffers = (0..<width).map { _ in ColumnBuffer(capacity: capacity) }
         let targets: [UnsafeMutablePointer<Double>?] = buffers.map { $0.storage.baseAddress }
         let numeric = plans.map { $0.isNumeric && numberFastPathSafe }
@@ -248,7 +252,7 @@ struct CSVPieceParser: Sendable {
                 state.fail(.raggedRow(expected: width, found: field), line: recordLine)
             } else {
                 let row = state.out.rows
-                if row < capacity {  // invariant: records <= newlines + 1 = capacity
+                if row < capacity {  // invariant: kept records <= capacity (see above)
                     for column in 0..<width { columns[column]![row] = state.record[column] }  // invariant: allocated
                     state.out.rows += 1
                 }
