@@ -45,6 +45,20 @@ size_t fk_record_ends(const char *buffer, size_t length, char quote, const size_
 /// The number of '\n' bytes in [buffer, buffer + length).
 size_t fk_count_newlines(const char *buffer, size_t length);
 
+/// The CSV reader's whole-line fast path: parses consecutive lines of [first, last) that consist of
+/// exactly `width` unquoted numbers, each accepted by `fk_parse_double_prefix` with status
+/// FK_PARSE_OK (a number must start with a digit, '-', '+' or '.'), separated by `delimiter`, the
+/// last followed by "\n", "\r\n" or `last` (the end of the file). Line r's values go to
+/// columns[c][row + r]. It stops before the first line that is anything else (a quote, a missing or
+/// non-numeric token, spaces, a ragged or empty line, a bare '\r', ...), which the caller's general
+/// parser then reads, or after `max_rows` lines. Returns the bytes consumed (always whole lines);
+/// *rows_out gets the lines parsed and *newlines_out the '\n' bytes among them (one less than the
+/// lines when the last ends at `last`). Values of the line it stopped at may have been written to
+/// columns[c][row + *rows_out] (the caller overwrites or ignores them).
+size_t fk_parse_numeric_lines(const char *first, const char *last, char delimiter, size_t width,
+                              double *const *columns, size_t row, size_t max_rows,
+                              size_t *rows_out, size_t *newlines_out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,10 +10,13 @@ import CFastFloat
 /// Values: correctly rounded to the nearest Double, ties to even (the same value as Swift's
 /// `Double(String)`, `strtod`, numpy and Python's `float`), so the shortest representation that the
 /// writer prints reads back bit for bit. Underflow rounds to a subnormal or to (signed) zero.
-/// Refused with an error naming the cell: a finite literal beyond `Double.greatestFiniteMagnitude`
-/// ("1e400": overflow), and infinities or NaN spelled out ("inf", "-Infinity", "NAN") unless the
-/// token is one of `missingValues` (by default "NaN" and "nan" are, and read as missing). Infinities
-/// are refused because every fit downstream refuses them, and the error is clearer at the cell.
+/// Refused with an error naming the cell in a column declared numeric: a finite literal beyond
+/// `Double.greatestFiniteMagnitude` ("1e400": overflow), and infinities or NaN spelled out ("inf",
+/// "-Infinity", "NAN") unless the token is one of `missingValues` (by default "NaN" and "nan" are,
+/// and read as missing). In an inferred column a spelled-out infinity ("inf", "infinity", any case,
+/// optional sign) is read as ±infinity, as pandas does, whatever the block size; the transforms and
+/// fits then refuse it with an error naming the row and column. Overflow and NaN spellings make an
+/// inferred column categorical (see `CSVReadOptions.columnTypes`).
 ///
 /// **Why fast_float** (`CFastFloat`, Daniel Lemire's algorithm, header-only C++ from Debian's
 /// libfast-float-dev) rather than Swift's `Double(Substring)`: both are correctly rounded (Swift's

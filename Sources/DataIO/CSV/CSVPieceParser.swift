@@ -37,8 +37,16 @@ struct CSVPieceParser: Sendable {
     let plans: [ColumnPlan]
     let names: [String]
     let maxErrors: Int
+    /// Whether plain numeric lines go through `fk_parse_numeric_lines` (`Self.lineFastPathEnabled`
+    /// when the parser was made).
+    let lineFastPath: Bool
+
+    /// Internal switch for tests, which turn the C whole-line fast path off to check that it changes
+    /// nothing (a task-local value, read when a parser is made, on the caller's task).
+    @TaskLocal static var lineFastPathEnabled = true
 
     init(options: CSVReadOptions, plans: [ColumnPlan], names: [String]) {
+        lineFastPath = Self.lineFastPathEnabled
         delimiter = options.delimiter
         quote = options.quote
         missing = options.missingValues.sorted().map { Array($0.utf8) }
@@ -67,8 +75,8 @@ struct CSVPieceParser: Sendable {
     /// boxes and no dynamic exclusivity checks).
     struct State {
         var out: PieceOutput
-        /// Row-major values of the piece, transposed into columns at the end.
-        var flat: [Double]
+        /// The current record's values (numbers, or local category codes as Double).
+        var record: [Double]
         var dictionaries: [[ExactKey: Int32]]
         var flipped: [Bool]
         var scratch: [UInt8] = []
@@ -79,24 +87,62 @@ struct CSVPieceParser: Sendable {
     }
 
     /// Parses `bytes` (whole records; the last may lack its line end only at the end of the file).
+    ///
+    /// Values go straight into the piece's column buffers (capacity: an upper bound on the records
+    /// kept, from the newline count and the bytes per record). Runs of plain numeric lines are parsed by the C fast path
+    /// `fk_parse_numeric_lines` (when every column is numeric); any line it does not take is parsed
+    /// here, from its start, by the general tokenizer, so errors and values are the same either way.
     func parse(_ bytes: UnsafeRawBufferPointer) -> PieceOutput {
         let width = plans.count
         var state = State(out: PieceOutput(columns: [], levels: Array(repeating: [], count: width)),
-                          flat: [], dictionaries: Array(repeating: [:], count: width), flipped: Array(repeating: false, count: width))
+                          record: Array(repeating: 0, count: width), dictionaries: Array(repeating: [:], count: width),
+                          flipped: Array(repeating: false, count: width))
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else {
-            state.out.columns = (0..<width).map { _ in ColumnBuffer(count: 0) }
+            state.out.columns = (0..<width).map { _ in ColumnBuffer(capacity: 0) }
             return state.out
         }
         let n = bytes.count
-        state.flat.reserveCapacity(Swift.max(16, n / 8))
+        // A kept record has `width` fields: width - 1 delimiters and a line end (but the last) outside
+        // quotes, so at least `width` bytes. Both bounds hold; the second keeps the buffers within
+        // 8 bytes per input byte when a file has many short (ragged) lines and many columns.
+        let capacity = Swift.min(fk_count_newlines(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), n) + 1,
+                                 n / Swift.max(1, width) + 1)
+        let buffers = (0..<width).map { _ in ColumnBuffer(capacity: capacity) }
+        let targets: [UnsafeMutablePointer<Double>?] = buffers.map { $0.storage.baseAddress }
         let numeric = plans.map { $0.isNumeric && numberFastPathSafe }
+        let allNumeric = lineFastPath && width > 0 && !numeric.contains(false)
         let delimiter = self.delimiter
         let quote = self.quote
         var i = 0
         var line = 0
+        // Records the general path reads before the C fast path is tried again (grows while the
+        // fast path keeps failing at once, so a file it never takes costs one failed try per 64 lines).
+        var slowRecords = 0
+        var backoff = 0
 
         numeric.withUnsafeBufferPointer { fastColumn in
+        targets.withUnsafeBufferPointer { columns in
         records: while i < n {
+            if allNumeric, slowRecords == 0 {
+                var rows = 0
+                var newlines = 0
+                let used = fk_parse_numeric_lines(UnsafeRawPointer(base + i).assumingMemoryBound(to: CChar.self),
+                                                  UnsafeRawPointer(base + n).assumingMemoryBound(to: CChar.self),
+                                                  CChar(bitPattern: delimiter), width, columns.baseAddress, state.out.rows,
+                                                  capacity - state.out.rows, &rows, &newlines)
+                i += used
+                line += newlines
+                state.out.rows += rows
+                if i >= n { break records }
+                if rows == 0 {
+                    backoff = Swift.min(64, backoff * 2 + 1)
+                    slowRecords = backoff
+                } else {
+                    backoff = 0
+                    slowRecords = 1
+                }
+            }
+            if slowRecords > 0 { slowRecords -= 1 }
             let recordLine = line
             var field = 0
             fields: while true {
@@ -110,7 +156,7 @@ struct CSVPieceParser: Sendable {
                                                       &value, &status)
                     let j = i + used
                     if used > 0, status == Int32(FK_PARSE_OK), j == n || base[j] == delimiter || base[j] == 10 || base[j] == 13 {
-                        state.flat.append(value)
+                        state.record[column] = value
                         i = j
                         field += 1
                         if i >= n { break fields }
@@ -204,9 +250,12 @@ struct CSVPieceParser: Sendable {
             // End of record: `field` fields were seen.
             if field != width {
                 state.fail(.raggedRow(expected: width, found: field), line: recordLine)
-                state.flat.removeLast(state.flat.count - state.out.rows * width)
             } else {
-                state.out.rows += 1
+                let row = state.out.rows
+                if row < capacity {  // invariant: kept records <= capacity (see above)
+                    for column in 0..<width { columns[column]![row] = state.record[column] }  // invariant: allocated
+                    state.out.rows += 1
+                }
             }
             if state.out.errors.count >= maxErrors {
                 state.out.complete = i >= n
@@ -214,43 +263,18 @@ struct CSVPieceParser: Sendable {
             }
         }
         }
-        state.out.newlines = line
-        // Transpose the row-major values into columns.
-        let rows = state.out.rows
-        if state.flat.count != rows * width { state.flat.removeLast(state.flat.count - rows * width) }  // after a break mid-record
-        state.out.columns = Self.transpose(state.flat, rows: rows, width: width)
-        return state.out
-    }
-
-    /// Row-major `rows x width` values as `width` column arrays, in tiles of 256 rows so that the
-    /// source tile stays in L1/L2 while the columns are written sequentially.
-    static func transpose(_ flat: [Double], rows: Int, width: Int) -> [ColumnBuffer] {
-        let buffers = (0..<width).map { _ in ColumnBuffer(count: rows) }
-        let targets = buffers.map(\.storage)
-        flat.withUnsafeBufferPointer { source in
-            let tile = 256
-            var r0 = 0
-            while r0 < rows {
-                let r1 = Swift.min(r0 + tile, rows)
-                for column in 0..<width {
-                    let target = targets[column]
-                    var k = r0 * width + column
-                    for r in r0..<r1 {
-                        target[r] = source[k]
-                        k += width
-                    }
-                }
-                r0 = r1
-            }
         }
-        return buffers
+        state.out.newlines = line
+        for buffer in buffers { buffer.count = state.out.rows }
+        state.out.columns = buffers
+        return state.out
     }
 
     /// Converts one field's content (quotes removed) by the column's plan and appends it.
     private func consume(_ token: UnsafeBufferPointer<UInt8>, column: Int, line: Int, state: inout State) {
         let plan = plans[column]
         if isMissing(token) {
-            state.flat.append(plan.isNumeric ? .nan : -1)
+            state.record[column] = plan.isNumeric ? .nan : -1
             return
         }
         switch plan {
@@ -258,10 +282,16 @@ struct CSVPieceParser: Sendable {
             var value = 0.0
             let status = Self.parseNumber(token, &value)
             if status == Int32(FK_PARSE_OK) {
-                state.flat.append(value)
+                state.record[column] = value
                 return
             }
-            state.flat.append(.nan)
+            // Inferred columns read a spelled-out infinity ("inf", "-Infinity", any case) as a number,
+            // as pandas does; the transforms then refuse it with an error naming the row and column.
+            if plan == .inferNumeric, status == Int32(FK_PARSE_NONFINITE), let infinity = Self.spelledInfinity(token) {
+                state.record[column] = infinity
+                return
+            }
+            state.record[column] = .nan
             if state.flipped[column] { return }
             let shown = CSVError.show(token)
             // Inferred columns: any token that is not a finite number makes the column categorical, so
@@ -281,7 +311,7 @@ struct CSVPieceParser: Sendable {
             var problem: CSVError.Kind?
             let code = category(token, kind: kind, column: column, dictionary: &state.dictionaries[column],
                                 levels: &state.out.levels[column], problem: &problem)
-            state.flat.append(Double(code))
+            state.record[column] = Double(code)
             if let problem { state.fail(problem, line: line) }
         }
     }
@@ -292,6 +322,18 @@ struct CSVPieceParser: Sendable {
             if candidate.isEmpty || candidate.withUnsafeBufferPointer({ memcmpEqual($0, token) }) { return true }
         }
         return false
+    }
+
+    /// The infinity a token that `parseNumber` called non-finite spells (nil for a NaN spelling):
+    /// fast_float accepts only "inf" and "infinity" (any case, optional sign) and NaN spellings there.
+    static func spelledInfinity(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        var negative = false
+        for byte in token where byte != 32 && byte != 9 {
+            if byte == 45 { negative = true; continue }  // -
+            if byte == 43 { continue }  // +
+            return byte | 0x20 == 105 ? (negative ? -.infinity : .infinity) : nil  // i or I
+        }
+        return nil
     }
 
     /// A number token: ASCII spaces and tabs around it are allowed; then `fk_parse_double`.
@@ -346,11 +388,11 @@ struct ExactKey: Hashable, Sendable {
 /// copies it once into the output column (no intermediate `Array`).
 final class ColumnBuffer: @unchecked Sendable {
     let storage: UnsafeMutableBufferPointer<Double>
-    let count: Int
+    /// The values written (at most the capacity; set once by the parser that owns the buffer).
+    var count = 0
 
-    init(count: Int) {
-        self.count = count
-        storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(count, 1))
+    init(capacity: Int) {
+        storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(capacity, 1))
     }
 
     deinit { storage.deallocate() }

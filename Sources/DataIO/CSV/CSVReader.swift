@@ -5,7 +5,11 @@ import Tabular
 ///
 /// Both read the file through one buffer of `options.blockBytes` (bounded memory: that buffer plus
 /// the output columns) and parse each block on `threads` threads, with output that does not depend
-/// on the thread count (see `CSVScan`). The grammar, missing values and number syntax are in
+/// on the thread count (see `CSVScan`). Blocks of 2 MiB and more are read from the file by
+/// `threads` concurrent `pread`s. Runs of plain numeric lines (every column numeric, no quotes,
+/// spaces or missing tokens) are tokenized and parsed in C (`fk_parse_numeric_lines`, fast_float
+/// straight from the buffer into the column buffers); any other line goes through the general
+/// RFC 4180 tokenizer from its start, so values, errors and their lines are the same either way. The grammar, missing values and number syntax are in
 /// `CSVReadOptions` and `CSVNumberSyntax`.
 ///
 /// **Type inference.** A column not named in `options.columnTypes` is numeric when every non-missing
@@ -66,7 +70,7 @@ public struct CSVReader: Sendable {
                         let estimate = Double(rows) * Double(size) / Double(Swift.max(1, block.bytes.count)) * 1.02 + 16
                         sink.reserve(Swift.min(Int(estimate), size / Swift.max(1, width)))
                     }
-                    sink.append(parsed.pieces)
+                    sink.append(parsed.pieces, threads: threads)
                 }
                 scan.finishBlock()
                 first = false
@@ -141,7 +145,7 @@ public struct CSVReader: Sendable {
             if try errors.add(parsed) { break }
             if errors.isEmpty {
                 var sink = CSVAccumulator(plans: current, categories: categories)
-                sink.append(parsed.pieces)
+                sink.append(parsed.pieces, threads: threads)
                 let table = try sink.table(names: scan.names, path: path)
                 categories = sink.categories
                 scan.finishBlock()
@@ -268,6 +272,12 @@ struct CategoryMerger {
     }
 }
 
+/// The accumulator's column arrays, each appended to by one thread (distinct elements).
+private struct ColumnTargets: @unchecked Sendable {
+    let numbers: UnsafeMutableBufferPointer<[Double]>
+    let codes: UnsafeMutableBufferPointer<[Int32]>
+}
+
 /// The output columns of a read: pieces appended in order.
 struct CSVAccumulator {
     let plans: [ColumnPlan]
@@ -289,15 +299,43 @@ struct CSVAccumulator {
         }
     }
 
-    mutating func append(_ pieces: [PieceOutput]) {
+    /// Appends the pieces' rows, column by column on `threads` threads (the category levels are
+    /// merged first, in piece order, so the codes do not depend on the thread count).
+    mutating func append(_ pieces: [PieceOutput], threads: Int = 1) {
+        let added = pieces.reduce(0) { $0 + $1.rows }
+        guard added > 0 else { return }
+        var maps: [[[Int32]]] = Array(repeating: [], count: plans.count)  // [column][piece]
         for piece in pieces {
-            for (column, plan) in plans.enumerated() {
-                switch plan {
-                case .inferNumeric, .numeric:
-                    numbers[column].append(contentsOf: piece.columns[column].values)
-                case .categorical:
-                    let map = categories.map(column: column, local: piece.levels[column])
-                    codes[column].append(contentsOf: piece.columns[column].values.lazy.map { $0 < 0 ? CategoricalValues.missing : map[Int($0)] })
+            for (column, plan) in plans.enumerated() where !plan.isNumeric {
+                maps[column].append(categories.map(column: column, local: piece.levels[column]))
+            }
+        }
+        for (column, plan) in plans.enumerated() {
+            // Geometric growth when the reservation falls short (no regrowth per block).
+            if plan.isNumeric {
+                let needed = numbers[column].count + added
+                if needed > numbers[column].capacity { numbers[column].reserveCapacity(Swift.max(needed, numbers[column].capacity * 2)) }
+            } else {
+                let needed = codes[column].count + added
+                if needed > codes[column].capacity { codes[column].reserveCapacity(Swift.max(needed, codes[column].capacity * 2)) }
+            }
+        }
+        let plans = self.plans
+        let finalMaps = maps
+        numbers.withUnsafeMutableBufferPointer { numbers in
+            codes.withUnsafeMutableBufferPointer { codes in
+                let target = ColumnTargets(numbers: numbers, codes: codes)
+                // The body does not throw, so neither does map.
+                _ = try? ParallelRows.map(count: plans.count, threads: added * plans.count >= 1 << 16 ? threads : 1) { column in
+                    for (k, piece) in pieces.enumerated() {
+                        if plans[column].isNumeric {
+                            target.numbers[column].append(contentsOf: piece.columns[column].values)
+                        } else {
+                            let map = finalMaps[column][k]
+                            target.codes[column].append(contentsOf: piece.columns[column].values.lazy.map { $0 < 0 ? CategoricalValues.missing : map[Int($0)] })
+                        }
+                    }
+                    return 0
                 }
             }
         }

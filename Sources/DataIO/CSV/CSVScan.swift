@@ -36,6 +36,7 @@ final class CSVScan {
         self.options = options
         self.threads = Swift.max(1, threads)
         reader = try ByteBlockReader(path: path, capacity: options.blockBytes)
+        reader.threads = self.threads
         try readHeader()
     }
 
