@@ -90,7 +90,8 @@ enum LogisticFit {
 
     /// Whether the unpenalised maximum-likelihood estimate fails to exist (see `Separation`).
     static func separationStatus(_ objective: LogisticObjective, result: OptimizationResult, config: LogisticRegression) -> Separation {
-        let z = objective.decisionValues(result.theta)
+        // Overflowing decision values (finite data near 1e300): no certificate can be formed.
+        guard let z = try? objective.decisionValues(result.theta) else { return .none }
         let k = objective.outputs
         var complete = true
         var saturated = false
