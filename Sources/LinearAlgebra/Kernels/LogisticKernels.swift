@@ -449,3 +449,42 @@ public enum LogisticKernels {
         return gram
     }
 }
+
+extension LogisticKernels {
+    /// Weighted column means and standard deviations of the row-major `x` (`rows x columns`), two
+    /// passes in row order: `mean_j = sum_i w_i x_ij / W`, `std_j = sqrt(sum_i w_i (x_ij - mean_j)^2 / W)`.
+    /// Columns whose standard deviation is zero or not finite (constant columns, overflow near 1e300)
+    /// get standard deviation 1 and, if their mean is not finite, mean 0: the result is always a
+    /// usable finite affine map. For preconditioning only (not a statistics result).
+    /// - Throws: `LinearAlgebraError.shapeMismatch` when lengths disagree.
+    /// - Complexity: two reads of `x`; allocations: the two results.
+    public static func columnLocationScale(x: [Double], rows: Int, columns d: Int, weights: [Double]) throws -> (mean: [Double], scale: [Double]) {
+        guard d >= 0, rows >= 0, x.count == rows * d, weights.count == rows else {
+            throw LinearAlgebraError.shapeMismatch(operation: "LogisticKernels.columnLocationScale", lhs: Shape(rows: rows, columns: d),
+                                                   rhs: Shape(rows: weights.count, columns: 1), requirement: "x.count == rows * columns, weights.count == rows")
+        }
+        var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 0, count: d)
+        var total = 0.0
+        for w in weights { total += w }
+        guard total > 0, total.isFinite, d > 0 else { return (mean, [Double](repeating: 1, count: d)) }
+        x.withUnsafeBufferPointer { xs in
+            mean.withUnsafeMutableBufferPointer { ms in
+                scale.withUnsafeMutableBufferPointer { ss in
+                    // invariant: non-empty (rows > 0 since total > 0, d > 0)
+                    let xBase = xs.baseAddress!, m = ms.baseAddress!, s = ss.baseAddress!
+                    for i in 0..<rows where weights[i] != 0 { axpy(weights[i], xBase + i &* d, m, d) }
+                    for j in 0..<d { m[j] /= total; if !m[j].isFinite { m[j] = 0 } }
+                    for i in 0..<rows where weights[i] != 0 {
+                        let row = xBase + i &* d, w = weights[i]
+                        for j in 0..<d { let c = row[j] - m[j]; s[j] += w * c * c }
+                    }
+                    for j in 0..<d {
+                        let v = (s[j] / total).squareRoot()
+                        s[j] = v > 0 && v.isFinite ? v : 1
+                    }
+                }
+            }
+        }
+        return (mean, scale)
+    }
+}
