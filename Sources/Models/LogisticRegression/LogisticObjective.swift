@@ -12,8 +12,11 @@ import LinearAlgebra
 /// the row is added into the gradient while it is in L1 cache. Rows are cut into fixed blocks
 /// (`blockRows`, a function of the column count only); each block's partial sums land in their own
 /// slot and are added in block order, so the result is bit-identical for any thread count.
-/// The Hessian (Newton) is accumulated per block with BLAS `syrk`/`gemm` on a weighted copy of the
-/// block and added in the same fixed order.
+/// The Hessian (Newton): binary, one `LogisticKernels.weightedGram` over all rows — the per-row
+/// curvatures of the fused pass scale the rows by `sqrt(h_i)` into one reused ~4 MiB buffer and one
+/// BLAS `dsyrk` per such block accumulates `X^T diag(h) X` (fixed blocks, fixed order; BLAS threads
+/// parallelise it); multinomial, one `gemm` per block and class pair, added in block order.
+/// The pointer-level loops live in LinearAlgebra's `LogisticKernels`.
 struct LogisticObjective: Sendable {
     /// Row-major design, `rows x features`.
     let x: [Double]

@@ -4,8 +4,9 @@ import LinearAlgebra
 /// as scikit-learn's `NewtonCholeskySolver` (its
 /// Armijo constant 2^-11 and its acceptance rule for steps whose objective change is within rounding).
 ///
-/// Each iteration solves `H s = -g`. When the Cholesky factorisation fails or its reciprocal
-/// condition estimate is below `p * eps` (singular Hessian: collinear columns without a penalty,
+/// Each iteration solves `H s = -g` by Cholesky of the Jacobi-scaled `D H D` (`D = diag(H)^(-1/2)`,
+/// so the columns' units do not count against the condition estimate). When that factorisation
+/// fails or its reciprocal condition estimate is below `p * eps` (singular Hessian: collinear columns without a penalty,
 /// or the multinomial's shift invariance), the step is the minimum-norm solution through a
 /// symmetric eigendecomposition with eigenvalues below `p * eps * lambda_max` dropped; since the
 /// gradient has no component along the dropped directions (up to rounding), this is the Newton
