@@ -149,6 +149,9 @@ struct LogisticKernelTests {
         #expect(throws: LinearAlgebraError.self) {
             _ = try LogisticKernels.predict(x: [1, 2, 3], rows: 2, columns: 2, coefficients: [1, 1], intercepts: [0], output: .decision, threads: 1)
         }
+        #expect(throws: LinearAlgebraError.self) {
+            _ = try LogisticKernels.predict(x: [1, 2], rows: Int.max / 2, columns: 4, coefficients: [1, 1, 1, 1], intercepts: [0], output: .decision, threads: 1)
+        }
         let empty = try LogisticKernels.predict(x: [], rows: 0, columns: 3, coefficients: [1, 1, 1], intercepts: [0], output: .probability, threads: 2)
         #expect(empty.values.isEmpty)
     }

@@ -79,6 +79,13 @@ public enum LogisticKernels {
         return (positive, negative)
     }
 
+    /// `a * b`, or -1 when it overflows (never equal to a count).
+    @usableFromInline
+    static func product(_ a: Int, _ b: Int) -> Int {
+        let (value, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? -1 : value
+    }
+
     // MARK: - Row dot products
 
     /// `sum_j a[j] b[j]` with two 8-wide accumulators (a fixed order: deterministic).
@@ -172,7 +179,7 @@ public enum LogisticKernels {
     public static func predict(x: [Double], rows: Int, columns: Int, coefficients: [Double], intercepts: [Double],
                                output: Output, threads: Int) throws -> Prediction {
         let k = intercepts.count
-        guard rows >= 0, columns > 0, k > 0, x.count == rows * columns, coefficients.count == k * columns else {
+        guard rows >= 0, columns > 0, k > 0, Self.product(rows, columns) == x.count, Self.product(k, columns) == coefficients.count else {
             throw LinearAlgebraError.shapeMismatch(
                 operation: "LogisticKernels.predict", lhs: Shape(rows: rows, columns: columns),
                 rhs: Shape(rows: k, columns: k == 0 ? 0 : coefficients.count / k),
@@ -404,7 +411,7 @@ public enum LogisticKernels {
     ///   weight is negative or not finite.
     /// - Complexity: O(rows s^2) flops, one read of `x`; allocations: the result and one scratch block.
     public static func weightedGram(x: [Double], rows: Int, columns d: Int, weights h: [Double], appendOne: Bool) throws -> [Double] {
-        guard d > 0, rows >= 0, x.count == rows * d, h.count == rows else {
+        guard d > 0, d < Int(Int32.max) - 1, rows >= 0, Self.product(rows, d) == x.count, h.count == rows else {
             throw LinearAlgebraError.shapeMismatch(operation: "LogisticKernels.weightedGram", lhs: Shape(rows: rows, columns: d),
                                                    rhs: Shape(rows: h.count, columns: 1), requirement: "x.count == rows * columns, weights.count == rows")
         }
@@ -459,7 +466,7 @@ extension LogisticKernels {
     /// - Throws: `LinearAlgebraError.shapeMismatch` when lengths disagree.
     /// - Complexity: two reads of `x`; allocations: the two results.
     public static func columnLocationScale(x: [Double], rows: Int, columns d: Int, weights: [Double]) throws -> (mean: [Double], scale: [Double]) {
-        guard d >= 0, rows >= 0, x.count == rows * d, weights.count == rows else {
+        guard d >= 0, rows >= 0, Self.product(rows, d) == x.count, weights.count == rows else {
             throw LinearAlgebraError.shapeMismatch(operation: "LogisticKernels.columnLocationScale", lhs: Shape(rows: rows, columns: d),
                                                    rhs: Shape(rows: weights.count, columns: 1), requirement: "x.count == rows * columns, weights.count == rows")
         }
