@@ -32,10 +32,21 @@ enum LogisticFit {
         do {
             switch config.solver {
             case let .lbfgs(memory):
-                result = try LBFGS(memory: memory, tol: config.tol, maxIter: config.maxIter).minimize(theta0) { theta in
-                    let v = try objective.evaluate(theta)
-                    return (v.objective, v.gradient)
+                // L-BFGS runs on standardised columns (ColumnPreconditioner): same objective, same
+                // original-scale tolerance test, far better conditioned on badly scaled data.
+                let (mean, scale) = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: features, weights: weights)
+                let map = ColumnPreconditioner(mean: mean, scale: scale, outputs: outputs, fitIntercept: config.fitIntercept)
+                var solver = LBFGS(memory: memory, tol: config.tol, maxIter: config.maxIter)
+                solver.measure = { maxAbs(map.gradientTheta($0)) }
+                let inner = try solver.minimize(map.u(theta0)) { u in
+                    let v = try objective.evaluate(map.theta(u))
+                    return (v.objective, map.gradientU(v.gradient))
                 }
+                // Report the original-scale point with its own objective and gradient (one more pass).
+                let theta = map.theta(inner.theta)
+                let v = try objective.evaluate(theta)
+                result = OptimizationResult(theta: theta, objective: v.objective, gradient: v.gradient, iterations: inner.iterations,
+                                            evaluations: inner.evaluations + 1, stopReason: inner.stopReason)
             case .newtonCholesky:
                 result = try NewtonCholesky(tol: config.tol, maxIter: config.maxIter, alwaysPseudoInverse: outputs > 1)
                     .minimize(theta0) { theta, hessian in
@@ -90,7 +101,8 @@ enum LogisticFit {
 
     /// Whether the unpenalised maximum-likelihood estimate fails to exist (see `Separation`).
     static func separationStatus(_ objective: LogisticObjective, result: OptimizationResult, config: LogisticRegression) -> Separation {
-        let z = objective.decisionValues(result.theta)
+        // Overflowing decision values (finite data near 1e300): no certificate can be formed.
+        guard let z = try? objective.decisionValues(result.theta) else { return .none }
         let k = objective.outputs
         var complete = true
         var saturated = false

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LinearAlgebra
 
 /// The penalised logistic objective of scikit-learn's `LinearModelLoss`, evaluated in one fused
@@ -17,8 +12,11 @@ import LinearAlgebra
 /// the row is added into the gradient while it is in L1 cache. Rows are cut into fixed blocks
 /// (`blockRows`, a function of the column count only); each block's partial sums land in their own
 /// slot and are added in block order, so the result is bit-identical for any thread count.
-/// The Hessian (Newton) is accumulated per block with BLAS `syrk`/`gemm` on a weighted copy of the
-/// block and added in the same fixed order.
+/// The Hessian (Newton): binary, one `LogisticKernels.weightedGram` over all rows — the per-row
+/// curvatures of the fused pass scale the rows by `sqrt(h_i)` into one reused ~4 MiB buffer and one
+/// BLAS `dsyrk` per such block accumulates `X^T diag(h) X` (fixed blocks, fixed order; BLAS threads
+/// parallelise it); multinomial, one `gemm` per block and class pair, added in block order.
+/// The pointer-level loops live in LinearAlgebra's `LogisticKernels`.
 struct LogisticObjective: Sendable {
     /// Row-major design, `rows x features`.
     let x: [Double]
@@ -68,17 +66,16 @@ struct LogisticObjective: Sendable {
     /// coefficients at `k * stride ..< k * stride + features`, its intercept at `k * stride + features`).
     func evaluate(_ theta: [Double], hessian wantHessian: Bool = false) throws -> Value {
         let p = parameterCount
-        let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> (Double, [Double], [Double]?) in
-            try self.block(self.blocks[b], theta: theta, wantHessian: wantHessian)
+        let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> (Double, [Double], [Double]) in
+            self.block(self.blocks[b], theta: theta, wantHessian: wantHessian)
         }
         var loss = 0.0
         var gradient = [Double](repeating: 0, count: p)
-        var hess: [Double]? = wantHessian ? [Double](repeating: 0, count: p * p) : nil
-        for (l, g, h) in partials {  // fixed block order
+        for (l, g, _) in partials {  // fixed block order
             loss += l
             for j in 0..<p { gradient[j] += g[j] }
-            if let h, hess != nil { for j in 0..<(p * p) { hess![j] += h[j] } }
         }
+        var hess: [Double]? = wantHessian ? try hessian(curvature: partials.map { $0.2 }) : nil
         let inverse = weightSum > 0 ? 1 / weightSum : 0
         loss *= inverse
         for j in 0..<p { gradient[j] *= inverse }
@@ -98,103 +95,48 @@ struct LogisticObjective: Sendable {
         return Value(objective: loss, gradient: gradient, hessian: hess)
     }
 
-    /// Unnormalised loss sum, gradient and Hessian of one block.
-    private func block(_ range: Range<Int>, theta: [Double], wantHessian: Bool) throws -> (Double, [Double], [Double]?) {
-        let (d, s, k) = (features, stride, outputs)
+    /// Unnormalised loss sum, gradient and per-row curvature (binary `s_i p_i (1 - p_i)`,
+    /// multinomial the probabilities; empty unless `wantHessian`) of one block.
+    private func block(_ range: Range<Int>, theta: [Double], wantHessian: Bool) -> (Double, [Double], [Double]) {
         var gradient = [Double](repeating: 0, count: parameterCount)
-        // Per-row curvature weights for the Hessian: binary h_i; multinomial the probabilities.
-        var curvature: [Double] = wantHessian ? [Double](repeating: 0, count: range.count * (k == 1 ? 1 : classCount)) : []
-        var loss = 0.0
-        x.withUnsafeBufferPointer { xs in
-            theta.withUnsafeBufferPointer { th in
-                weights.withUnsafeBufferPointer { ws in
-                    target.withUnsafeBufferPointer { ts in
-                        gradient.withUnsafeMutableBufferPointer { gs in
-                            // invariant: non-empty buffers (validated rows > 0, features > 0)
-                            let xBase = xs.baseAddress!, thBase = th.baseAddress!, gBase = gs.baseAddress!
-                            if k == 1 {
-                                let intercept = fitIntercept ? th[d] : 0
-                                for i in range {
-                                    let row = xBase + i &* d
-                                    let z = LogisticKernels.dot(row, thBase, d) + intercept
-                                    let w = ws[i]
-                                    let y = ts[i] == 1
-                                    loss += w * (y ? LogisticKernels.softplus(-z) : LogisticKernels.softplus(z))
-                                    let p = LogisticKernels.sigmoid(z)
-                                    let r = w * (p - (y ? 1 : 0))
-                                    if r != 0 { LogisticKernels.axpy(r, row, gBase, d) }
-                                    if fitIntercept { gBase[d] += r }
-                                    if wantHessian { curvature[i - range.lowerBound] = w * p * (1 - p) }
-                                }
-                            } else {
-                                let kc = classCount
-                                withUnsafeTemporaryAllocation(of: Double.self, capacity: kc) { zb in
-                                    let z = zb.baseAddress!  // invariant: capacity >= 3
-                                    for i in range {
-                                        let row = xBase + i &* d
-                                        var zmax = -Double.infinity
-                                        for c in 0..<kc {
-                                            var v = LogisticKernels.dot(row, thBase + c &* s, d)
-                                            if fitIntercept { v += th[c &* s &+ d] }
-                                            z[c] = v
-                                            if v > zmax { zmax = v }
-                                        }
-                                        var sum = 0.0
-                                        for c in 0..<kc { let e = (z[c] - zmax).exp; sum += e }
-                                        let w = ws[i]
-                                        let y = Int(ts[i])
-                                        loss += w * (zmax + sum.logValue - z[y])
-                                        let inv = 1 / sum
-                                        for c in 0..<kc {
-                                            let p = (z[c] - zmax).exp * inv
-                                            if wantHessian { curvature[(i - range.lowerBound) &* kc &+ c] = p }
-                                            let r = w * (p - (c == y ? 1 : 0))
-                                            if r != 0 { LogisticKernels.axpy(r, row, gBase + c &* s, d) }
-                                            if fitIntercept { gBase[c &* s &+ d] += r }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        let width = outputs == 1 ? 1 : classCount
+        var curvature: [Double] = wantHessian ? [Double](repeating: 0, count: range.count * width) : []
+        let loss: Double
+        if outputs == 1 {
+            loss = LogisticKernels.binaryLossGradient(x: x, columns: features, range: range, theta: theta, fitIntercept: fitIntercept,
+                                                      weights: weights, target: target, gradient: &gradient, curvature: &curvature)
+        } else {
+            loss = LogisticKernels.multinomialLossGradient(x: x, columns: features, range: range, theta: theta, classes: classCount,
+                                                           fitIntercept: fitIntercept, weights: weights, target: target,
+                                                           gradient: &gradient, probabilities: &curvature)
         }
-        guard wantHessian else { return (loss, gradient, nil) }
-        return (loss, gradient, try blockHessian(range, curvature: curvature))
+        return (loss, gradient, curvature)
     }
 
-    /// `sum_i Xa_i^T H_i Xa_i` over the block, with `Xa = [X, 1]` and `H_i` the per-row Hessian of the
-    /// loss in the decision values (binary `s_i p_i (1 - p_i)`; multinomial
-    /// `s_i (diag(p_i) - p_i p_i^T)`), through BLAS level 3.
-    private func blockHessian(_ range: Range<Int>, curvature: [Double]) throws -> [Double] {
+    /// `sum_i Xa_i^T H_i Xa_i` with `Xa = [X, 1]` and `H_i` the per-row Hessian of the loss in the
+    /// decision values (binary `s_i p_i (1 - p_i)`; multinomial `s_i (diag(p_i) - p_i p_i^T)`).
+    /// Binary: one `LogisticKernels.weightedGram` (a `dsyrk` per ~4 MiB of `sqrt(h)`-scaled rows);
+    /// multinomial: per block and class pair one `gemm`, added in block order.
+    private func hessian(curvature parts: [[Double]]) throws -> [Double] {
+        if outputs == 1 {
+            var h: [Double] = []
+            h.reserveCapacity(rows)
+            for part in parts { h.append(contentsOf: part) }
+            return try LogisticKernels.weightedGram(x: x, rows: rows, columns: features, weights: h, appendOne: fitIntercept)
+        }
+        let p = parameterCount
+        var total = [Double](repeating: 0, count: p * p)
+        for (b, range) in blocks.enumerated() {
+            let part = try multinomialBlockHessian(range, probabilities: parts[b])
+            for j in 0..<(p * p) { total[j] += part[j] }
+        }
+        return total
+    }
+
+    private func multinomialBlockHessian(_ range: Range<Int>, probabilities curvature: [Double]) throws -> [Double] {
         let (d, s, nb) = (features, stride, range.count)
         let p = parameterCount
         let lo = range.lowerBound
-        let intercept = fitIntercept
-        if outputs == 1 {
-            // sqrt(h_i) [x_i, 1], then one syrk: X_b^T diag(h) X_b in the upper triangle.
-            var scaled = [Double](repeating: 0, count: nb * s)
-            scaled.withUnsafeMutableBufferPointer { sp in
-                x.withUnsafeBufferPointer { xp in
-                    curvature.withUnsafeBufferPointer { cp in
-                        let dstBase = sp.baseAddress!, srcBase = xp.baseAddress!  // invariant: nb, d > 0
-                        for r in 0..<nb {
-                            let f = cp[r].squareRoot()
-                            let src = srcBase + (lo &+ r) &* d, dst = dstBase + r &* s
-                            for j in 0..<d { dst[j] = src[j] * f }
-                            if intercept { dst[d] = f }
-                        }
-                    }
-                }
-            }
-            let a = try Matrix(rows: nb, columns: s, elements: scaled)
-            var c = try Matrix<Double>(rows: s, columns: s)
-            try BLAS.syrk(a, transpose: .transpose, into: &c, triangle: .upper)
-            var hessian = c.elements
-            for i in 0..<s { for j in 0..<i { hessian[i &* s &+ j] = hessian[j &* s &+ i] } }
-            return hessian
-        }
         // The augmented block [X_b, 1].
         var augmented = [Double](repeating: 1, count: nb * s)
         for r in 0..<nb {
@@ -230,84 +172,20 @@ struct LogisticObjective: Sendable {
     }
 
     /// Decision values of the training rows (n x outputs), for the separation check.
-    func decisionValues(_ theta: [Double]) -> [Double] {
+    func decisionValues(_ theta: [Double]) throws -> [Double] {
         let (d, s, k) = (features, stride, outputs)
-        var out = [Double](repeating: 0, count: rows * k)
-        x.withUnsafeBufferPointer { xs in
-            theta.withUnsafeBufferPointer { th in
-                let xBase = xs.baseAddress!, thBase = th.baseAddress!  // invariant: validated non-empty
-                for i in 0..<rows {
-                    for c in 0..<k {
-                        var v = LogisticKernels.dot(xBase + i &* d, thBase + c &* s, d)
-                        if fitIntercept { v += th[c &* s &+ d] }
-                        out[i &* k &+ c] = v
-                    }
-                }
-            }
+        var coefficients = [Double](repeating: 0, count: k * d)
+        var intercepts = [Double](repeating: 0, count: k)
+        for c in 0..<k {
+            for j in 0..<d { coefficients[c * d + j] = theta[c * s + j] }
+            if fitIntercept { intercepts[c] = theta[c * s + d] }
         }
-        return out
-    }
-}
-
-extension Double {
-    @inline(__always) var exp: Double { cExp(self) }
-    @inline(__always) var logValue: Double { cLog(self) }
-}
-
-@inline(__always) func cExp(_ x: Double) -> Double { exp(x) }
-@inline(__always) func cLog(_ x: Double) -> Double { log(x) }
-
-/// Scalar kernels of the logistic objective and of prediction (concrete `Double`, explicit SIMD).
-enum LogisticKernels {
-    /// `sum_j a[j] b[j]` with two 8-wide accumulators (a fixed order: deterministic).
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
-        var acc0 = SIMD8<Double>(), acc1 = SIMD8<Double>()
-        var j = 0
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        while j &+ 16 <= n {
-            acc0 += ra.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
-            acc1 += ra.loadUnaligned(fromByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: (j &+ 8) &* 8, as: SIMD8<Double>.self)
-            j &+= 16
+        let prediction = try LogisticKernels.predict(x: x, rows: rows, columns: d, coefficients: coefficients, intercepts: intercepts,
+                                                     output: .decision, threads: threads)
+        // Training rows are finite (validated); a NaN decision value means overflow.
+        if let row = prediction.overflowRow ?? prediction.nonFiniteRow {
+            throw ModelError.numericalOverflow(model: LogisticValidation.model, detail: "the decision values of X row \(row) overflow to NaN; rescale X")
         }
-        if j &+ 8 <= n {
-            acc0 += ra.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
-                * rb.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
-            j &+= 8
-        }
-        var sum = (acc0 + acc1).sum()
-        while j < n { sum += a[j] * b[j]; j &+= 1 }
-        return sum
-    }
-
-    /// `y[j] += alpha x[j]`.
-    @inline(__always)
-    static func axpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
-        var j = 0
-        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
-        let va = SIMD8<Double>(repeating: alpha)
-        while j &+ 8 <= n {
-            let v = ry.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
-                + va * rx.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
-            ry.storeBytes(of: v, toByteOffset: j &* 8, as: SIMD8<Double>.self)
-            j &+= 8
-        }
-        while j < n { y[j] += alpha * x[j]; j &+= 1 }
-    }
-
-    /// `log(1 + exp(z))` without overflow or cancellation.
-    @inline(__always)
-    static func softplus(_ z: Double) -> Double {
-        z > 0 ? z + log1p(cExp(-z)) : log1p(cExp(z))
-    }
-
-    /// `1 / (1 + exp(-z))` without overflow.
-    @inline(__always)
-    static func sigmoid(_ z: Double) -> Double {
-        if z >= 0 { return 1 / (1 + cExp(-z)) }
-        let e = cExp(z)
-        return e / (1 + e)
+        return prediction.values
     }
 }

@@ -33,10 +33,15 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     /// The optimiser.
     public enum Solver: Sendable, Hashable, Codable {
         /// Limited-memory BFGS with a strong-Wolfe line search; `memory` correction pairs
-        /// (scipy's `maxcor`, default 10).
+        /// (scipy's `maxcor`, default 10). It iterates on internally standardised columns
+        /// (`(x_j - mean_j) / std_j`, an affine change of the parameters, no copy of the data); the
+        /// objective, its penalty on the original coefficients and the `tol` test on the original
+        /// gradient are scikit-learn's. On nearly separable data with a weak penalty (optimum with
+        /// very large coefficients) it can still need thousands of iterations: prefer Newton there.
         case lbfgs(memory: Int = 10)
-        /// Newton's method with a Cholesky solve of the weighted Gram matrix `X^T diag(h) X`
-        /// (built with BLAS `syrk`/`gemm` per row block) and a backtracking line search.
+        /// Newton's method with a Cholesky solve of the (Jacobi-scaled) weighted Gram matrix
+        /// `X^T diag(h) X` (one BLAS `dsyrk` per ~4 MiB block of `sqrt(h)`-scaled rows) and a
+        /// backtracking line search.
         /// Cost per iteration O(n p^2 + p^3) for `p = K (d + 1)` parameters.
         case newtonCholesky
 
@@ -91,7 +96,9 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     ///   - sampleWeight: non-negative weight per row (default 1).
     ///   - warmStart: a model fitted on the same classes and column count whose coefficients start
     ///     the optimiser (scikit-learn's `warm_start=True`).
-    ///   - threads: worker threads for the row blocks; results are bit-identical for any count.
+    ///   - threads: worker threads for the row blocks; results are bit-identical for any count (the
+    ///     Newton Hessian's `dsyrk` runs on OpenBLAS's own threads: same bits for the same process-wide
+    ///     OpenBLAS thread count, which `threads` does not change).
     /// - Throws: `ModelError.emptyInput` (zero rows, or zero total weight); `.invalidParameter`
     ///   (zero columns, `tol`, `maxIter`, `C`, `alpha`, `memory`, class weights,
     ///   Newton-Cholesky with more than 16,384 parameters);

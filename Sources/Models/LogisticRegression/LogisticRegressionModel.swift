@@ -105,7 +105,9 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
         try predictClassIndex(x, threads: threads).map { classes[$0] }
     }
 
-    /// mode 0: decision values; 1: probabilities; 2: class index.
+    /// mode 0: decision values; 1: probabilities; 2: class index. One fused pass per fixed row
+    /// block (`LogisticKernels.predict`): every row's result depends on that row only, so any thread
+    /// count gives the same bits.
     private func compute<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, threads: Int, outputs: Int, mode: Int) throws -> [Double] {
         let model = LogisticValidation.model
         guard x.columns == featureCount else {
@@ -114,92 +116,29 @@ public struct LogisticRegressionModel: Sendable, Hashable, Codable {
         let d = featureCount, rows = x.rows
         if rows == 0 { return [] }
         let values = LogisticValidation.doubles(x)
-        let k = coefficients.count
-        let flat = coefficients.flatMap { $0 }
-        let b = intercepts
-        let blocks = ParallelRows.blocks(rows: rows, blockRows: Self.blockRows)
-        // One output for all blocks, written in place: no allocation per row block (the
-        // steady state of serving; Benchmarks/ModelsBenchmarks pins the count).
-        var parts: [(badRow: Int?, overflowRow: Int?)] = []
-        var failure: (any Error)?
-        let result = [Double](unsafeUninitializedCapacity: rows * outputs) { buffer, initialized in
-          buffer.initialize(repeating: 0)
-          initialized = rows * outputs
-          let target = OutputPointer(base: buffer.baseAddress!)  // invariant: rows * outputs > 0
-          do {
-          parts = try ParallelRows.map(count: blocks.count, threads: threads) { index in
-            let range = blocks[index]
-            var bad: Int?, overflow: Int?
-            values.withUnsafeBufferPointer { xs in
-                flat.withUnsafeBufferPointer { ws in
-                    do {
-                        let os = target.base + range.lowerBound &* outputs
-                        let xBase = xs.baseAddress!, wBase = ws.baseAddress!  // invariant: rows > 0, d > 0
-                        withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(k, 1)) { zb in
-                            let z = zb.baseAddress!  // invariant: capacity >= 1
-                            for i in range {
-                                let row = xBase + i &* d
-                                var finite = true
-                                for c in 0..<k {
-                                    let v = LogisticKernels.dot(row, wBase + c &* d, d) + b[c]
-                                    z[c] = v
-                                    if !v.isFinite { finite = false }
-                                }
-                                if !finite && bad == nil {
-                                    // NaN/Inf in the row, or overflow of finite inputs.
-                                    for j in 0..<d where !row[j].isFinite { bad = i; return }
-                                    // Products overflowing to opposite infinities give NaN: refuse.
-                                    for c in 0..<k where z[c].isNaN { overflow = i; return }
-                                }
-                                let o = (i - range.lowerBound) &* outputs
-                                switch mode {
-                                case 0:
-                                    for c in 0..<k { os[o &+ c] = z[c] }
-                                case 1:
-                                    if k == 1 {
-                                        let p = LogisticKernels.sigmoid(z[0])
-                                        os[o] = 1 - p; os[o &+ 1] = p
-                                    } else {
-                                        var zmax = -Double.greatestFiniteMagnitude
-                                        for c in 0..<k { z[c] = Swift.min(Swift.max(z[c], -.greatestFiniteMagnitude), .greatestFiniteMagnitude); zmax = Swift.max(zmax, z[c]) }
-                                        var sum = 0.0
-                                        for c in 0..<k { let e = cExp(z[c] - zmax); z[c] = e; sum += e }
-                                        let inv = 1 / sum
-                                        for c in 0..<k { os[o &+ c] = z[c] * inv }
-                                    }
-                                default:
-                                    if k == 1 {
-                                        os[o] = z[0] > 0 ? 1 : 0
-                                    } else {
-                                        var best = 0
-                                        for c in 1..<k where z[c] > z[best] { best = c }
-                                        os[o] = Double(best)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            return (bad, overflow)
-          }
-          } catch {
-            failure = error
-          }
+        let output: LogisticKernels.Output = mode == 0 ? .decision : (mode == 1 ? .probability : .classIndex)
+        let prediction: LogisticKernels.Prediction
+        do {
+            prediction = try LogisticKernels.predict(x: values, rows: rows, columns: d, coefficients: flatCoefficients,
+                                                     intercepts: intercepts, output: output, threads: threads)
+        } catch let error as LinearAlgebraError {
+            throw ModelError.linearAlgebra(model: model, underlying: error)
         }
-        if let failure { throw failure }
-        if let badRow = parts.lazy.compactMap({ $0.badRow }).first {
+        if let badRow = prediction.nonFiniteRow {
             let j = (0..<d).first { !values[badRow * d + $0].isFinite } ?? 0
             throw ModelError.nonFiniteValue(model: model, argument: "X", row: badRow, column: j, value: values[badRow * d + j])
         }
-        if let row = parts.lazy.compactMap({ $0.overflowRow }).first {
+        if let row = prediction.overflowRow {
             throw ModelError.numericalOverflow(model: model, detail: "the decision values of X row \(row) overflow to NaN; rescale X")
         }
-        return result
+        return prediction.values
     }
-}
 
-/// The output buffer handed to the row-block workers, which write disjoint rows.
-struct OutputPointer: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
+    /// The coefficient rows, row-major.
+    private var flatCoefficients: [Double] {
+        var flat: [Double] = []
+        flat.reserveCapacity(coefficients.count * featureCount)
+        for row in coefficients { flat.append(contentsOf: row) }
+        return flat
+    }
 }

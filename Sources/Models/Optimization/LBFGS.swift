@@ -46,6 +46,9 @@ struct LBFGS {
     var memory: Int
     var tol: Double
     var maxIter: Int
+    /// The quantity compared with `tol`, from the gradient the optimiser sees (default `max |g|`;
+    /// under a change of variables, the max |gradient| in the original parameters).
+    var measure: ([Double]) -> Double = maxAbs
 
     func minimize(_ theta0: [Double], _ evaluate: ([Double]) throws -> (Double, [Double])) throws -> OptimizationResult {
         var x = theta0
@@ -59,7 +62,7 @@ struct LBFGS {
         }
         if !f.isFinite { return result(.lineSearchFailed) }
         while true {
-            if maxAbs(g) <= tol { return result(.gradientTolerance) }
+            if measure(g) <= tol { return result(.gradientTolerance) }
             if iterations >= maxIter { return result(.maxIterations) }
             // Two-loop recursion: d = -H g.
             var q = g
@@ -114,7 +117,7 @@ struct LBFGS {
                 sHistory.append(s); yHistory.append(y); rhoHistory.append(1 / sy)
                 if sHistory.count > memory { sHistory.removeFirst(); yHistory.removeFirst(); rhoHistory.removeFirst() }
             }
-            if maxAbs(g) <= tol { return result(.gradientTolerance) }
+            if measure(g) <= tol { return result(.gradientTolerance) }
             if reduction <= 64 * Double.ulpOfOne { return result(.objectiveStalled) }
         }
     }

@@ -4,8 +4,9 @@ import LinearAlgebra
 /// as scikit-learn's `NewtonCholeskySolver` (its
 /// Armijo constant 2^-11 and its acceptance rule for steps whose objective change is within rounding).
 ///
-/// Each iteration solves `H s = -g`. When the Cholesky factorisation fails or its reciprocal
-/// condition estimate is below `p * eps` (singular Hessian: collinear columns without a penalty,
+/// Each iteration solves `H s = -g` by Cholesky of the Jacobi-scaled `D H D` (`D = diag(H)^(-1/2)`,
+/// so the columns' units do not count against the condition estimate). When that factorisation
+/// fails or its reciprocal condition estimate is below `p * eps` (singular Hessian: collinear columns without a penalty,
 /// or the multinomial's shift invariance), the step is the minimum-norm solution through a
 /// symmetric eigendecomposition with eigenvalues below `p * eps * lambda_max` dropped; since the
 /// gradient has no component along the dropped directions (up to rounding), this is the Newton
@@ -90,8 +91,25 @@ struct NewtonCholesky {
     func solve(hessian: [Double], gradient: [Double], n: Int) throws -> [Double] {
         let h = try Matrix(rows: n, columns: n, elements: hessian)
         let eps = Double.ulpOfOne
-        if !alwaysPseudoInverse, let factor = try? LAPACK.cholesky(h), factor.reciprocalCondition > Double(n) * eps {
-            if let s = try? factor.solve(gradient.map { -$0 }), s.allSatisfy({ $0.isFinite }) { return s }
+        if !alwaysPseudoInverse {
+            // Jacobi scaling: factor D H D with D = diag(H)^(-1/2) and solve (D H D) y = -D g, s = D y.
+            // Same step in exact arithmetic, but the condition estimate (and the factor's accuracy)
+            // no longer suffers from the columns' units: with columns scaled from 1e-3 to 1e3 the
+            // unscaled H has condition ~1e12 from scaling alone and would be wrongly sent to the
+            // truncated eigen solve, which drops the small-scale directions and stalls the fit.
+            var scale = [Double](repeating: 1, count: n)
+            for i in 0..<n {
+                let v = hessian[i * n + i]
+                if v > 0 && v.isFinite { scale[i] = 1 / v.squareRoot() }
+            }
+            var scaled = hessian
+            for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= scale[i] * scale[j] } }
+            if let hs = try? Matrix(rows: n, columns: n, elements: scaled),
+               let factor = try? LAPACK.cholesky(hs), factor.reciprocalCondition > Double(n) * eps,
+               let y = try? factor.solve((0..<n).map { -gradient[$0] * scale[$0] }) {
+                let s = (0..<n).map { y[$0] * scale[$0] }
+                if s.allSatisfy({ $0.isFinite }) { return s }
+            }
         }
         let eigen = try LAPACK.symmetricEigen(h, computeVectors: true)
         guard let v = eigen.eigenvectors else { return [Double](repeating: 0, count: n) }
