@@ -21,4 +21,29 @@ void fk_copy_nontemporal(double *target, const double *source, size_t count);
 /// on worker threads are reused instead of being returned to the kernel and zero-filled again.
 void fk_allocator_keep_freed(size_t mmap_threshold, size_t trim_threshold);
 
+// Element-wise row kernels of the feature transforms, for Double (_f64) and Float (_f32). Each runs
+// over `rows` rows of `n` values; `x` and `y` advance by `xs` and `ys` elements per row and may be
+// the same storage (in place). Compiled for the baseline CPU and for AVX-512, chosen at run time;
+// no FMA contraction, so results are bit-identical on every CPU.
+
+/// y = (x - a[j]) * f[j] + c[j]. Returns 1 when some output is +-infinity, else 0.
+int fk_affine_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                       const double *a, const double *f, const double *c);
+int fk_affine_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                       const float *a, const float *f, const float *c);
+
+/// y = isnan(x) ? v[j] : x. Returns 1 when some input is +-infinity, else 0.
+int fk_fill_nan_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *v);
+int fk_fill_nan_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *v);
+
+/// y = the number of e < levels with edges[e * n + j] <= (double)x (edges level-major, padded
+/// with +inf). Returns 1 when some input is NaN or +-infinity (that row's output is unspecified).
+int fk_count_edges_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                            const double *edges, size_t levels);
+int fk_count_edges_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                            const double *edges, size_t levels);
+
+/// Copies `bytes` bytes (non-overlapping) with non-temporal stores, then fences.
+void fk_copy_nontemporal_bytes(void *target, const void *source, size_t bytes);
+
 #endif

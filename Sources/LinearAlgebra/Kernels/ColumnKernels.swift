@@ -132,10 +132,13 @@ public enum ColumnKernels {
 
 extension ColumnKernels {
     /// `y = (x - offset) * factor + shift` column-wise into a new matrix, over fixed row blocks on
-    /// `threads` threads. The output is allocated uninitialised (no zero fill) and each thread
-    /// writes, and so first touches, its own rows.
-    /// - Returns: the output and the first infinite result in row order, if any (see `affine`).
-    /// - Complexity: one read of `input`, one write of the output.
+    /// `threads` threads. The output is allocated uninitialised (no zero fill); each block is
+    /// computed into a cache-resident staging buffer by the C kernel (AVX-512 where available) and
+    /// streamed out with non-temporal stores, so the output's lines are never read. Element-wise:
+    /// the result does not depend on `threads` or `blockRows`.
+    /// - Returns: the output and the first infinite result in row order, if any, with its input
+    ///   value (an infinite input, or a finite one whose result overflowed).
+    /// - Complexity: one read of `input`, one write of the output; one staging buffer per block.
     @inlinable
     public static func affineParallel<Scalar: LinearAlgebraScalar>(
         _ input: Matrix<Scalar>, offset: [Scalar], factor: [Scalar], shift: [Scalar],
@@ -145,41 +148,35 @@ extension ColumnKernels {
         try checkLength(offset.count, n, "offset"); try checkLength(factor.count, n, "factor")
         try checkLength(shift.count, n, "shift")
         if input.isEmpty { return (input, nil) }
-        let blocks = ParallelRows.blocks(rows: input.rows, blockRows: Swift.max(blockRows, 1))
-        var found: [InfiniteEntry?] = []
-        var failure: (any Error)?
-        let elements = Array<Scalar>(unsafeUninitializedCapacity: input.rows &* n) { buffer, initialized in
-            let target = UnsafeMutableSendablePointer(buffer.baseAddress!)  // invariant: rows * columns > 0
-            adviseHugePages(UnsafeMutableRawPointer(target.pointer), bytes: buffer.count &* MemoryLayout<Scalar>.stride)
-            do {
-                found = try input.view.withUnsafeBaseAddress { sourceBase in
-                    let source = UnsafeSendablePointer(sourceBase)
-                    return try ParallelRows.map(count: blocks.count, threads: threads) { b in
-                        offset.withUnsafeBufferPointer { a in
-                            factor.withUnsafeBufferPointer { f in
-                                shift.withUnsafeBufferPointer { c in
-                                    var first: InfiniteEntry?
-                                    for i in blocks[b] {
-                                        let x = source.pointer + i &* n, y = target.pointer + i &* n
-                                        let rowInfinite = affineRow(x, y, n, a.baseAddress!, f.baseAddress!, c.baseAddress!) // invariant: n > 0
-                                        if rowInfinite && first == nil, let j = (0..<n).first(where: { y[$0].isInfinite }) {
-                                            first = InfiniteEntry(row: i, column: j, value: Double(x[j]))
-                                        }
-                                    }
-                                    return first
-                                }
+        let rowsPerBlock = RowKernels.stagingRows(columns: n, limit: blockRows)
+        let (output, flag) = try RowKernels.blockMap(input, outputColumns: n, blockRows: rowsPerBlock, threads: threads) { range, source, target in
+            offset.withUnsafeBufferPointer { a in
+                factor.withUnsafeBufferPointer { f in
+                    shift.withUnsafeBufferPointer { c in
+                        let x = source + range.lowerBound &* n
+                        // invariant: n > 0, so the parameter buffers have addresses.
+                        let (pa, pf, pc) = (a.baseAddress!, f.baseAddress!, c.baseAddress!)
+                        var flagged = false
+                        if let viaC = ElementKernels.affine(x, n, target, n, rows: range.count, n: n, pa, pf, pc) {
+                            flagged = viaC
+                        } else {
+                            for i in 0..<range.count {
+                                flagged = affineRow(x + i &* n, target + i &* n, n, pa, pf, pc) || flagged
                             }
                         }
+                        guard flagged else { return nil }
+                        for i in 0..<range.count {
+                            let row = target + i &* n
+                            if let j = (0..<n).first(where: { row[$0].isInfinite }) {
+                                return RowKernels.Flag(row: range.lowerBound &+ i, column: j, value: Double(x[i &* n &+ j]), inInput: true)
+                            }
+                        }
+                        return nil
                     }
                 }
-            } catch {
-                failure = error
-                for i in 0..<buffer.count { buffer.initializeElement(at: i, to: 0) }
             }
-            initialized = buffer.count
         }
-        if let failure { throw failure }
-        return (Matrix(uncheckedRows: input.rows, columns: n, storage: elements), found.lazy.compactMap { $0 }.first)
+        return (output, flag.map { InfiniteEntry(row: $0.row, column: $0.column, value: $0.value) })
     }
 
     /// `y[i][j] = (x[i][j] - offset[j]) * factor[j] + shift[j]` for a whole block, written into
