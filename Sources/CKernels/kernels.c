@@ -276,3 +276,52 @@ void fk_copy_nontemporal_bytes(void *target, const void *source, size_t bytes) {
     memcpy(t + i, s + i, bytes - i);
     store_fence();
 }
+
+// Bracketing passes of the exact quantile selection (Statistics' Selection.bracketed).
+FK_INLINE void bracket_count(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                             size_t *below, size_t *inside, double *extremes) {
+    double smallest = __builtin_inf(), largest = -__builtin_inf();
+    for (size_t i = 0; i < n; i++) {
+        smallest = x[i] < smallest ? x[i] : smallest;
+        largest = x[i] > largest ? x[i] : largest;
+    }
+    extremes[0] = smallest;
+    extremes[1] = largest;
+    for (size_t c = 0; c < b; c++) {
+        const double l = lo[c], h = hi[c];
+        size_t u = 0, w = 0;
+        for (size_t i = 0; i < n; i++) {
+            u += x[i] < l;
+            w += (x[i] >= l) & (x[i] <= h);
+        }
+        below[c] = u;
+        inside[c] = w;
+    }
+}
+#if defined(__x86_64__) && defined(__clang__)
+static FK_AVX512 void bracket_count_wide(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                                         size_t *below, size_t *inside, double *extremes) {
+    bracket_count(x, n, lo, hi, b, below, inside, extremes);
+}
+#endif
+
+void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                          size_t *below, size_t *inside, double *extremes) {
+#if defined(__x86_64__) && defined(__clang__)
+    if (fk_has_avx512()) { bracket_count_wide(x, n, lo, hi, b, below, inside, extremes); return; }
+#endif
+    bracket_count(x, n, lo, hi, b, below, inside, extremes);
+}
+
+void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                           double *out, size_t *cursor, const size_t *limit) {
+    if (b == 0) return;
+    const double first = lo[0], last = hi[b - 1];
+    for (size_t i = 0; i < n; i++) {
+        const double v = x[i];
+        if (v < first || v > last) continue;
+        for (size_t c = 0; c < b; c++) {
+            if (v >= lo[c] && v <= hi[c] && cursor[c] < limit[c]) out[cursor[c]++] = v;
+        }
+    }
+}

@@ -46,4 +46,14 @@ int fk_count_edges_rows_f32(const float *x, size_t xs, float *y, size_t ys, size
 /// Copies `bytes` bytes (non-overlapping) with non-temporal stores, then fences.
 void fk_copy_nontemporal_bytes(void *target, const void *source, size_t bytes);
 
+/// For each bracket c < b: below[c] = #{x[i] < lo[c]}, inside[c] = #{lo[c] <= x[i] <= hi[c]};
+/// extremes = {min, max} of x (x holds no NaN).
+void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                          size_t *below, size_t *inside, double *extremes);
+
+/// Appends every x[i] with lo[c] <= x[i] <= hi[c] to out[cursor[c]++] (in input order), for each
+/// bracket c (lo ascending, hi[b - 1] the largest), never past limit[c].
+void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                           double *out, size_t *cursor, const size_t *limit);
+
 #endif

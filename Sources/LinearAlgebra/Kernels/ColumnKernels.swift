@@ -255,3 +255,93 @@ extension ColumnKernels {
         return infinite != 0
     }
 }
+
+extension ColumnKernels {
+    /// The counting pass of the exact bracketed selection (Statistics' `Selection`): for each
+    /// bracket `c`, the number of values in `values[range]` below `lows[c]` and within
+    /// `[lows[c], highs[c]]`, and the range's minimum and maximum. Vectorised (AVX-512 where
+    /// available). `values[range]` must hold no NaN (NaN counts in neither).
+    /// - Throws: `.shapeMismatch` for a range outside `values` or `lows.count != highs.count`.
+    /// - Complexity: `lows.count + 1` reads of the range; no allocation beyond the results.
+    public static func bracketCounts(
+        _ values: [Double], range: Range<Int>, lows: [Double], highs: [Double]
+    ) throws -> (below: [Int], inside: [Int], minimum: Double, maximum: Double) {
+        try checkBrackets(values.count, range, lows.count, highs.count)
+        let b = lows.count
+        var below = [Int](repeating: 0, count: b), inside = [Int](repeating: 0, count: b)
+        var extremes: [Double] = [.infinity, -.infinity]
+        guard !range.isEmpty else { return (below, inside, .infinity, -.infinity) }
+        values.withUnsafeBufferPointer { v in
+            lows.withUnsafeBufferPointer { lo in
+                highs.withUnsafeBufferPointer { hi in
+                    below.withUnsafeMutableBufferPointer { u in
+                        inside.withUnsafeMutableBufferPointer { w in
+                            extremes.withUnsafeMutableBufferPointer { e in
+                                // invariant: the range is non-empty, so `values` has an address; with
+                                // no bracket the count loops never read or write their pointers.
+                                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2) { spare in
+                                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2) { edge in
+                                        bracketCountC(v.baseAddress! + range.lowerBound, range.count,
+                                                      lo.baseAddress ?? UnsafePointer(edge.baseAddress!), hi.baseAddress ?? UnsafePointer(edge.baseAddress!), b,
+                                                      u.baseAddress ?? spare.baseAddress!, w.baseAddress ?? spare.baseAddress! + 1, e.baseAddress!)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (below, inside, extremes[0], extremes[1])
+    }
+
+    /// The gathering pass: the values of `values[range]` within each bracket `[lows[c], highs[c]]`,
+    /// in input order, bracket `c` at `buffer[offsets[c] ..< offsets[c] + counts[c]]` with at most
+    /// `capacities[c]` values kept (`counts[c]` says how many were). `lows` and `highs` must be
+    /// non-decreasing (the kernel skips values outside `[lows[0], highs[last]]`).
+    /// - Throws: `.shapeMismatch` for a range outside `values`, lists of different lengths,
+    ///   or a negative capacity.
+    /// - Complexity: one read of the range; allocates the buffer (the sum of the capacities).
+    public static func bracketGather(
+        _ values: [Double], range: Range<Int>, lows: [Double], highs: [Double], capacities: [Int]
+    ) throws -> (buffer: [Double], offsets: [Int], counts: [Int]) {
+        try checkBrackets(values.count, range, lows.count, highs.count)
+        try checkLength(capacities.count, lows.count, "capacities")
+        guard capacities.allSatisfy({ $0 >= 0 }) else {
+            throw LinearAlgebraError.shapeMismatch(operation: "ColumnKernels.bracketGather", lhs: Shape(rows: 1, columns: values.count),
+                                                   rhs: Shape(rows: 1, columns: capacities.count), requirement: "capacities must be >= 0")
+        }
+        let b = lows.count
+        var offsets = [Int](repeating: 0, count: b)
+        var total = 0
+        for c in 0..<b { offsets[c] = total; total += capacities[c] }
+        var buffer = [Double](repeating: 0, count: Swift.max(total, 1))
+        var cursor = offsets
+        let limit = zip(offsets, capacities).map { $0 + $1 }
+        guard !range.isEmpty, b > 0 else { return (buffer, offsets, [Int](repeating: 0, count: b)) }
+        values.withUnsafeBufferPointer { v in
+            lows.withUnsafeBufferPointer { lo in
+                highs.withUnsafeBufferPointer { hi in
+                    buffer.withUnsafeMutableBufferPointer { out in
+                        cursor.withUnsafeMutableBufferPointer { next in
+                            limit.withUnsafeBufferPointer { end in
+                                // invariant: all arrays are non-empty here.
+                                bracketGatherC(v.baseAddress! + range.lowerBound, range.count, lo.baseAddress!, hi.baseAddress!, b,
+                                               out.baseAddress!, next.baseAddress!, end.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (buffer, offsets, zip(cursor, offsets).map { $0 - $1 })
+    }
+
+    static func checkBrackets(_ count: Int, _ range: Range<Int>, _ lows: Int, _ highs: Int) throws {
+        guard range.lowerBound >= 0, range.upperBound <= count, lows == highs else {
+            throw LinearAlgebraError.shapeMismatch(
+                operation: "ColumnKernels.bracket", lhs: Shape(rows: 1, columns: count), rhs: Shape(rows: lows, columns: highs),
+                requirement: "the range must lie inside the values and lows and highs have one entry per bracket")
+        }
+    }
+}

@@ -78,3 +78,15 @@ enum ElementKernels {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: T.self)
     }
 }
+
+/// `fk_bracket_count_f64` (`size_t` imports as `Int`).
+func bracketCountC(_ x: UnsafePointer<Double>, _ n: Int, _ lo: UnsafePointer<Double>, _ hi: UnsafePointer<Double>, _ b: Int,
+                   _ below: UnsafeMutablePointer<Int>, _ inside: UnsafeMutablePointer<Int>, _ extremes: UnsafeMutablePointer<Double>) {
+    fk_bracket_count_f64(x, n, lo, hi, b, below, inside, extremes)
+}
+
+/// `fk_bracket_gather_f64`.
+func bracketGatherC(_ x: UnsafePointer<Double>, _ n: Int, _ lo: UnsafePointer<Double>, _ hi: UnsafePointer<Double>, _ b: Int,
+                    _ out: UnsafeMutablePointer<Double>, _ cursor: UnsafeMutablePointer<Int>, _ limit: UnsafePointer<Int>) {
+    fk_bracket_gather_f64(x, n, lo, hi, b, out, cursor, limit)
+}
