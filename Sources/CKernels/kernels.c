@@ -317,6 +317,25 @@ void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const do
                            double *out, size_t *cursor, const size_t *limit) {
     if (b == 0) return;
     const double first = lo[0], last = hi[b - 1];
+    int disjoint = 1;
+    for (size_t c = 0; c + 1 < b; c++) disjoint &= hi[c] < lo[c + 1];
+    if (disjoint && b <= 64) {
+        // Brackets sorted and disjoint: the candidate bracket is the number of lows <= v, minus
+        // one (branch-free); one well-predicted branch decides whether v is inside it. Cursors are
+        // kept in a local copy so the stores to `out` cannot alias them.
+        size_t next[64], end[64];
+        for (size_t c = 0; c < b; c++) { next[c] = cursor[c]; end[c] = limit[c]; }
+        for (size_t i = 0; i < n; i++) {
+            const double v = x[i];
+            size_t k = 0;
+            for (size_t c = 0; c < b; c++) k += lo[c] <= v;
+            if (k == 0) continue;
+            k -= 1;
+            if (v <= hi[k] && next[k] < end[k]) out[next[k]++] = v;
+        }
+        for (size_t c = 0; c < b; c++) cursor[c] = next[c];
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         const double v = x[i];
         if (v < first || v > last) continue;
