@@ -132,13 +132,15 @@ public enum ColumnKernels {
 
 extension ColumnKernels {
     /// `y = (x - offset) * factor + shift` column-wise into a new matrix, over fixed row blocks on
-    /// `threads` threads. The output is allocated uninitialised (no zero fill); each block is
-    /// computed into a cache-resident staging buffer by the C kernel (AVX-512 where available) and
-    /// streamed out with non-temporal stores, so the output's lines are never read. Element-wise:
-    /// the result does not depend on `threads` or `blockRows`.
+    /// `threads` threads. The output is allocated uninitialised (no zero fill) and each thread
+    /// writes, and so first touches, its own rows, through the C kernel (AVX-512 where available).
+    /// Element-wise: the result does not depend on `threads` or `blockRows`.
+    /// (Staging each block in cache and streaming it out with non-temporal stores was tried: it
+    /// needs a staging buffer per block, one heap allocation each, which the allocation gate refuses.)
     /// - Returns: the output and the first infinite result in row order, if any, with its input
     ///   value (an infinite input, or a finite one whose result overflowed).
-    /// - Complexity: one read of `input`, one write of the output; one staging buffer per block.
+    /// - Complexity: one read of `input`, one write of the output; no allocation beyond the output
+    ///   and per-block bookkeeping.
     @inlinable
     public static func affineParallel<Scalar: LinearAlgebraScalar>(
         _ input: Matrix<Scalar>, offset: [Scalar], factor: [Scalar], shift: [Scalar],
@@ -148,35 +150,52 @@ extension ColumnKernels {
         try checkLength(offset.count, n, "offset"); try checkLength(factor.count, n, "factor")
         try checkLength(shift.count, n, "shift")
         if input.isEmpty { return (input, nil) }
-        let rowsPerBlock = RowKernels.stagingRows(columns: n, limit: blockRows)
-        let (output, flag) = try RowKernels.blockMap(input, outputColumns: n, blockRows: rowsPerBlock, threads: threads) { range, source, target in
-            offset.withUnsafeBufferPointer { a in
-                factor.withUnsafeBufferPointer { f in
-                    shift.withUnsafeBufferPointer { c in
-                        let x = source + range.lowerBound &* n
-                        // invariant: n > 0, so the parameter buffers have addresses.
-                        let (pa, pf, pc) = (a.baseAddress!, f.baseAddress!, c.baseAddress!)
-                        var flagged = false
-                        if let viaC = ElementKernels.affine(x, n, target, n, rows: range.count, n: n, pa, pf, pc) {
-                            flagged = viaC
-                        } else {
-                            for i in 0..<range.count {
-                                flagged = affineRow(x + i &* n, target + i &* n, n, pa, pf, pc) || flagged
+        let blocks = ParallelRows.blocks(rows: input.rows, blockRows: Swift.max(blockRows, 1))
+        var found: [InfiniteEntry?] = []
+        var failure: (any Error)?
+        let elements = Array<Scalar>(unsafeUninitializedCapacity: input.rows &* n) { buffer, initialized in
+            let target = UnsafeMutableSendablePointer(buffer.baseAddress!)  // invariant: rows * columns > 0
+            adviseHugePages(UnsafeMutableRawPointer(target.pointer), bytes: buffer.count &* MemoryLayout<Scalar>.stride)
+            do {
+                found = try input.view.withUnsafeBaseAddress { sourceBase in
+                    let source = UnsafeSendablePointer(sourceBase)
+                    return try ParallelRows.map(count: blocks.count, threads: threads) { b in
+                        offset.withUnsafeBufferPointer { a in
+                            factor.withUnsafeBufferPointer { f in
+                                shift.withUnsafeBufferPointer { c in
+                                    let range = blocks[b]
+                                    // invariant: n > 0, so the parameter buffers have addresses.
+                                    let (pa, pf, pc) = (a.baseAddress!, f.baseAddress!, c.baseAddress!)
+                                    let x = source.pointer + range.lowerBound &* n, y = target.pointer + range.lowerBound &* n
+                                    var flagged = false
+                                    if let viaC = ElementKernels.affine(x, n, y, n, rows: range.count, n: n, pa, pf, pc) {
+                                        flagged = viaC
+                                    } else {
+                                        for i in 0..<range.count {
+                                            flagged = affineRow(x + i &* n, y + i &* n, n, pa, pf, pc) || flagged
+                                        }
+                                    }
+                                    guard flagged else { return nil }
+                                    for i in 0..<range.count {
+                                        let row = y + i &* n
+                                        if let j = (0..<n).first(where: { row[$0].isInfinite }) {
+                                            return InfiniteEntry(row: range.lowerBound &+ i, column: j, value: Double(x[i &* n &+ j]))
+                                        }
+                                    }
+                                    return nil
+                                }
                             }
                         }
-                        guard flagged else { return nil }
-                        for i in 0..<range.count {
-                            let row = target + i &* n
-                            if let j = (0..<n).first(where: { row[$0].isInfinite }) {
-                                return RowKernels.Flag(row: range.lowerBound &+ i, column: j, value: Double(x[i &* n &+ j]), inInput: true)
-                            }
-                        }
-                        return nil
                     }
                 }
+            } catch {
+                failure = error
+                for i in 0..<buffer.count { buffer.initializeElement(at: i, to: 0) }
             }
+            initialized = buffer.count
         }
-        return (output, flag.map { InfiniteEntry(row: $0.row, column: $0.column, value: $0.value) })
+        if let failure { throw failure }
+        return (Matrix(uncheckedRows: input.rows, columns: n, storage: elements), found.lazy.compactMap { $0 }.first)
     }
 
     /// `y[i][j] = (x[i][j] - offset[j]) * factor[j] + shift[j]` for a whole block, written into
