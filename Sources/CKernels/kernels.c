@@ -52,3 +52,295 @@ void fk_allocator_keep_freed(size_t mmap_threshold, size_t trim_threshold) {
     (void)trim_threshold;
 #endif
 }
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise row kernels of the feature transforms (affine map, NaN fill, bin counting), for
+// Double and Float. Each is compiled twice, for the baseline CPU and with AVX-512F, and picks one
+// at run time (`__builtin_cpu_supports`), so the library needs no unsafe build flags. The
+// arithmetic is exactly the Swift expression it replaces: contraction into FMA is off, so the
+// results are bit-identical on every CPU and to the portable Swift loops.
+// Rows are `rows` rows of `n` values; `x` and `y` advance by `xs` and `ys` elements per row and may
+// be the same storage (in place).
+#pragma clang fp contract(off)
+#include <string.h>
+
+typedef float fk_float16 __attribute__((vector_size(64)));
+typedef float fk_float8 __attribute__((vector_size(32)));
+typedef long long fk_long8 __attribute__((vector_size(64)));
+typedef int fk_int16 __attribute__((vector_size(64)));
+typedef int fk_int8 __attribute__((vector_size(32)));
+
+#define FK_INLINE static inline __attribute__((always_inline))
+
+// affine: y = (x - a) * f + c; returns 1 when some output is +-infinity.
+#define FK_AFFINE_BODY(T, VT, MT, W)                                                              \
+    MT flag = {0};                                                                                  \
+    int scalar_flag = 0;                                                                            \
+    const T inf = __builtin_inf();                                                                  \
+    for (size_t i = 0; i < rows; i++) {                                                             \
+        const T *xr = x + i * xs;                                                                   \
+        T *yr = y + i * ys;                                                                         \
+        size_t j = 0;                                                                               \
+        for (; j + W <= n; j += W) {                                                                \
+            VT xv, av, fv, cv;                                                                      \
+            memcpy(&xv, xr + j, sizeof xv); memcpy(&av, a + j, sizeof av);                          \
+            memcpy(&fv, f + j, sizeof fv); memcpy(&cv, c + j, sizeof cv);                           \
+            VT o = (xv - av) * fv + cv;                                                             \
+            flag |= (MT)((o == inf) | (o == -inf));                                                 \
+            memcpy(yr + j, &o, sizeof o);                                                           \
+        }                                                                                           \
+        for (; j < n; j++) {                                                                        \
+            T o = (xr[j] - a[j]) * f[j] + c[j];                                                     \
+            scalar_flag |= (o == inf) | (o == -inf);                                                \
+            yr[j] = o;                                                                              \
+        }                                                                                           \
+    }                                                                                               \
+    for (int k = 0; k < W; k++) scalar_flag |= flag[k] != 0;                                        \
+    return scalar_flag;
+
+FK_INLINE int affine_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                         const double *a, const double *f, const double *c) {
+    FK_AFFINE_BODY(double, fk_double8, fk_long8, 8)
+}
+FK_INLINE int affine_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                         const float *a, const float *f, const float *c) {
+    FK_AFFINE_BODY(float, fk_float16, fk_int16, 16)
+}
+
+// fill: y = isnan(x) ? v : x; returns 1 when some input is +-infinity.
+#define FK_FILL_BODY(T, VT, MT, W)                                                                \
+    MT flag = {0};                                                                                  \
+    int scalar_flag = 0;                                                                            \
+    const T inf = __builtin_inf();                                                                  \
+    for (size_t i = 0; i < rows; i++) {                                                             \
+        const T *xr = x + i * xs;                                                                   \
+        T *yr = y + i * ys;                                                                         \
+        size_t j = 0;                                                                               \
+        for (; j + W <= n; j += W) {                                                                \
+            VT xv, vv;                                                                              \
+            memcpy(&xv, xr + j, sizeof xv); memcpy(&vv, v + j, sizeof vv);                          \
+            MT nan = (MT)(xv != xv);                                                                \
+            flag |= (MT)((xv == inf) | (xv == -inf));                                               \
+            VT o = (VT)(((MT)xv & ~nan) | ((MT)vv & nan));                                          \
+            memcpy(yr + j, &o, sizeof o);                                                           \
+        }                                                                                           \
+        for (; j < n; j++) {                                                                        \
+            T value = xr[j];                                                                        \
+            scalar_flag |= (value == inf) | (value == -inf);                                        \
+            yr[j] = value != value ? v[j] : value;                                                  \
+        }                                                                                           \
+    }                                                                                               \
+    for (int k = 0; k < W; k++) scalar_flag |= flag[k] != 0;                                        \
+    return scalar_flag;
+
+FK_INLINE int fill_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *v) {
+    FK_FILL_BODY(double, fk_double8, fk_long8, 8)
+}
+FK_INLINE int fill_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *v) {
+    FK_FILL_BODY(float, fk_float16, fk_int16, 16)
+}
+
+// bins: y = number of e < levels with edges[e * n + j] <= (double)x (edges level-major, padded
+// with +inf); returns 1 when some input is NaN or +-infinity (its row's output is then undefined).
+FK_INLINE int bins_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                       const double *edges, size_t levels) {
+    fk_long8 flag = {0};
+    int scalar_flag = 0;
+    for (size_t i = 0; i < rows; i++) {
+        const double *xr = x + i * xs;
+        double *yr = y + i * ys;
+        size_t j = 0;
+        for (; j + 8 <= n; j += 8) {
+            fk_double8 xv;
+            memcpy(&xv, xr + j, sizeof xv);
+            flag |= (fk_long8)((xv - xv) != 0);
+            fk_long8 count = {0};
+            for (size_t e = 0; e < levels; e++) {
+                fk_double8 ev;
+                memcpy(&ev, edges + e * n + j, sizeof ev);
+                count -= (fk_long8)(ev <= xv);
+            }
+            fk_double8 o = __builtin_convertvector(count, fk_double8);
+            memcpy(yr + j, &o, sizeof o);
+        }
+        for (; j < n; j++) {
+            double value = xr[j];
+            scalar_flag |= (value - value) != 0;
+            long long count = 0;
+            for (size_t e = 0; e < levels; e++) count += edges[e * n + j] <= value;
+            yr[j] = (double)count;
+        }
+    }
+    for (int k = 0; k < 8; k++) scalar_flag |= flag[k] != 0;
+    return scalar_flag;
+}
+FK_INLINE int bins_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                       const double *edges, size_t levels) {
+    fk_long8 flag = {0};
+    int scalar_flag = 0;
+    for (size_t i = 0; i < rows; i++) {
+        const float *xr = x + i * xs;
+        float *yr = y + i * ys;
+        size_t j = 0;
+        for (; j + 8 <= n; j += 8) {
+            fk_float8 xf;
+            memcpy(&xf, xr + j, sizeof xf);
+            fk_double8 xv = __builtin_convertvector(xf, fk_double8);
+            flag |= (fk_long8)((xv - xv) != 0);
+            fk_long8 count = {0};
+            for (size_t e = 0; e < levels; e++) {
+                fk_double8 ev;
+                memcpy(&ev, edges + e * n + j, sizeof ev);
+                count -= (fk_long8)(ev <= xv);
+            }
+            fk_float8 o = __builtin_convertvector(count, fk_float8);
+            memcpy(yr + j, &o, sizeof o);
+        }
+        for (; j < n; j++) {
+            double value = (double)xr[j];
+            scalar_flag |= (value - value) != 0;
+            long long count = 0;
+            for (size_t e = 0; e < levels; e++) count += edges[e * n + j] <= value;
+            yr[j] = (float)count;
+        }
+    }
+    for (int k = 0; k < 8; k++) scalar_flag |= flag[k] != 0;
+    return scalar_flag;
+}
+
+#if defined(__x86_64__) && defined(__clang__)
+#define FK_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
+static int fk_has_avx512(void) {
+    // Benign race: every thread computes the same value.
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+    }
+    return cached;
+}
+static FK_AVX512 int affine_f64_wide(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *a, const double *f, const double *c) { return affine_f64(x, xs, y, ys, rows, n, a, f, c); }
+static FK_AVX512 int affine_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *a, const float *f, const float *c) { return affine_f32(x, xs, y, ys, rows, n, a, f, c); }
+static FK_AVX512 int fill_f64_wide(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *v) { return fill_f64(x, xs, y, ys, rows, n, v); }
+static FK_AVX512 int fill_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *v) { return fill_f32(x, xs, y, ys, rows, n, v); }
+static FK_AVX512 int bins_f64_wide(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *e, size_t l) { return bins_f64(x, xs, y, ys, rows, n, e, l); }
+static FK_AVX512 int bins_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const double *e, size_t l) { return bins_f32(x, xs, y, ys, rows, n, e, l); }
+#define FK_WIDE(call) if (fk_has_avx512()) return call
+#else
+#define FK_WIDE(call) (void)0
+#endif
+
+int fk_affine_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                       const double *a, const double *f, const double *c) {
+    FK_WIDE(affine_f64_wide(x, xs, y, ys, rows, n, a, f, c));
+    return affine_f64(x, xs, y, ys, rows, n, a, f, c);
+}
+int fk_affine_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                       const float *a, const float *f, const float *c) {
+    FK_WIDE(affine_f32_wide(x, xs, y, ys, rows, n, a, f, c));
+    return affine_f32(x, xs, y, ys, rows, n, a, f, c);
+}
+int fk_fill_nan_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *v) {
+    FK_WIDE(fill_f64_wide(x, xs, y, ys, rows, n, v));
+    return fill_f64(x, xs, y, ys, rows, n, v);
+}
+int fk_fill_nan_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *v) {
+    FK_WIDE(fill_f32_wide(x, xs, y, ys, rows, n, v));
+    return fill_f32(x, xs, y, ys, rows, n, v);
+}
+int fk_count_edges_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                            const double *edges, size_t levels) {
+    FK_WIDE(bins_f64_wide(x, xs, y, ys, rows, n, edges, levels));
+    return bins_f64(x, xs, y, ys, rows, n, edges, levels);
+}
+int fk_count_edges_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                            const double *edges, size_t levels) {
+    FK_WIDE(bins_f32_wide(x, xs, y, ys, rows, n, edges, levels));
+    return bins_f32(x, xs, y, ys, rows, n, edges, levels);
+}
+
+void fk_copy_nontemporal_bytes(void *target, const void *source, size_t bytes) {
+    unsigned char *t = (unsigned char *)target;
+    const unsigned char *s = (const unsigned char *)source;
+    size_t misalignment = (uintptr_t)t & 63u;
+    size_t head = misalignment == 0 ? 0 : 64 - misalignment;
+    if (head > bytes) head = bytes;
+    memcpy(t, s, head);
+    size_t i = head;
+    for (; i + 64 <= bytes; i += 64) {
+        fk_double8 v;
+        memcpy(&v, s + i, sizeof v);
+        __builtin_nontemporal_store(v, (fk_double8 *)(void *)(t + i));
+    }
+    memcpy(t + i, s + i, bytes - i);
+    store_fence();
+}
+
+// Bracketing passes of the exact quantile selection (Statistics' Selection.bracketed).
+FK_INLINE void bracket_count(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                             size_t *below, size_t *inside, double *extremes) {
+    double smallest = __builtin_inf(), largest = -__builtin_inf();
+    for (size_t i = 0; i < n; i++) {
+        smallest = x[i] < smallest ? x[i] : smallest;
+        largest = x[i] > largest ? x[i] : largest;
+    }
+    extremes[0] = smallest;
+    extremes[1] = largest;
+    for (size_t c = 0; c < b; c++) {
+        const double l = lo[c], h = hi[c];
+        size_t u = 0, w = 0;
+        for (size_t i = 0; i < n; i++) {
+            u += x[i] < l;
+            w += (x[i] >= l) & (x[i] <= h);
+        }
+        below[c] = u;
+        inside[c] = w;
+    }
+}
+#if defined(__x86_64__) && defined(__clang__)
+static FK_AVX512 void bracket_count_wide(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                                         size_t *below, size_t *inside, double *extremes) {
+    bracket_count(x, n, lo, hi, b, below, inside, extremes);
+}
+#endif
+
+void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                          size_t *below, size_t *inside, double *extremes) {
+#if defined(__x86_64__) && defined(__clang__)
+    if (fk_has_avx512()) { bracket_count_wide(x, n, lo, hi, b, below, inside, extremes); return; }
+#endif
+    bracket_count(x, n, lo, hi, b, below, inside, extremes);
+}
+
+void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                           double *out, size_t *cursor, const size_t *limit) {
+    if (b == 0) return;
+    const double first = lo[0], last = hi[b - 1];
+    int disjoint = 1;
+    for (size_t c = 0; c + 1 < b; c++) disjoint &= hi[c] < lo[c + 1];
+    if (disjoint && b <= 64) {
+        // Brackets sorted and disjoint: the candidate bracket is the number of lows <= v, minus
+        // one (branch-free); one well-predicted branch decides whether v is inside it. Cursors are
+        // kept in a local copy so the stores to `out` cannot alias them.
+        size_t next[64], end[64];
+        for (size_t c = 0; c < b; c++) { next[c] = cursor[c]; end[c] = limit[c]; }
+        for (size_t i = 0; i < n; i++) {
+            const double v = x[i];
+            size_t k = 0;
+            for (size_t c = 0; c < b; c++) k += lo[c] <= v;
+            if (k == 0) continue;
+            k -= 1;
+            if (v <= hi[k] && next[k] < end[k]) out[next[k]++] = v;
+        }
+        for (size_t c = 0; c < b; c++) cursor[c] = next[c];
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const double v = x[i];
+        if (v < first || v > last) continue;
+        for (size_t c = 0; c < b; c++) {
+            if (v >= lo[c] && v <= hi[c] && cursor[c] < limit[c]) out[cursor[c]++] = v;
+        }
+    }
+}

@@ -32,5 +32,39 @@ void fk_residual_gradient_block(const double *x, size_t row_stride, size_t rows,
 
 /// 1 when fk_residual_gradient_block runs with FMA instructions on this CPU.
 int fk_residual_gradient_uses_fma(void);
+// Element-wise row kernels of the feature transforms, for Double (_f64) and Float (_f32). Each runs
+// over `rows` rows of `n` values; `x` and `y` advance by `xs` and `ys` elements per row and may be
+// the same storage (in place). Compiled for the baseline CPU and for AVX-512, chosen at run time;
+// no FMA contraction, so results are bit-identical on every CPU.
+
+/// y = (x - a[j]) * f[j] + c[j]. Returns 1 when some output is +-infinity, else 0.
+int fk_affine_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                       const double *a, const double *f, const double *c);
+int fk_affine_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                       const float *a, const float *f, const float *c);
+
+/// y = isnan(x) ? v[j] : x. Returns 1 when some input is +-infinity, else 0.
+int fk_fill_nan_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *v);
+int fk_fill_nan_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *v);
+
+/// y = the number of e < levels with edges[e * n + j] <= (double)x (edges level-major, padded
+/// with +inf). Returns 1 when some input is NaN or +-infinity (that row's output is unspecified).
+int fk_count_edges_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n,
+                            const double *edges, size_t levels);
+int fk_count_edges_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
+                            const double *edges, size_t levels);
+
+/// Copies `bytes` bytes (non-overlapping) with non-temporal stores, then fences.
+void fk_copy_nontemporal_bytes(void *target, const void *source, size_t bytes);
+
+/// For each bracket c < b: below[c] = #{x[i] < lo[c]}, inside[c] = #{lo[c] <= x[i] <= hi[c]};
+/// extremes = {min, max} of x (x holds no NaN).
+void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                          size_t *below, size_t *inside, double *extremes);
+
+/// Appends every x[i] with lo[c] <= x[i] <= hi[c] to out[cursor[c]++] (in input order), for each
+/// bracket c (lo ascending, hi[b - 1] the largest), never past limit[c].
+void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
+                           double *out, size_t *cursor, const size_t *limit);
 
 #endif

@@ -36,6 +36,14 @@ enum BinKernels {
         let elements = x.elements
         let blocks = ParallelRows.blocks(rows: rows, blockRows: blockRows)
         let levelCount = edgeCount.max() ?? 0
+        if !oneHot && levelCount <= 16 {
+            // Ordinal with few edges (the common case): the branch-free LinearAlgebra kernel counts
+            // the edges <= x across each row's columns (vectorised) straight into a fresh output.
+            var levels = [Double](repeating: .infinity, count: levelCount &* n)
+            for j in 0..<n { for (e, edge) in innerEdges[j].enumerated() { levels[e &* n &+ j] = edge } }
+            let (output, flag) = try RowKernels.countEdges(x, levels: levels, levelCount: levelCount, blockRows: blockRows, threads: threads)
+            return (output, flag.map { BadValue(row: $0.row, column: $0.column, value: $0.value) })
+        }
         if levelCount <= 16 {
             // Few edges (the common case): edges stored level-major, `levels[e * n + j]` = edge e
             // of column j, padded with +inf (never <= a finite value), so each row's bins are

@@ -6,8 +6,8 @@ import Statistics
 /// Bin edges, per column with `k` bins, minimum `lo` and maximum `hi`:
 /// - `uniform`: `edges[i] = i (hi - lo) / k + lo` for `i < k`, `edges[k] = hi` (NumPy's `linspace`);
 /// - `quantile`: `edges[i] = percentile(x, p_i)` with `p_i = i (100 / k)` (`p_k = 100`), by
-///   `quantileMethod` (scikit-learn 1.9's default, `averagedInvertedCDF`), computed exactly by
-///   introselect (`ColumnQuantiles`) over all rows. Then, as scikit-learn, edges closer than `1e-8`
+///   `quantileMethod` (scikit-learn 1.9's default, `averagedInvertedCDF`), computed exactly over all
+///   rows (`ColumnQuantiles`: a sample-bracketed selection on large columns, introselect otherwise). Then, as scikit-learn, edges closer than `1e-8`
 ///   to the previous edge are removed (bins too narrow), which reduces the column's bin count and is
 ///   recorded in `Fitted.warnings`.
 /// A constant column gets one bin (edges `[-inf, inf]`) and a warning. `transform` gives the number
@@ -94,8 +94,9 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
     ///   length, or weights of the wrong length, negative, non-finite or all zero (naming the row),
     ///   or weights with the `linear` method; `.emptyInput`; `.missingValue` (NaN) and
     ///   `.infiniteValue` naming row and column; `.columnCountMismatch` / `.invalidColumnNames`.
-    /// - Complexity: `quantile`: one gather of each column and an `O(n log k)` average selection per
-    ///   column (columns spread over `threads` threads); `uniform`: one pass. Allocates `8 n` doubles
+    /// - Complexity: `quantile`: one gather of each column and an `O(n)` average selection per
+    ///   column (two vectorised passes and a selection among the few values near each edge; columns
+    ///   spread over `threads` threads); `uniform`: one pass. Allocates `8 n` doubles
     ///   per thread for `quantile`.
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, sampleWeight: [Double]? = nil,
                                                  threads: Int = 1) throws -> Fitted {

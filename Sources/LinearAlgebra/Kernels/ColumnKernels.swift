@@ -133,9 +133,14 @@ public enum ColumnKernels {
 extension ColumnKernels {
     /// `y = (x - offset) * factor + shift` column-wise into a new matrix, over fixed row blocks on
     /// `threads` threads. The output is allocated uninitialised (no zero fill) and each thread
-    /// writes, and so first touches, its own rows.
-    /// - Returns: the output and the first infinite result in row order, if any (see `affine`).
-    /// - Complexity: one read of `input`, one write of the output.
+    /// writes, and so first touches, its own rows, through the C kernel (AVX-512 where available).
+    /// Element-wise: the result does not depend on `threads` or `blockRows`.
+    /// (Staging each block in cache and streaming it out with non-temporal stores was tried: it
+    /// needs a staging buffer per block, one heap allocation each, which the allocation gate refuses.)
+    /// - Returns: the output and the first infinite result in row order, if any, with its input
+    ///   value (an infinite input, or a finite one whose result overflowed).
+    /// - Complexity: one read of `input`, one write of the output; no allocation beyond the output
+    ///   and per-block bookkeeping.
     @inlinable
     public static func affineParallel<Scalar: LinearAlgebraScalar>(
         _ input: Matrix<Scalar>, offset: [Scalar], factor: [Scalar], shift: [Scalar],
@@ -158,15 +163,26 @@ extension ColumnKernels {
                         offset.withUnsafeBufferPointer { a in
                             factor.withUnsafeBufferPointer { f in
                                 shift.withUnsafeBufferPointer { c in
-                                    var first: InfiniteEntry?
-                                    for i in blocks[b] {
-                                        let x = source.pointer + i &* n, y = target.pointer + i &* n
-                                        let rowInfinite = affineRow(x, y, n, a.baseAddress!, f.baseAddress!, c.baseAddress!) // invariant: n > 0
-                                        if rowInfinite && first == nil, let j = (0..<n).first(where: { y[$0].isInfinite }) {
-                                            first = InfiniteEntry(row: i, column: j, value: Double(x[j]))
+                                    let range = blocks[b]
+                                    // invariant: n > 0, so the parameter buffers have addresses.
+                                    let (pa, pf, pc) = (a.baseAddress!, f.baseAddress!, c.baseAddress!)
+                                    let x = source.pointer + range.lowerBound &* n, y = target.pointer + range.lowerBound &* n
+                                    var flagged = false
+                                    if let viaC = ElementKernels.affine(x, n, y, n, rows: range.count, n: n, pa, pf, pc) {
+                                        flagged = viaC
+                                    } else {
+                                        for i in 0..<range.count {
+                                            flagged = affineRow(x + i &* n, y + i &* n, n, pa, pf, pc) || flagged
                                         }
                                     }
-                                    return first
+                                    guard flagged else { return nil }
+                                    for i in 0..<range.count {
+                                        let row = y + i &* n
+                                        if let j = (0..<n).first(where: { row[$0].isInfinite }) {
+                                            return InfiniteEntry(row: range.lowerBound &+ i, column: j, value: Double(x[i &* n &+ j]))
+                                        }
+                                    }
+                                    return nil
                                 }
                             }
                         }
@@ -238,10 +254,9 @@ extension ColumnKernels {
 
 extension ColumnKernels {
     /// One row of the affine map, `y[j] = (x[j] - a[j]) * f[j] + c[j]` for `j < n`; returns true
-    /// when some result is infinite. `x` and `y` may be the same row. The infinity check is a
-    /// branch-free running max of |y| (NaN never wins a comparison). Measured: ~40 % of the in-place
-    /// streaming limit at 2 threads; an explicit SIMD8 version was slower in this generic form.
-    /// Making this loop stream at the memory limit is open work.
+    /// when some result is infinite. `x` and `y` may be the same row. The portable fallback of the
+    /// C kernel (`ElementKernels.affine`, same arithmetic, bit-identical): at the default CPU
+    /// (SSE2) this loop ran at ~0.5 of the in-place streaming limit at 2 threads, compute-bound.
     @inlinable @inline(__always)
     internal static func affineRow<Scalar: LinearAlgebraScalar>(
         _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, _ n: Int,
@@ -256,5 +271,95 @@ extension ColumnKernels {
             y[j] = out
         }
         return infinite != 0
+    }
+}
+
+extension ColumnKernels {
+    /// The counting pass of the exact bracketed selection (Statistics' `Selection`): for each
+    /// bracket `c`, the number of values in `values[range]` below `lows[c]` and within
+    /// `[lows[c], highs[c]]`, and the range's minimum and maximum. Vectorised (AVX-512 where
+    /// available). `values[range]` must hold no NaN (NaN counts in neither).
+    /// - Throws: `.shapeMismatch` for a range outside `values` or `lows.count != highs.count`.
+    /// - Complexity: `lows.count + 1` reads of the range; no allocation beyond the results.
+    public static func bracketCounts(
+        _ values: [Double], range: Range<Int>, lows: [Double], highs: [Double]
+    ) throws -> (below: [Int], inside: [Int], minimum: Double, maximum: Double) {
+        try checkBrackets(values.count, range, lows.count, highs.count)
+        let b = lows.count
+        var below = [Int](repeating: 0, count: b), inside = [Int](repeating: 0, count: b)
+        var extremes: [Double] = [.infinity, -.infinity]
+        guard !range.isEmpty else { return (below, inside, .infinity, -.infinity) }
+        values.withUnsafeBufferPointer { v in
+            lows.withUnsafeBufferPointer { lo in
+                highs.withUnsafeBufferPointer { hi in
+                    below.withUnsafeMutableBufferPointer { u in
+                        inside.withUnsafeMutableBufferPointer { w in
+                            extremes.withUnsafeMutableBufferPointer { e in
+                                // invariant: the range is non-empty, so `values` has an address; with
+                                // no bracket the count loops never read or write their pointers.
+                                withUnsafeTemporaryAllocation(of: Int.self, capacity: 2) { spare in
+                                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2) { edge in
+                                        bracketCountC(v.baseAddress! + range.lowerBound, range.count,
+                                                      lo.baseAddress ?? UnsafePointer(edge.baseAddress!), hi.baseAddress ?? UnsafePointer(edge.baseAddress!), b,
+                                                      u.baseAddress ?? spare.baseAddress!, w.baseAddress ?? spare.baseAddress! + 1, e.baseAddress!)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (below, inside, extremes[0], extremes[1])
+    }
+
+    /// The gathering pass: the values of `values[range]` within each bracket `[lows[c], highs[c]]`,
+    /// in input order, bracket `c` at `buffer[offsets[c] ..< offsets[c] + counts[c]]` with at most
+    /// `capacities[c]` values kept (`counts[c]` says how many were). `lows` and `highs` must be
+    /// non-decreasing (the kernel skips values outside `[lows[0], highs[last]]`).
+    /// - Throws: `.shapeMismatch` for a range outside `values`, lists of different lengths,
+    ///   or a negative capacity.
+    /// - Complexity: one read of the range; allocates the buffer (the sum of the capacities).
+    public static func bracketGather(
+        _ values: [Double], range: Range<Int>, lows: [Double], highs: [Double], capacities: [Int]
+    ) throws -> (buffer: [Double], offsets: [Int], counts: [Int]) {
+        try checkBrackets(values.count, range, lows.count, highs.count)
+        try checkLength(capacities.count, lows.count, "capacities")
+        guard capacities.allSatisfy({ $0 >= 0 }) else {
+            throw LinearAlgebraError.shapeMismatch(operation: "ColumnKernels.bracketGather", lhs: Shape(rows: 1, columns: values.count),
+                                                   rhs: Shape(rows: 1, columns: capacities.count), requirement: "capacities must be >= 0")
+        }
+        let b = lows.count
+        var offsets = [Int](repeating: 0, count: b)
+        var total = 0
+        for c in 0..<b { offsets[c] = total; total += capacities[c] }
+        var buffer = [Double](repeating: 0, count: Swift.max(total, 1))
+        var cursor = offsets
+        let limit = zip(offsets, capacities).map { $0 + $1 }
+        guard !range.isEmpty, b > 0 else { return (buffer, offsets, [Int](repeating: 0, count: b)) }
+        values.withUnsafeBufferPointer { v in
+            lows.withUnsafeBufferPointer { lo in
+                highs.withUnsafeBufferPointer { hi in
+                    buffer.withUnsafeMutableBufferPointer { out in
+                        cursor.withUnsafeMutableBufferPointer { next in
+                            limit.withUnsafeBufferPointer { end in
+                                // invariant: all arrays are non-empty here.
+                                bracketGatherC(v.baseAddress! + range.lowerBound, range.count, lo.baseAddress!, hi.baseAddress!, b,
+                                               out.baseAddress!, next.baseAddress!, end.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (buffer, offsets, zip(cursor, offsets).map { $0 - $1 })
+    }
+
+    static func checkBrackets(_ count: Int, _ range: Range<Int>, _ lows: Int, _ highs: Int) throws {
+        guard range.lowerBound >= 0, range.upperBound <= count, lows == highs else {
+            throw LinearAlgebraError.shapeMismatch(
+                operation: "ColumnKernels.bracket", lhs: Shape(rows: 1, columns: count), rhs: Shape(rows: lows, columns: highs),
+                requirement: "the range must lie inside the values and lows and highs have one entry per bracket")
+        }
     }
 }

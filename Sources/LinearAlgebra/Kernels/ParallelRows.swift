@@ -82,6 +82,21 @@ extension ColumnKernels {
                     factor.withUnsafeBufferPointer { f in
                         shift.withUnsafeBufferPointer { c in
                             var first: InfiniteEntry?
+                            // The C kernel (AVX-512 where available) streams at the memory limit;
+                            // when it reports an infinity, the block is searched for the first one.
+                            let blockStart = address.pointer + range.lowerBound &* n
+                            if let flagged = ElementKernels.affine(
+                                blockStart, n, blockStart, n, rows: range.count, n: n,
+                                a.baseAddress!, f.baseAddress!, c.baseAddress!) {  // invariant: n > 0
+                                guard flagged else { return nil }
+                                for i in range {
+                                    let row = address.pointer + i &* n
+                                    if let j = (0..<n).first(where: { row[$0].isInfinite }) {
+                                        return InfiniteEntry(row: i, column: j, value: Double(row[j]))
+                                    }
+                                }
+                                return nil
+                            }
                             for i in range {
                                 let row = address.pointer + i &* n
                                 let rowInfinite = affineRow(row, row, n, a.baseAddress!, f.baseAddress!, c.baseAddress!) // invariant: n > 0

@@ -44,7 +44,7 @@ public enum RowKernels {
     /// `rows x outputColumns` matrix and returns it with the first flag in row order.
     /// `blockTarget` points at the block's first output row (row `i` of the block is at
     /// `blockTarget + (i - rows.lowerBound) * outputColumns`). For Double output it is a
-    /// cache-resident staging buffer that is then streamed out with non-temporal stores: the
+    /// cache-resident staging buffer (Double and Float, blocks of 64 values or more) that is then streamed out with non-temporal stores: the
     /// output is write-only, and ordinary stores would first read every line from memory.
     @inlinable
     internal static func blockMap<Scalar: LinearAlgebraScalar>(
@@ -66,10 +66,10 @@ public enum RowKernels {
                         let range = blocks[b]
                         let blockTarget = target.pointer + range.lowerBound &* outputColumns
                         let count = range.count &* outputColumns
-                        guard Scalar.self == Double.self && count >= 64 else { return fill(range, source.pointer, blockTarget) }
+                        guard count >= 64 else { return fill(range, source.pointer, blockTarget) }
                         return withUnsafeTemporaryAllocation(of: Scalar.self, capacity: count) { stage in
                             let flag = fill(range, source.pointer, stage.baseAddress!)  // invariant: count >= 64
-                            copyNonTemporal(UnsafeMutableRawPointer(blockTarget), UnsafeRawPointer(stage.baseAddress!), doubles: count)
+                            ElementKernels.copyNonTemporal(blockTarget, stage.baseAddress!, count: count)  // invariant: as above
                             return flag
                         }
                     }
@@ -82,6 +82,13 @@ public enum RowKernels {
         }
         if let failure { throw failure }
         return (Matrix(uncheckedRows: input.rows, columns: outputColumns, storage: elements), found.lazy.compactMap { $0 }.first)
+    }
+
+    /// Rows per block for kernels that stage each block in cache before streaming it out: at most
+    /// `limit` and about 128 KiB of Double output (`columns` values per row), at least 1.
+    @inlinable
+    public static func stagingRows(columns: Int, limit: Int) -> Int {
+        Swift.max(1, Swift.min(Swift.max(limit, 1), 16_384 / Swift.max(columns, 1)))
     }
 
     /// `y[i][j] = body(x[i][j], j)` into a new matrix. Flags the first entry whose input is NaN
@@ -276,6 +283,118 @@ public enum RowKernels {
                     }
                 }
                 return flag
+            }
+        }
+    }
+}
+
+extension RowKernels {
+    /// SimpleImputer's transform: output row `i` is `[isnan(x[i][k]) ? fill[k] : x[i][k] for k in kept]`
+    /// followed by `[isnan(x[i][k]) ? 1 : 0 for k in indicators]`, into a new matrix over fixed row
+    /// blocks on `threads` threads (element-wise: the result does not depend on `threads`). When
+    /// every column is kept in order and there is no indicator, the C kernel (AVX-512 where available)
+    /// fills each block in cache and streams it out with non-temporal stores.
+    /// Flags the first ±infinite input in row order, in any column (kept or not).
+    /// - Throws: `.shapeMismatch` when `fill.count != input.columns` or an index is out of range.
+    /// - Complexity: one read of `input`, one write of the output; no allocation beyond the output,
+    ///   one staging buffer per block and per-block bookkeeping.
+    @inlinable
+    public static func impute<Scalar: LinearAlgebraScalar>(
+        _ input: Matrix<Scalar>, fill: [Scalar], kept: [Int], indicators: [Int], blockRows: Int = 4096, threads: Int = 1
+    ) throws -> (Matrix<Scalar>, Flag?) {
+        let n = input.columns
+        try ColumnKernels.checkLength(fill.count, n, "fill")
+        guard kept.allSatisfy({ $0 >= 0 && $0 < n }), indicators.allSatisfy({ $0 >= 0 && $0 < n }) else {
+            throw LinearAlgebraError.shapeMismatch(
+                operation: "RowKernels.impute", lhs: input.shape, rhs: Shape(rows: 1, columns: kept.count + indicators.count),
+                requirement: "kept and indicator columns must be in 0..<\(n)")
+        }
+        let width = kept.count &+ indicators.count
+        let identity = indicators.isEmpty && kept.count == n && kept.enumerated().allSatisfy { $0.offset == $0.element }
+        let rowsPerBlock = stagingRows(columns: Swift.max(width, n), limit: blockRows)
+        return try blockMap(input, outputColumns: width, blockRows: rowsPerBlock, threads: threads) { range, source, target in
+            fill.withUnsafeBufferPointer { fills in
+                kept.withUnsafeBufferPointer { keptColumns in
+                    indicators.withUnsafeBufferPointer { flagged in
+                        let x = source + range.lowerBound &* n
+                        let rows = range.count
+                        var infinite = false
+                        if identity, let viaC = ElementKernels.fillNaN(x, n, target, n, rows: rows, n: n, fills.baseAddress!) {  // invariant: n > 0 (width > 0)
+                            infinite = viaC
+                        } else {
+                            let k = keptColumns.count
+                            for i in 0..<rows {
+                                let row = x + i &* n, y = target + i &* width
+                                for c in 0..<k {
+                                    let j = keptColumns[c], v = row[j]
+                                    y[c] = v.isNaN ? fills[j] : v
+                                }
+                                for c in 0..<flagged.count { y[k &+ c] = row[flagged[c]].isNaN ? 1 : 0 }
+                                var largest: Scalar = 0
+                                for j in 0..<n { let m = abs(row[j]); largest = m > largest ? m : largest }  // NaN never wins
+                                infinite = infinite || largest == .infinity
+                            }
+                        }
+                        guard infinite else { return nil }
+                        for i in 0..<rows {
+                            let row = x + i &* n
+                            if let j = (0..<n).first(where: { row[$0].isInfinite }) {
+                                return Flag(row: range.lowerBound &+ i, column: j, value: Double(row[j]), inInput: true)
+                            }
+                        }
+                        return nil
+                    }
+                }
+            }
+        }
+    }
+
+    /// KBinsDiscretizer's ordinal transform: `y[i][j]` = the number of `e < levelCount` with
+    /// `levels[e * n + j] <= Double(x[i][j])` (`levels` holds each column's inner bin edges,
+    /// level-major, padded with +infinity, which no finite value reaches), i.e. NumPy's
+    /// `searchsorted(edges, x, side="right")`. Branch-free and vectorised across the columns of a
+    /// row; into a new matrix over fixed row blocks on `threads` threads (the result does not depend
+    /// on `threads`). Flags the first NaN or ±infinite input in row order.
+    /// - Throws: `.shapeMismatch` when `levels.count != levelCount * input.columns` or `levelCount < 0`.
+    /// - Complexity: `O(rows * columns * levelCount)` compares, one read of `input`, one write.
+    @inlinable
+    public static func countEdges<Scalar: LinearAlgebraScalar>(
+        _ input: Matrix<Scalar>, levels: [Double], levelCount: Int, blockRows: Int = 4096, threads: Int = 1
+    ) throws -> (Matrix<Scalar>, Flag?) {
+        let n = input.columns
+        guard levelCount >= 0, levels.count == levelCount &* n else {
+            throw LinearAlgebraError.shapeMismatch(
+                operation: "RowKernels.countEdges", lhs: input.shape, rhs: Shape(rows: Swift.max(levelCount, 0), columns: levels.count),
+                requirement: "levels must hold levelCount rows of one edge per column")
+        }
+        let rowsPerBlock = stagingRows(columns: n, limit: blockRows)
+        return try blockMap(input, outputColumns: n, blockRows: rowsPerBlock, threads: threads) { range, source, target in
+            levels.withUnsafeBufferPointer { edges in
+                let x = source + range.lowerBound &* n
+                let rows = range.count
+                var bad = false
+                if let e = edges.baseAddress, let viaC = ElementKernels.countEdges(x, n, target, n, rows: rows, n: n, e, levels: levelCount) {
+                    bad = viaC
+                } else {
+                    for i in 0..<rows {
+                        let row = x + i &* n, y = target + i &* n
+                        for j in 0..<n {
+                            let v = Double(row[j])
+                            var count = 0
+                            for e in 0..<levelCount { count &+= edges[e &* n &+ j] <= v ? 1 : 0 }
+                            y[j] = Scalar(count)
+                            bad = bad || !v.isFinite
+                        }
+                    }
+                }
+                guard bad else { return nil }
+                for i in 0..<rows {
+                    let row = x + i &* n
+                    if let j = (0..<n).first(where: { !row[$0].isFinite }) {
+                        return Flag(row: range.lowerBound &+ i, column: j, value: Double(row[j]), inInput: true)
+                    }
+                }
+                return nil
             }
         }
     }

@@ -4,8 +4,8 @@ import LinearAlgebra
 ///
 /// For each column the non-NaN values are copied into a contiguous buffer (eight columns at a time,
 /// so each pass over the rows reads whole cache lines), then only the order statistics that the
-/// requested quantiles need are placed by introselect (`Selection`), not a full sort: `O(n log m)`
-/// for `m` quantiles. Columns are independent, so they are spread over `threads` threads; the
+/// requested quantiles need are found, not a full sort: by a sample-bracketing pass (`O(n)`) on
+/// large columns, by introselect (`O(n log m)` for `m` quantiles) otherwise (`Selection.orderStatistics`). Columns are independent, so they are spread over `threads` threads; the
 /// result does not depend on the thread count (each column's arithmetic is the same).
 ///
 /// Values match NumPy's on the same doubles: `quantiles(method: .linear)` is
@@ -97,10 +97,10 @@ public struct ColumnQuantiles: Sendable, Hashable {
                 ranks.append((n - 1) / 2); ranks.append(n / 2)
             }
         }
-        Selection.select(&values, base: base, count: n, ranks: ranks)
-        return plans.map { plan in
-            if let plan { return QuantilePlan.lerp(values[base + plan.lower], values[base + plan.upper], plan.gamma) }
-            let (a, b) = (values[base + (n - 1) / 2], values[base + n / 2])
+        let placed = Selection.orderStatistics(&values, base: base, count: n, ranks: ranks)
+        return plans.enumerated().map { index, plan in
+            if let plan { return QuantilePlan.lerp(placed[2 * index], placed[2 * index + 1], plan.gamma) }
+            let (a, b) = (placed[2 * index], placed[2 * index + 1])
             if a == b { return a }
             let sum = a + b
             return sum.isFinite ? sum / 2 : a / 2 + b / 2

@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// In-place selection of order statistics (introselect), the engine of the exact quantiles.
 ///
 /// `select(&values, ranks:)` rearranges `values` so that every requested rank `k` holds the value a
@@ -101,5 +103,83 @@ enum Selection {
         return median3(median3(a[lo], a[lo + s], a[lo + 2 * s]),
                        median3(a[mid - s], a[mid], a[mid + s]),
                        median3(a[hi - 1 - 2 * s], a[hi - 1 - s], a[hi - 1]))
+    }
+}
+
+extension Selection {
+    /// Columns shorter than this are placed by introselect alone.
+    static let bracketMinimumCount = 65_536
+    /// Sample size of the bracketing pass.
+    static let bracketSampleSize = 16_384
+    /// Half-width of a bracket, in sample positions: the rank of a sample quantile among all values
+    /// has a standard deviation of about `n / (2 sqrt(m))`, i.e. 64 sample positions at `m = 16,384`,
+    /// so a bracket of ±256 positions (±4 sigma) misses only on adversarially ordered data, where
+    /// the exact fallback runs.
+    static let bracketHalfWidth = 256
+
+    /// The values of the ascending ranks `ranks` (each in `0..<count`) of
+    /// `values[base ..< base + count]`: exactly what a full sort would put there. Large ranges use
+    /// a sample-bracketing pass (below); small ones, or a range where a bracket misses, use
+    /// introselect (`select`). The range may be rearranged.
+    ///
+    /// Bracketing: a deterministic sample (every `count / m`-th value) is sorted; around each
+    /// requested rank a value interval `[lo, hi]` is read off the sample. One branch-free pass counts,
+    /// per interval, the values `< lo` and those in `[lo, hi]`; if every rank falls inside its
+    /// interval (`below <= k < below + inside`), a second pass copies each interval's values into a
+    /// small buffer where introselect places rank `k - below`. Exact for any data (a miss falls back),
+    /// deterministic (no randomness), and `O(n)` with about two reads of the range instead of the
+    /// `O(n log m)` partitioning passes.
+    /// - Complexity: `O(n)` average plus a sort of `m` values; allocates the sample and the buffers.
+    static func orderStatistics(_ values: inout [Double], base: Int, count n: Int, ranks: [Int]) -> [Double] {
+        guard n > 0 else { return ranks.map { _ in .nan } }
+        if n >= bracketMinimumCount, let found = bracketed(values, base: base, count: n, ranks: ranks) {
+            return found
+        }
+        select(&values, base: base, count: n, ranks: ranks)
+        return ranks.map { values[base + $0] }
+    }
+
+    /// The bracketing pass of `orderStatistics`, or nil when a rank misses its bracket or the
+    /// brackets would hold more than half of the values. Ranks 0 and `n - 1` are the extremes,
+    /// taken from the counting pass.
+    static func bracketed(_ values: [Double], base: Int, count n: Int, ranks: [Int]) -> [Double]? {
+        let m = bracketSampleSize, step = n / m  // >= 4 since n >= bracketMinimumCount
+        var sample = [Double](repeating: 0, count: m)
+        for t in 0..<m { sample[t] = values[base &+ t &* step] }
+        sample.sort()
+        // Sample-position intervals around each distinct inner rank, merged where they overlap.
+        var starts: [Int] = [], ends: [Int] = [], members: [[Int]] = []
+        for k in Set(ranks).sorted() where k > 0 && k < n - 1 {
+            let p = Int((Double(k) + 0.5) / Double(n) * Double(m))
+            let lo = p - bracketHalfWidth, hi = p + bracketHalfWidth
+            if let last = ends.last, lo <= last {
+                ends[ends.count - 1] = Swift.max(last, hi)
+                members[members.count - 1].append(k)
+            } else {
+                starts.append(lo); ends.append(hi); members.append([k])
+            }
+        }
+        let b = starts.count
+        let lows = starts.map { $0 <= 0 ? -Double.infinity : sample[$0] }
+        let highs = ends.map { $0 >= m - 1 ? Double.infinity : sample[$0] }
+        let range = base..<(base + n)
+        guard let counted = try? ColumnKernels.bracketCounts(values, range: range, lows: lows, highs: highs) else { return nil }
+        var total = 0
+        for c in 0..<b {
+            for k in members[c] where !(counted.below[c] <= k && k < counted.below[c] + counted.inside[c]) { return nil }
+            total += counted.inside[c]
+        }
+        guard total <= n / 2 else { return nil }
+        var result: [Int: Double] = [0: counted.minimum, n - 1: counted.maximum]
+        if b > 0 {
+            guard var gathered = try? ColumnKernels.bracketGather(values, range: range, lows: lows, highs: highs, capacities: counted.inside),
+                  gathered.counts == counted.inside else { return nil }
+            for c in 0..<b {
+                let local = members[c].map { $0 - counted.below[c] }
+                select(&gathered.buffer, base: gathered.offsets[c], count: counted.inside[c], ranks: local)
+                for (k, r) in zip(members[c], local) { result[k] = gathered.buffer[gathered.offsets[c] + r] }
+            }
+        }
+        return ranks.map { result[$0] ?? .nan }  // invariant: every rank was placed above
     }
 }
