@@ -317,7 +317,7 @@ public struct FusedRowProgram: Sendable {
         }
     }
 
-    /// `ColumnKernels.affineRow`'s expression, row by row.
+    /// `ColumnKernels.affineRow`'s expression over a tile (ElementKernels.affine).
     private static func affine(rows: Int, _ x: UnsafeMutablePointer<Double>, _ xStride: Int,
                                _ y: UnsafeMutablePointer<Double>, _ yStride: Int,
                                offset: [Double], factor: [Double], shift: [Double]) -> Bool {
@@ -326,16 +326,8 @@ public struct FusedRowProgram: Sendable {
             factor.withUnsafeBufferPointer { fBuffer in
                 shift.withUnsafeBufferPointer { cBuffer in
                     let a = aBuffer.baseAddress!, f = fBuffer.baseAddress!, c = cBuffer.baseAddress!  // invariant: n > 0
-                    var infinite: UInt8 = 0
-                    for i in 0..<rows {
-                        let source = x + i &* xStride, target = y + i &* yStride
-                        for j in 0..<n {
-                            let out = (source[j] - a[j]) * f[j] + c[j]
-                            infinite |= abs(out) == .infinity ? 1 : 0
-                            target[j] = out
-                        }
-                    }
-                    return infinite != 0
+                    // The scalers' own C kernel: the same expression, vectorised, no FMA contraction.
+                    return ElementKernels.affine(UnsafePointer(x), xStride, y, yStride, rows: rows, n: n, a, f, c) ?? true  // invariant: Double
                 }
             }
         }

@@ -47,32 +47,9 @@ extension BLAS {
                 var buffer = [Double](repeating: 0, count: Swift.max(blockRows, 1) &* c)
                 for b in first..<last {
                     let range = blocks[b]
-                    var bad: (Int, Int, Double)?
-                    buffer.withUnsafeMutableBufferPointer { target in
-                        y.withUnsafeBufferPointer { py in
-                            shift.withUnsafeBufferPointer { ps in
-                                var k = 0
-                                for i in range {
-                                    let sw = weights.map { $0[i].squareRoot() } ?? 1
-                                    let row = address.pointer + i &* stride
-                                    target[k] = sw
-                                    var finite = true
-                                    for j in 0..<d {
-                                        let v = (row[j] - ps[j]) * sw
-                                        finite = finite && v.isFinite
-                                        target[k &+ 1 &+ j] = v
-                                    }
-                                    let v = (py[i] - yShift) * sw
-                                    finite = finite && v.isFinite
-                                    target[k &+ c &- 1] = v
-                                    if !finite && bad == nil {
-                                        let j = (0..<d).first { !((row[$0] - ps[$0]) * sw).isFinite }
-                                        bad = (i, j.map { $0 &+ 1 } ?? c &- 1, j.map { row[$0] } ?? py[i])
-                                    }
-                                    k &+= c
-                                }
-                            }
-                        }
+                    let bad = buffer.withUnsafeMutableBufferPointer { target in
+                        shiftedRows(into: target.baseAddress!, x: address.pointer, stride: stride, d: d, rows: range,  // invariant: buffer holds >= 1 row
+                                    y: y, weights: weights, shift: shift, yShift: yShift)
                     }
                     if let (i, j, value) = bad {
                         throw LinearAlgebraError.nonFinite(operation: "BLAS.shiftedGram", row: i, column: j, value: value)
