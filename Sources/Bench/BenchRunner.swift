@@ -1,9 +1,4 @@
 import LinearAlgebra
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How a benchmark run is sized and threaded.
 public struct BenchConfiguration: Sendable {
@@ -66,12 +61,6 @@ public final class BenchContext {
     /// `peerWorkload` given, the peer prepares the same workload on identical data and the runs
     /// alternate, ours then theirs, so a drift of the shared machine hits both alike. A workload
     /// the peer cannot run is reported on the progress line and measured without it.
-    ///
-    /// Each timed run of either side starts after `settleSeconds` of rest: after a BLAS call,
-    /// OpenBLAS's worker threads spin for ~0.1 s (its THREAD_TIMEOUT, 2^28 cycles) before they sleep,
-    /// in the peer's process and in ours alike, and on two cores the side that runs next lost up to a
-    /// core to them (measured: LinearRegression normal equations 100k x 256 took 0.22 s alternating
-    /// with scikit-learn and 0.13 s alone, the same binary).
     public func measure(repeats: Int, peerWorkload: String? = nil, peerArguments: [String: String] = [:],
                         _ body: () throws -> Void) throws -> (ours: TimingSummary, peer: PeerTiming?) {
         guard let peer, let peerWorkload else { return (try Bench.measure(repeats: repeats, body), nil) }
@@ -86,21 +75,12 @@ public final class BenchContext {
         try body()  // our warm-up; the peer warmed up in prepare
         var ours: [Double] = [], theirs: [Double] = []
         for _ in 0..<repeats {
-            Self.settle()
             let start = monotonicSeconds()
             try body()
             ours.append(monotonicSeconds() - start)
-            Self.settle()
             theirs.append(try peer.runOnce())
         }
         return (try TimingSummary(samples: ours), PeerTiming(name: description, timing: try TimingSummary(samples: theirs)))
-    }
-
-    /// Rest before a timed run that alternates with the peer (see `measure`).
-    public static let settleSeconds = 0.25
-
-    static func settle() {
-        usleep(UInt32(settleSeconds * 1_000_000))
     }
 
     /// The default repeat count for a workload: the configuration's, else `full` (or `quick`).
