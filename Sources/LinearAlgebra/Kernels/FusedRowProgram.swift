@@ -348,17 +348,7 @@ public struct FusedRowProgram: Sendable {
                 let source = x + i &* xStride, target = y + i &* yStride
                 if bias == 1 { target[0] = 1 }
                 let terms = direct ? target + bias : scratch
-                for run in runList {
-                    let out = terms + run.start
-                    if run.parentStart < 0 {
-                        let from = source + run.feature
-                        for t in 0..<run.length { out[t] = from[t] }
-                    } else {
-                        let parent = terms + run.parentStart
-                        let factor = source[run.feature]
-                        for t in 0..<run.length { out[t] = parent[t] * factor }
-                    }
-                }
+                RowKernels.expandTerms(runList, input: UnsafePointer(source), terms: terms)
                 if !direct {
                     for k in 0..<(termCount &- first) { target[bias &+ k] = scratch[first &+ k] }
                 }

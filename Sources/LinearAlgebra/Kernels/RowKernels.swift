@@ -197,6 +197,26 @@ public enum RowKernels {
         }
     }
 
+    /// One row's polynomial terms: `terms[run.start + t]` for every run of the plan, from `input`
+    /// (the row) and the lower-degree terms written before it. Shared by `polynomial` and the
+    /// fused pipeline program.
+    @inlinable @inline(__always)
+    static func expandTerms<Scalar: FloatingPoint>(
+        _ runs: UnsafeBufferPointer<ProductPlan.Run>, input: UnsafePointer<Scalar>, terms: UnsafeMutablePointer<Scalar>
+    ) {
+        for run in runs {
+            let out = terms + run.start
+            if run.parentStart < 0 {
+                let from = input + run.feature
+                for t in 0..<run.length { out[t] = from[t] }
+            } else {
+                let parent = terms + run.parentStart
+                let factor = input[run.feature]
+                for t in 0..<run.length { out[t] = parent[t] * factor }
+            }
+        }
+    }
+
     /// A polynomial expansion plan: output column `k` of the full term list is
     /// `term[parent[k]] * x[feature[k]]` (a lower-degree term times one input), or `x[feature[k]]`
     /// when `parent[k] < 0`. Runs of consecutive terms with consecutive parents and the same
@@ -259,17 +279,7 @@ public enum RowKernels {
                                 flag = Flag(row: i, column: j, value: Double(x[j]), inInput: true)
                             }
                         }
-                        for run in runList {
-                            let out = terms + run.start
-                            if run.parentStart < 0 {
-                                let from = x + run.feature
-                                for t in 0..<run.length { out[t] = from[t] }
-                            } else {
-                                let parent = terms + run.parentStart
-                                let factor = x[run.feature]
-                                for t in 0..<run.length { out[t] = parent[t] * factor }
-                            }
-                        }
+                        expandTerms(runList, input: x, terms: terms)
                         if !direct {
                             for k in 0..<(termCount - first) { y[bias + k] = scratch[first + k] }
                         }
