@@ -67,4 +67,11 @@ void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const dou
 void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
                            double *out, size_t *cursor, const size_t *limit);
 
+/// One row block of LinearAlgebra's BLAS.rawMoments: for each of `rows` rows of `x` (`n` columns,
+/// `row_stride` doubles apart) with `v = y[i] - y_shift`, adds the row to `sums`, the row times `v`
+/// to `cross`, `v` to `*y_sum` and `v^2` to `*y_squares`, in row order (no FMA contraction: the same
+/// bits on every CPU).
+void fk_column_sums_cross(const double *x, size_t row_stride, size_t rows, size_t n, const double *y,
+                          double y_shift, double *sums, double *cross, double *y_sum, double *y_squares);
+
 #endif
