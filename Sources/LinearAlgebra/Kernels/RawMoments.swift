@@ -43,16 +43,7 @@ extension BLAS {
                 requirement: "y needs X.rows entries")
         }
         let stride = x.rowStride
-        var gram = [Double](repeating: 0, count: d &* d)
-        if m > 0 && d > 0 {
-            let (d32, m32, lda) = (try blasInt(d, "columns"), try blasInt(m, "rows"), try blasInt(stride, "row stride"))
-            x.withUnsafeBaseAddress { base in
-                gram.withUnsafeMutableBufferPointer { pc in
-                    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d32, m32, 1, base, lda, 0, pc.baseAddress!, d32) // invariant: d > 0
-                }
-            }
-            for i in 0..<d { for j in 0..<i { gram[i &* d &+ j] = gram[j &* d &+ i] } }
-        }
+        let sizes = m > 0 && d > 0 ? (try blasInt(d, "columns"), try blasInt(m, "rows"), try blasInt(stride, "row stride")) : nil
         var yTotal = 0.0
         for v in y { yTotal += v }
         let yShift = m > 0 ? yTotal / Double(m) : 0
@@ -73,6 +64,17 @@ extension BLAS {
                 }
                 return out
             }
+        }
+        // After the pass on our threads, so OpenBLAS's workers (which spin ~0.1 s after a call) do
+        // not compete with it.
+        var gram = [Double](repeating: 0, count: d &* d)
+        if let (d32, m32, lda) = sizes {
+            x.withUnsafeBaseAddress { base in
+                gram.withUnsafeMutableBufferPointer { pc in
+                    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, d32, m32, 1, base, lda, 0, pc.baseAddress!, d32) // invariant: d > 0
+                }
+            }
+            for i in 0..<d { for j in 0..<i { gram[i &* d &+ j] = gram[j &* d &+ i] } }
         }
         var total = [Double](repeating: 0, count: 2 &* d &+ 2)
         for p in partials { for k in 0..<total.count { total[k] += p[k] } }
