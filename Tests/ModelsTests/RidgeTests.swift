@@ -67,9 +67,14 @@ struct RidgeTests {
                 let dual = try Ridge(alpha: alpha, fitIntercept: fitIntercept, solver: .cholesky).fit(x: x, y: y, sampleWeight: weights)
                 let qr = try Ridge(alpha: alpha, fitIntercept: fitIntercept, solver: .qr).fit(x: x, y: y, sampleWeight: weights)
                 #expect(dual.solver == .cholesky && !dual.fellBackToSVD)
-                // .auto takes the dual only when it is as well conditioned as the Cholesky limit.
+                // .auto: the dual by Cholesky within the condition limit, else the dual by QR.
                 let auto = try Ridge(alpha: alpha, fitIntercept: fitIntercept).fit(x: x, y: y, sampleWeight: weights)
                 #expect(auto.solver == (dual.reciprocalCondition >= 1 / Ridge.choleskyConditionLimit ? .cholesky : .qr))
+                #expect(relativeError(auto.coefficients + [auto.intercept], qr.coefficients + [qr.intercept]) <= 1e-9)
+                let data = try TrainingData(model: "Ridge", x: x, y: y, sampleWeight: weights, checkX: true)
+                let qrDual = try #require(try Ridge(alpha: alpha, fitIntercept: fitIntercept).fitDual(data, scaledAlpha: alpha / data.weightScale, threads: 1, forceQR: true))
+                // The QR form (accuracy ~ eps sqrt(cond)) against the primal augmented QR.
+                #expect(relativeError(qrDual.coefficients + [qrDual.intercept], qr.coefficients + [qr.intercept]) <= 1e-11, "alpha \(alpha)")
                 // Both accurate to about cond * eps of the regularised system (cond <= ~1e6 here).
                 #expect(relativeError(dual.coefficients + [dual.intercept], qr.coefficients + [qr.intercept]) <= 1e-9, "alpha \(alpha)")
                 #expect(abs(try #require(dual.rSquared) - (try #require(qr.rSquared))) <= 1e-9)

@@ -17,8 +17,9 @@ import LinearAlgebra
 ///   `choleskyConditionLimit` (1e8, leaving about 8 digits), `.qr` otherwise.
 ///
 /// Wide data (fewer rows than columns) with alpha > 0: `.cholesky` and `.auto` solve the dual
-/// `n x n` system `(A A^T + alpha I) a = v`, `b = A^T a` (Ridge+Dual.swift; `.auto` only when it is
-/// as well conditioned as above, the augmented QR otherwise), so the cost grows with `n^2 d`, not `d^3`.
+/// `n x n` system `(A A^T + alpha I) a = v`, `b = A^T a` (Ridge+Dual.swift; `.auto` by Cholesky when
+/// it is as well conditioned as above, otherwise by QR of the transposed data without squaring), so
+/// the cost grows with `n^2 d`, not `d^3`.
 ///
 /// Float input is widened to Double. scikit-learn equivalent:
 /// `sklearn.linear_model.Ridge(alpha=..., fit_intercept=..., solver="cholesky" | "svd" | "auto")`.
