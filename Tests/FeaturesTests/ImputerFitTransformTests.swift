@@ -127,3 +127,28 @@ struct ImputerFitTransformTests {
         #expect(none.output.shape == Shape(rows: 3, columns: 0))
     }
 }
+
+extension ImputerFitTransformTests {
+    @Test("into a reused output: the same fitted value and bits; a wrong shape is an error")
+    func reused() throws {
+        let x = try Self.data(rows: 8_193, columns: 10, seed: 3, nanEvery: 37, magnitude: 2, emptyColumn: false)
+        for imputer in [SimpleImputer(), SimpleImputer(strategy: .median), SimpleImputer(addIndicator: true)] {
+            let (expected, expectedOutput) = try imputer.fitTransform(x, threads: 2)
+            var output = try Matrix<Double>(rows: x.rows, columns: expected.outputNames.count, repeating: 42)
+            for threads in [1, 2] {
+                let fitted = try imputer.fitTransform(x, into: &output, threads: threads)
+                #expect(fitted == expected && Self.bits(output) == Self.bits(expectedOutput), "\(imputer), \(threads) threads")
+            }
+        }
+        var wrong = try Matrix<Double>(rows: x.rows, columns: 3)
+        #expect(throws: FeatureError.self) { try SimpleImputer().fitTransform(x, into: &wrong) }
+        // A dropped column makes the output narrower than x: x's shape is then the wrong shape.
+        let empty = try Self.data(rows: 50, columns: 4, seed: 1, nanEvery: 7, magnitude: 1, emptyColumn: true)
+        var same = try Matrix<Double>(rows: 50, columns: 4)
+        #expect(throws: FeatureError.self) { try SimpleImputer().fitTransform(empty, into: &same) }
+        var narrower = try Matrix<Double>(rows: 50, columns: 3)
+        let fitted = try SimpleImputer().fitTransform(empty, into: &narrower)
+        #expect(fitted.droppedColumns.count == 1)
+        #expect(Self.bits(narrower) == Self.bits(try fitted.transform(empty, columnNames: nil, threads: 1)))
+    }
+}
