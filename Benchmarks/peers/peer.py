@@ -353,6 +353,21 @@ def prepare_encoding_onehot(np, args):
     return "polars df.to_dummies().to_numpy() (UInt8)", lambda: frame.to_dummies().to_numpy()
 
 
+def prepare_encoding_onehot_uint8(np, args):
+    """Dense OneHotEncoder fit + transform with UInt8 output on the synthetic integer categories:
+    scikit-learn OneHotEncoder(sparse_output=False, dtype=np.uint8), or polars
+    to_dummies().to_numpy() (UInt8)."""
+    rows, seed, columns = int(args["rows"]), int(args["seed"]), int(args["columns"])
+    x = np.stack([synthetic_categories(np, seed, rows, j, c) for j, c in enumerate(CATEGORY_CARDINALITIES[:columns])], axis=1)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import OneHotEncoder
+        return (f"sklearn OneHotEncoder(sparse_output=False, dtype=np.uint8).fit_transform(X int64 {rows}x{columns})",
+                lambda: OneHotEncoder(sparse_output=False, dtype=np.uint8).fit_transform(x))
+    import polars as pl
+    frame = pl.DataFrame({f"c{j}": x[:, j] for j in range(columns)})
+    return "polars df.to_dummies().to_numpy() (UInt8)", lambda: frame.to_dummies().to_numpy()
+
+
 def prepare_pipeline_impute_scale_poly(np, args):
     """scikit-learn's Pipeline on the features with NaN holes (as QuantileSuite.withHoles), fitted and
     applied as FeatureKit's PipelineSuite does: fit_transform to a dense matrix."""
@@ -375,6 +390,7 @@ WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk"
              "shape.normalizer": prepare_shape_normalizer,
              "shape.power_transform": prepare_shape_power_transform,
              "encoding.onehot": prepare_encoding_onehot,
+             "encoding.onehot_uint8": prepare_encoding_onehot_uint8,
              "pipeline.impute_scale_poly": prepare_pipeline_impute_scale_poly,
              "logistic.fit": prepare_logistic_fit, "logistic.predict_proba": prepare_logistic_predict_proba}
 

@@ -74,4 +74,21 @@ void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const do
 void fk_column_sums_cross(const double *x, size_t row_stride, size_t rows, size_t n, const double *y,
                           double y_shift, double *sums, double *cross, double *y_sum, double *y_squares);
 
+// SimpleImputer's fused fit + transform (impute.c), for Double (_f64) and Float (_f32) input; values
+// are compared and summed as double, each column's accumulator in row order (bit-identical to the
+// Swift ColumnKernels.scan / addScaledSums).
+
+/// Copies rows x n values from x to y (row strides xs, ys) and, per column j, adds the NaN count to
+/// nans[j] and folds lo[j] = v < lo[j] ? v : lo[j], hi[j] = v > hi[j] ? v : hi[j]; writes
+/// base + i * n + j of every NaN to pos[*found...] (room for rows * n more) and advances *found.
+/// Returns 1 when some input is +-infinity, else 0.
+int fk_scan_copy_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, long long *nans,
+                          double *lo, double *hi, long long *pos, long long base, size_t *found);
+int fk_scan_copy_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, long long *nans,
+                          double *lo, double *hi, long long *pos, long long base, size_t *found);
+
+/// s[j] += isnan(v) ? 0 : v * r[j] and c[j] += !isnan(v) for every value v of column j, in row order.
+void fk_scaled_sums_rows_f64(const double *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
+void fk_scaled_sums_rows_f32(const float *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
+
 #endif
