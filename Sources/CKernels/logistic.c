@@ -9,20 +9,40 @@
 #include <string.h>
 
 #pragma clang fp contract(off)
+#pragma clang diagnostic ignored "-Wpsabi"  // the vector helpers are always inlined: no call ABI involved
 
 typedef double fk_lv8 __attribute__((vector_size(64), aligned(8)));
 
 #define FK_LOGISTIC_MAX_WIDTH 512
 
-static inline fk_lv8 lv_load(const double *p) { fk_lv8 v; memcpy(&v, p, sizeof v); return v; }
-static inline void lv_store(double *p, fk_lv8 v) { memcpy(p, &v, sizeof v); }
-static inline fk_lv8 lv_splat(double a) { fk_lv8 v = {a, a, a, a, a, a, a, a}; return v; }
-static inline fk_lv8 lv_fma(fk_lv8 a, fk_lv8 b, fk_lv8 c) { return __builtin_elementwise_fma(a, b, c); }
-static inline double lv_sum(fk_lv8 v) { return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7])); }
+static inline __attribute__((always_inline)) fk_lv8 lv_load(const double *p) { fk_lv8 v; memcpy(&v, p, sizeof v); return v; }
+static inline __attribute__((always_inline)) void lv_store(double *p, fk_lv8 v) { memcpy(p, &v, sizeof v); }
+static inline __attribute__((always_inline)) fk_lv8 lv_splat(double a) { fk_lv8 v = {a, a, a, a, a, a, a, a}; return v; }
+static inline __attribute__((always_inline)) fk_lv8 lv_fma(fk_lv8 a, fk_lv8 b, fk_lv8 c) { return __builtin_elementwise_fma(a, b, c); }
+static inline __attribute__((always_inline)) double lv_sum(fk_lv8 v) { return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7])); }
+
+// Rows a and a + 1 of the Gram update (columns from j0, `chunks` vectors): row0[c] +=
+// sum_k sa[k w8] t_k[c], row0 + w8 likewise with sa[k w8 + 1]; rows k in order.
+static inline __attribute__((always_inline)) void gram_pair(double *row0, size_t w8, const double *sa, const double *tj,
+                                                             size_t m, const size_t chunks) {
+    double *row1 = row0 + w8;
+    fk_lv8 acc0[8], acc1[8];
+    for (size_t c = 0; c < chunks; c++) { acc0[c] = lv_load(row0 + 8 * c); acc1[c] = lv_load(row1 + 8 * c); }
+    for (size_t k = 0; k < m; k++) {
+        const fk_lv8 s0 = lv_splat(sa[k * w8]), s1 = lv_splat(sa[k * w8 + 1]);
+        const double *t = tj + k * w8;
+        for (size_t c = 0; c < chunks; c++) {
+            const fk_lv8 v = lv_load(t + 8 * c);
+            acc0[c] = lv_fma(s0, v, acc0[c]);
+            acc1[c] = lv_fma(s1, v, acc1[c]);
+        }
+    }
+    for (size_t c = 0; c < chunks; c++) { lv_store(row0 + 8 * c, acc0[c]); lv_store(row1 + 8 * c, acc1[c]); }
+}
 
 // Rows are copied, 8 at a time, into a zero-padded tile [x_i, 1 (intercept), 0...] of width w8
 // (a multiple of 8), so the dot product, the gradient and the Gram updates run on whole vectors.
-static inline int logistic_block(const double *x, size_t n, size_t d, const double *coef, size_t w8, int intercept,
+static inline __attribute__((always_inline)) int logistic_block(const double *x, size_t n, size_t d, const double *coef, size_t w8, int intercept,
                                  const double *sw, const int *y, double *loss_out, double *grad, double *hess,
                                  double *curvature) {
     double tile[8 * FK_LOGISTIC_MAX_WIDTH] __attribute__((aligned(64)));
@@ -68,13 +88,34 @@ static inline int logistic_block(const double *x, size_t n, size_t d, const doub
         if (!hess) continue;
         for (size_t k = 0; k < m; k++)
             for (size_t j = 0; j < w8; j++) scaled[k * w8 + j] = h[k] * tile[k * w8 + j];
-        // Upper part of sum_k h_k t_k t_k^T: row a from column (a rounded down to 8) on.
-        for (size_t a = 0; a < s; a++) {
-            double *row = hess + a * w8;
-            for (size_t j = a & ~(size_t)7; j < w8; j += 8) {
-                fk_lv8 acc = lv_load(row + j);
-                for (size_t k = 0; k < m; k++) acc = lv_fma(lv_splat(scaled[k * w8 + a]), lv_load(tile + k * w8 + j), acc);
-                lv_store(row + j, acc);
+        // Upper part of sum_k h_k t_k t_k^T: row a from column (a rounded down to 8) on. Two rows
+        // at a time, every column chunk in its own accumulator (independent fma chains: throughput,
+        // not latency, bounds the loop); each entry still sums its rows k in order. Rows a + 1 >= s
+        // (padding) are computed too and never read.
+        if (w8 <= 64) {
+            for (size_t a = 0; a < s; a += 2) {
+                const size_t j0 = a & ~(size_t)7, chunks = (w8 - j0) / 8;
+                double *row0 = hess + a * w8 + j0;
+                const double *sa = scaled + a, *tj = tile + j0;
+                switch (chunks) {  // constant trip counts: the accumulators live in registers
+                case 1: gram_pair(row0, w8, sa, tj, m, 1); break;
+                case 2: gram_pair(row0, w8, sa, tj, m, 2); break;
+                case 3: gram_pair(row0, w8, sa, tj, m, 3); break;
+                case 4: gram_pair(row0, w8, sa, tj, m, 4); break;
+                case 5: gram_pair(row0, w8, sa, tj, m, 5); break;
+                case 6: gram_pair(row0, w8, sa, tj, m, 6); break;
+                case 7: gram_pair(row0, w8, sa, tj, m, 7); break;
+                default: gram_pair(row0, w8, sa, tj, m, 8); break;
+                }
+            }
+        } else {
+            for (size_t a = 0; a < s; a++) {
+                double *row = hess + a * w8;
+                for (size_t j = a & ~(size_t)7; j < w8; j += 8) {
+                    fk_lv8 acc = lv_load(row + j);
+                    for (size_t k = 0; k < m; k++) acc = lv_fma(lv_splat(scaled[k * w8 + a]), lv_load(tile + k * w8 + j), acc);
+                    lv_store(row + j, acc);
+                }
             }
         }
     }
