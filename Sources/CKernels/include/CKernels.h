@@ -92,3 +92,15 @@ void fk_scaled_sums_rows_f64(const double *x, size_t xs, size_t rows, size_t n, 
 void fk_scaled_sums_rows_f32(const float *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
 
 #endif
+
+// The binary logistic objective's fused row pass (logistic.c). Width: w8 = columns + intercept
+// rounded up to a multiple of 8 (fk_logistic_tile_width; 0 when wider than 512, unsupported).
+// fk_logistic_binary_block reads rows [0, n) of the row-major x (d columns) once and, with
+// t_i = [x_i, 1 (intercept), 0 ...] (w8 wide) and z_i = t_i . coef (coef: w8 values, intercept at d):
+// adds sum_i sw_i loss_i to *loss, sum_i sw_i (p_i - y_i) t_i to grad (w8 values), and, when hess is
+// not NULL, the upper part (row a from column a & ~7 on) of sum_i h_i t_i t_i^T to hess (w8 x w8,
+// row-major), h_i = sw_i p_i (1 - p_i); when curvature is not NULL writes h_i there (n values).
+// Explicit fma, no contraction: the same bits on every CPU. Returns 0, or -1 when too wide.
+size_t fk_logistic_tile_width(size_t columns, int intercept);
+int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *coef, int intercept, const double *sw,
+                             const int *y, double *loss, double *grad, double *hess, double *curvature);
