@@ -2,7 +2,11 @@ import LinearAlgebra
 
 /// Exact per-column quantiles and medians of in-memory data, NaN ignored.
 ///
-/// For each column the non-NaN values are copied into a contiguous buffer (eight columns at a time,
+/// Large `Double` columns (65,536+ rows), eight adjacent ones at a time, are read in place by one
+/// fused pass (`fusedGroup`: count and gather each quantile's sample bracket, extremes, NaN and
+/// infinity checks), then introselect runs inside each small bracket. Otherwise (Float, fewer
+/// rows, NaN, infinity, a column past the last group of eight, or a bracket that misses) the
+/// non-NaN values of each column are copied into a contiguous buffer (eight columns at a time,
 /// so each pass over the rows reads whole cache lines), then only the order statistics that the
 /// requested quantiles need are found, not a full sort: by a sample-bracketing pass (`O(n)`) on
 /// large columns, by introselect (`O(n log m)` for `m` quantiles) otherwise (`Selection.orderStatistics`). Columns are independent, so they are spread over `threads` threads; the
@@ -31,8 +35,9 @@ public struct ColumnQuantiles: Sendable, Hashable {
     /// The quantiles `probabilities` (each in [0, 1]) of every column.
     /// - Throws: `StatisticsError.invalidArgument` for a probability outside [0, 1] or NaN;
     ///   `.infiniteValue` naming the first row (and then column) holding ±infinity.
-    /// - Complexity: one pass over `x` to gather columns, then `O(n log m)` per column on average;
-    ///   allocates one buffer of `8 n` doubles per worker thread.
+    /// - Complexity: large Double columns: one read of `x` plus a strided sample of 16,384 rows and
+    ///   about `n / 8` values gathered per column; otherwise one pass over `x` to gather columns,
+    ///   then `O(n log m)` per column on average, allocating `8 n` doubles per group of 8 columns.
     public static func quantiles<M: DenseMatrix>(
         _ x: M, probabilities: [Double], method: QuantileMethod = .linear, threads: Int = 1
     ) throws -> ColumnQuantiles {
@@ -199,13 +204,25 @@ extension ColumnQuantiles {
         let brackets = Swift.max(1, starts.map(\.count).max() ?? 0)
         var lows = [Double](repeating: .nan, count: brackets * width), highs = lows
         var capacities = [Int](repeating: 0, count: brackets * width)
-        var sample = [Double](repeating: 0, count: m)
-        for c in 0..<width where !starts[c].isEmpty {
+        // The sample of all 8 columns at once (each sampled row is one cache line of the group),
+        // column c at samples[c * m ..< (c + 1) * m].
+        var samples = [Double](repeating: 0, count: m * width)
+        var finite = true
+        do {
+            var out = samples.mutableSpan
+            let e = elements.span
             for t in 0..<m {
-                let v = elements[(t &* step) &* columns &+ first &+ c]
-                guard v.isFinite else { return nil }
-                sample[t] = v
+                let row = (t &* step) &* columns &+ first
+                for c in 0..<width {
+                    let v = e[row &+ c]
+                    finite = finite && v.isFinite
+                    out[c &* m &+ t] = v
+                }
             }
+        }
+        guard finite else { return nil }
+        for c in 0..<width where !starts[c].isEmpty {
+            var sample = Array(samples[(c * m)..<((c + 1) * m)])
             let positions = (starts[c] + ends[c]).filter { $0 > 0 && $0 < m - 1 }
             Selection.select(&sample, ranks: positions)
             for b in 0..<starts[c].count {
