@@ -91,6 +91,19 @@ int fk_scan_copy_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t
 void fk_scaled_sums_rows_f64(const double *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
 void fk_scaled_sums_rows_f32(const float *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
 
+/// The fused bracketing pass over 8 adjacent columns (lane j = column j) of `rows` rows of a
+/// row-major matrix starting at `x`, rows `xs` elements apart; `b` (1...8) brackets per column,
+/// bracket-major (`lo[c * 8 + j]`, `hi[c * 8 + j]`; NaN pads a column with fewer). Adds to
+/// below[c * 8 + j] = #{x < lo}, inside[c * 8 + j] = #{lo <= x <= hi}, nan[j] = #{x is NaN}; updates
+/// mn[j] / mx[j] (NaN ignored; the first of equal values kept). Each value inside a bracket (the
+/// last bracket whose lo <= x, when x <= its hi) is stored at bufs[s][cursor[s]] with
+/// s = (c + 1) * 8 + j, and cursor[s] advances while below cap[s] (each buffer holds cap[s] + 1
+/// values: a full one keeps overwriting its spare last cell). Slots 0..7 are dumps (cap 0, one
+/// cell). Returns 1 when some value is +-infinity. Rows are read in order.
+int fk_bracket_rows8_f64(const double *x, size_t xs, size_t rows, const double *lo, const double *hi, size_t b,
+                         long long *below, long long *inside, long long *nan, double *mn, double *mx,
+                         double *const *bufs, size_t *cursor, const size_t *cap);
+
 #endif
 
 // The binary logistic objective's fused row pass (logistic.c). Width: w8 = columns + intercept

@@ -94,10 +94,10 @@ public struct KBinsDiscretizer: Sendable, Hashable, Codable {
     ///   length, or weights of the wrong length, negative, non-finite or all zero (naming the row),
     ///   or weights with the `linear` method; `.emptyInput`; `.missingValue` (NaN) and
     ///   `.infiniteValue` naming row and column; `.columnCountMismatch` / `.invalidColumnNames`.
-    /// - Complexity: `quantile`: one gather of each column and an `O(n)` average selection per
-    ///   column (two vectorised passes and a selection among the few values near each edge; columns
-    ///   spread over `threads` threads); `uniform`: one pass. Allocates `8 n` doubles
-    ///   per thread for `quantile`.
+    /// - Complexity: `quantile`: an `O(n)` average selection per column (for large Double input one
+    ///   fused read of each group of 8 columns, in place, then a selection among the few values
+    ///   near each edge; otherwise a gather of each column first, allocating `8 n` doubles per
+    ///   group of 8 columns; groups spread over `threads` threads); `uniform`: one pass.
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, sampleWeight: [Double]? = nil,
                                                  threads: Int = 1) throws -> Fitted {
         let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: Self.name)

@@ -2,7 +2,11 @@ import LinearAlgebra
 
 /// Exact per-column quantiles and medians of in-memory data, NaN ignored.
 ///
-/// For each column the non-NaN values are copied into a contiguous buffer (eight columns at a time,
+/// Large `Double` columns (65,536+ rows), eight adjacent ones at a time, are read in place by one
+/// fused pass (`fusedGroup`: count and gather each quantile's sample bracket, extremes, NaN and
+/// infinity checks), then introselect runs inside each small bracket. Otherwise (Float, fewer
+/// rows, NaN, infinity, a column past the last group of eight, or a bracket that misses) the
+/// non-NaN values of each column are copied into a contiguous buffer (eight columns at a time,
 /// so each pass over the rows reads whole cache lines), then only the order statistics that the
 /// requested quantiles need are found, not a full sort: by a sample-bracketing pass (`O(n)`) on
 /// large columns, by introselect (`O(n log m)` for `m` quantiles) otherwise (`Selection.orderStatistics`). Columns are independent, so they are spread over `threads` threads; the
@@ -31,8 +35,9 @@ public struct ColumnQuantiles: Sendable, Hashable {
     /// The quantiles `probabilities` (each in [0, 1]) of every column.
     /// - Throws: `StatisticsError.invalidArgument` for a probability outside [0, 1] or NaN;
     ///   `.infiniteValue` naming the first row (and then column) holding ±infinity.
-    /// - Complexity: one pass over `x` to gather columns, then `O(n log m)` per column on average;
-    ///   allocates one buffer of `8 n` doubles per worker thread.
+    /// - Complexity: large Double columns: one read of `x` plus a strided sample of 16,384 rows and
+    ///   about `n / 8` values gathered per column; otherwise one pass over `x` to gather columns,
+    ///   then `O(n log m)` per column on average, allocating `8 n` doubles per group of 8 columns.
     public static func quantiles<M: DenseMatrix>(
         _ x: M, probabilities: [Double], method: QuantileMethod = .linear, threads: Int = 1
     ) throws -> ColumnQuantiles {
@@ -115,18 +120,24 @@ public struct ColumnQuantiles: Sendable, Hashable {
     ) throws -> ColumnQuantiles {
         // Concrete dispatch so the gather loop is specialised (see MomentsSummary.summarize).
         switch elements {
-        case let .double(e): return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads)
-        case let .float(e): return try computeConcrete(e, rows: rows, columns: columns, requests: requests, threads: threads)
+        case let .double(e): return try computeConcrete(e, doubles: e, rows: rows, columns: columns, requests: requests, threads: threads)
+        case let .float(e): return try computeConcrete(e, doubles: nil, rows: rows, columns: columns, requests: requests, threads: threads)
         }
     }
 
+    /// `doubles` is `elements` when they are `Double` (the fused path reads them; a generic
+    /// `as? [Double]` cast would convert element by element).
     private static func computeConcrete<Scalar: LinearAlgebraScalar>(
-        _ elements: [Scalar], rows: Int, columns: Int, requests: [[Request]], threads: Int
+        _ elements: [Scalar], doubles: [Double]?, rows: Int, columns: Int, requests: [[Request]], threads: Int
     ) throws -> ColumnQuantiles {
         let groups = (columns + groupWidth - 1) / groupWidth
         typealias Part = (counts: [Int], values: [[Double]], infinite: (row: Int, column: Int, value: Double)?)
         let parts: [Part] = try ParallelRows.map(count: groups, threads: threads) { g in
             let first = g * groupWidth, width = Swift.min(groupWidth, columns - first)
+            if width == groupWidth, rows >= Selection.bracketMinimumCount, let doubles,
+               let values = fusedGroup(doubles, rows: rows, columns: columns, first: first, requests: Array(requests[first..<(first + width)])) {
+                return (Array(repeating: rows, count: width), values, nil)
+            }
             var buffers = ColumnGather.gather(elements, rows: rows, columns: columns, first: first, width: width)
             var counts: [Int] = [], values: [[Double]] = []
             var infinite: (row: Int, column: Int, value: Double)?
@@ -144,6 +155,111 @@ public struct ColumnQuantiles: Sendable, Hashable {
             throw StatisticsError.infiniteValue(row: bad.row, column: bad.column, value: bad.value)
         }
         return ColumnQuantiles(counts: parts.flatMap(\.counts), values: parts.flatMap(\.values))
+    }
+}
+
+extension ColumnQuantiles {
+    /// The quantiles of 8 adjacent large `Double` columns without copying them out: per column,
+    /// the brackets of `Selection.bracketed` (the same deterministic sample of every
+    /// `rows / bracketSampleSize`-th row, the same sample positions), then one fused pass over the
+    /// rows (`ColumnKernels.bracketGroup`) that counts and gathers every bracket of the 8 columns,
+    /// then introselect inside each bracket. The values are exactly those of `evaluate` (each
+    /// order statistic is the value a full sort puts at that rank; the extremes are the first
+    /// minimum and maximum in row order, as the bracketed path's). Nil whenever a column holds NaN
+    /// or ±infinity (in the sample or anywhere), needs more than 8 brackets, or a rank misses its
+    /// bracket or a bracket overflows: the caller then takes the gathering path, which handles all
+    /// of these exactly.
+    /// - Complexity: one read of the 8 columns' cache lines plus the sample; allocates about
+    ///   `1.5 x` the bracketed values (`~n / 20` per bracket) and no column copies.
+    static func fusedGroup(_ elements: [Double], rows n: Int, columns: Int, first: Int, requests: [[Request]]) -> [[Double]]? {
+        let width = groupWidth, m = Selection.bracketSampleSize, step = n / m
+        // Per column: the order statistics needed, and the brackets (sample-position intervals
+        // around each inner rank, merged where they overlap), as in Selection.bracketed.
+        var plans: [[QuantilePlan?]] = [], ranks: [[Int]] = []
+        var starts: [[Int]] = [], ends: [[Int]] = [], members: [[[Int]]] = []
+        for c in 0..<width {
+            var r: [Int] = [], p: [QuantilePlan?] = []
+            for request in requests[c] {
+                switch request {
+                case let .quantile(q, method):
+                    let plan = QuantilePlan.make(n: n, q: q, method: method)
+                    p.append(plan); r.append(plan.lower); r.append(plan.upper)
+                case .median:
+                    p.append(nil); r.append((n - 1) / 2); r.append(n / 2)
+                }
+            }
+            var s: [Int] = [], e: [Int] = [], mem: [[Int]] = []
+            for k in Set(r).sorted() where k > 0 && k < n - 1 {
+                let position = Int((Double(k) + 0.5) / Double(n) * Double(m))
+                let lo = position - Selection.bracketHalfWidth, hi = position + Selection.bracketHalfWidth
+                if let last = e.last, lo <= last {
+                    e[e.count - 1] = Swift.max(last, hi); mem[mem.count - 1].append(k)
+                } else {
+                    s.append(lo); e.append(hi); mem.append([k])
+                }
+            }
+            guard s.count <= 8 else { return nil }
+            plans.append(p); ranks.append(r); starts.append(s); ends.append(e); members.append(mem)
+        }
+        let brackets = Swift.max(1, starts.map(\.count).max() ?? 0)
+        var lows = [Double](repeating: .nan, count: brackets * width), highs = lows
+        var capacities = [Int](repeating: 0, count: brackets * width)
+        // The sample of all 8 columns at once (each sampled row is one cache line of the group),
+        // column c at samples[c * m ..< (c + 1) * m].
+        var samples = [Double](repeating: 0, count: m * width)
+        var finite = true
+        do {
+            var out = samples.mutableSpan
+            let e = elements.span
+            for t in 0..<m {
+                let row = (t &* step) &* columns &+ first
+                for c in 0..<width {
+                    let v = e[row &+ c]
+                    finite = finite && v.isFinite
+                    out[c &* m &+ t] = v
+                }
+            }
+        }
+        guard finite else { return nil }
+        for c in 0..<width where !starts[c].isEmpty {
+            var sample = Array(samples[(c * m)..<((c + 1) * m)])
+            let positions = (starts[c] + ends[c]).filter { $0 > 0 && $0 < m - 1 }
+            Selection.select(&sample, ranks: positions)
+            for b in 0..<starts[c].count {
+                let (s, e) = (starts[c][b], ends[c][b])
+                lows[b * width + c] = s <= 0 ? -.infinity : sample[s]
+                highs[b * width + c] = e >= m - 1 ? .infinity : sample[e]
+                // The expected count plus half again and a margin; a fuller bracket falls back.
+                let expected = (Swift.min(e, m - 1) - Swift.max(s, 0) + 1) * step
+                capacities[b * width + c] = Swift.min(expected + expected / 2 + 4096, n)
+            }
+        }
+        guard var pass = try? ColumnKernels.bracketGroup(elements, rows: n, columns: columns, first: first, lows: lows, highs: highs,
+                                                         brackets: brackets, capacities: capacities),
+              !pass.sawInfinity, pass.nanCount.allSatisfy({ $0 == 0 }) else { return nil }
+        var results: [[Double]] = []
+        for c in 0..<width {
+            var placed: [Int: Double] = [0: pass.minimum[c], n - 1: pass.maximum[c]]
+            var total = 0
+            for b in 0..<starts[c].count {
+                let slot = b * width + c, below = pass.below[slot], inside = pass.inside[slot]
+                guard pass.gathered[slot] == inside, members[c][b].allSatisfy({ below <= $0 && $0 < below + inside }) else { return nil }
+                total += inside
+                let local = members[c][b].map { $0 - below }
+                Selection.select(&pass.buffer, base: pass.offsets[slot], count: inside, ranks: local)
+                for (k, r) in zip(members[c][b], local) { placed[k] = pass.buffer[pass.offsets[slot] + r] }
+            }
+            guard total <= n / 2 else { return nil }
+            let values = ranks[c].map { placed[$0] ?? .nan }  // invariant: every rank was placed above
+            results.append(plans[c].enumerated().map { index, plan in
+                if let plan { return QuantilePlan.lerp(values[2 * index], values[2 * index + 1], plan.gamma) }
+                let (a, b) = (values[2 * index], values[2 * index + 1])
+                if a == b { return a }
+                let sum = a + b
+                return sum.isFinite ? sum / 2 : a / 2 + b / 2
+            })
+        }
+        return results
     }
 }
 
