@@ -72,6 +72,13 @@ typedef int fk_int8 __attribute__((vector_size(32)));
 
 #define FK_INLINE static inline __attribute__((always_inline))
 
+// A software prefetch of the input 2 KiB ahead of the affine loops. Their loop bodies are several
+// times longer than a plain streaming loop's (three parameter loads, the arithmetic, the infinity
+// test), so the out-of-order window covers fewer lines ahead and the hardware alone kept fewer
+// misses in flight: in place on 1M x 32 (2 threads, C timing) the kernel ran at ~0.75 of an
+// in-place `a *= s` loop without it, and at about that loop's speed with it.
+#define FK_PREFETCH_AHEAD(p) __builtin_prefetch((const char *)(p) + 2048, 0, 3)
+
 // affine: y = (x - a) * f + c; returns 1 when some output is +-infinity.
 #define FK_AFFINE_BODY(T, VT, MT, W)                                                              \
     MT flag = {0};                                                                                  \
@@ -83,6 +90,7 @@ typedef int fk_int8 __attribute__((vector_size(32)));
         size_t j = 0;                                                                               \
         for (; j + W <= n; j += W) {                                                                \
             VT xv, av, fv, cv;                                                                      \
+            FK_PREFETCH_AHEAD(xr + j);                                                              \
             memcpy(&xv, xr + j, sizeof xv); memcpy(&av, a + j, sizeof av);                          \
             memcpy(&fv, f + j, sizeof fv); memcpy(&cv, c + j, sizeof cv);                           \
             VT o = (xv - av) * fv + cv;                                                             \
@@ -243,6 +251,7 @@ FK_INLINE int bins_f32(const float *x, size_t xs, float *y, size_t ys, size_t ro
     }                                                                                               \
     for (; k + W <= total; k += W) {                                                                \
         VT xv, av, fv, cv;                                                                          \
+        FK_PREFETCH_AHEAD(x + k);                                                                   \
         memcpy(&xv, x + k, sizeof xv); memcpy(&av, ea + j, sizeof av);                              \
         memcpy(&fv, ef + j, sizeof fv); memcpy(&cv, ec + j, sizeof cv);                             \
         VT o = (xv - av) * fv + cv;                                                                 \
