@@ -4,10 +4,14 @@ import Testing
 /// The C element kernels (affine map, NaN fill, edge counting) behind the scalers, SimpleImputer and
 /// KBinsDiscretizer, against plain Swift loops: bit-identical results for Float and Double, for
 /// shapes whose rows straddle block and thread boundaries and whose columns leave vector tails
-/// (widths 8 and 16), 0 and 1 rows, and the same first flagged entry.
+/// (widths 8 and 16), 0 and 1 rows, and the same first flagged entry. `affineParallel` writes a
+/// fresh output with the streaming (non-temporal) kernel up to 1,024 columns; blocks of 7 rows start
+/// at every alignment, so its scalar head and tail are covered.
 @Suite("Element kernels (affine, NaN fill, edge count, brackets) against naive loops")
 struct ElementKernelTests {
-    static let shapes: [Dims] = [Dims(0, 5), Dims(1, 1), Dims(1, 33), Dims(37, 7), Dims(130, 8), Dims(257, 17), Dims(300, 32), Dims(5, 0)]
+    static let shapes: [Dims] = [Dims(0, 5), Dims(1, 1), Dims(1, 33), Dims(37, 7), Dims(130, 8), Dims(257, 17), Dims(300, 32), Dims(5, 0),
+                                  // widths below one vector and past the streaming kernel's 1,024 columns
+                                  Dims(53, 3), Dims(64, 24), Dims(9, 1030)]
     static let threadCounts = [1, 2, 3]
 
     /// Values in [-3, 3] with NaN sprinkled at a fixed pattern.

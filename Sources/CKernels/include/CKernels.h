@@ -43,6 +43,21 @@ int fk_affine_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t 
 int fk_affine_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n,
                        const float *a, const float *f, const float *c);
 
+/// The same map into a fresh output with non-temporal stores (then a fence): `x` and `y` are
+/// contiguous (`rows * n` values each, row stride n, not overlapping). Returns 1 when some output
+/// is +-infinity, 0 when none, -1 (nothing written) when n > 1024: use fk_affine_rows_* then.
+int fk_affine_stream_f64(const double *x, double *y, size_t rows, size_t n, const double *a,
+                         const double *f, const double *c);
+int fk_affine_stream_f32(const float *x, float *y, size_t rows, size_t n, const float *a,
+                         const float *f, const float *c);
+
+/// The same map over contiguous rows with ordinary stores, walked as one flat run (`y` may be
+/// `x`: in place). Returns as fk_affine_stream_*.
+int fk_affine_flat_f64(const double *x, double *y, size_t rows, size_t n, const double *a,
+                       const double *f, const double *c);
+int fk_affine_flat_f32(const float *x, float *y, size_t rows, size_t n, const float *a,
+                       const float *f, const float *c);
+
 /// y = isnan(x) ? v[j] : x. Returns 1 when some input is +-infinity, else 0.
 int fk_fill_nan_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *v);
 int fk_fill_nan_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *v);

@@ -133,10 +133,12 @@ public enum ColumnKernels {
 extension ColumnKernels {
     /// `y = (x - offset) * factor + shift` column-wise into a new matrix, over fixed row blocks on
     /// `threads` threads. The output is allocated uninitialised (no zero fill) and each thread
-    /// writes, and so first touches, its own rows, through the C kernel (AVX-512 where available).
+    /// writes, and so first touches, its own rows, through the C kernel (AVX-512 where available)
+    /// with non-temporal stores (rows up to 1,024 wide; ordinary stores beyond): the output is
+    /// write-only, and an ordinary store would first read each line from memory. The kernel walks a
+    /// block as one flat run so its vector stores are aligned whatever the row width, with no
+    /// staging buffer (staging each block needed one heap allocation per block).
     /// Element-wise: the result does not depend on `threads` or `blockRows`.
-    /// (Staging each block in cache and streaming it out with non-temporal stores was tried: it
-    /// needs a staging buffer per block, one heap allocation each, which the allocation gate refuses.)
     /// - Returns: the output and the first infinite result in row order, if any, with its input
     ///   value (an infinite input, or a finite one whose result overflowed).
     /// - Complexity: one read of `input`, one write of the output; no allocation beyond the output
@@ -168,7 +170,10 @@ extension ColumnKernels {
                                     let (pa, pf, pc) = (a.baseAddress!, f.baseAddress!, c.baseAddress!)
                                     let x = source.pointer + range.lowerBound &* n, y = target.pointer + range.lowerBound &* n
                                     var flagged = false
-                                    if let viaC = ElementKernels.affine(x, n, y, n, rows: range.count, n: n, pa, pf, pc) {
+                                    // The output is fresh and write-only: streamed with
+                                    // non-temporal stores where the C kernel takes the width.
+                                    if let viaC = ElementKernels.affineStreaming(x, y, rows: range.count, n: n, pa, pf, pc)
+                                        ?? ElementKernels.affine(x, n, y, n, rows: range.count, n: n, pa, pf, pc) {
                                         flagged = viaC
                                     } else {
                                         for i in 0..<range.count {

@@ -85,9 +85,10 @@ extension ColumnKernels {
                             // The C kernel (AVX-512 where available) streams at the memory limit;
                             // when it reports an infinity, the block is searched for the first one.
                             let blockStart = address.pointer + range.lowerBound &* n
-                            if let flagged = ElementKernels.affine(
-                                blockStart, n, blockStart, n, rows: range.count, n: n,
-                                a.baseAddress!, f.baseAddress!, c.baseAddress!) {  // invariant: n > 0
+                            // invariant: n > 0, so the parameter buffers have addresses.
+                            let (pa, pf, pc) = (a.baseAddress!, f.baseAddress!, c.baseAddress!)
+                            if let flagged = ElementKernels.affineFlat(blockStart, blockStart, rows: range.count, n: n, pa, pf, pc)
+                                ?? ElementKernels.affine(blockStart, n, blockStart, n, rows: range.count, n: n, pa, pf, pc) {
                                 guard flagged else { return nil }
                                 for i in range {
                                     let row = address.pointer + i &* n
