@@ -132,6 +132,43 @@ struct LogisticKernelTests {
         #expect(worst <= 3, "worst \(worst) ulp")
     }
 
+    @Test("binary C kernel: bit-identical to the portable Swift loops (any width, tails, extremes, zeros)",
+          arguments: [1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 256])
+    func binaryKernelMatchesPortable(columns d: Int) throws {
+        // 203 rows: 25 full groups of 8 and a last group of 3. Rows of zeros (z = ±0 exactly), rows
+        // scaled so that z spans the whole range of exp (saturation, subnormal probabilities), and
+        // rows whose finite products overflow to +-infinity (saturated decisions, not errors).
+        let rows = 203
+        var (x, w, b) = Self.problem(rows: rows, columns: d, outputs: 1)
+        for i in stride(from: 0, to: rows, by: 11) { for j in 0..<d { x[i * d + j] = 0 } }
+        for i in stride(from: 5, to: rows, by: 13) { for j in 0..<d { x[i * d + j] *= Double(i) * 7.3 } }
+        for i in stride(from: 6, to: rows, by: 29) { x[i * d] = 1e300 * (i % 2 == 0 ? 1 : -1) }
+        if d > 1 { w[0] = 1e10 }
+        for intercept in [b[0], -0.0, 0.0] {
+            for output in [LogisticKernels.Output.decision, .probability, .classIndex] {
+                let fast = try LogisticKernels.predict(x: x, rows: rows, columns: d, coefficients: w, intercepts: [intercept],
+                                                       output: output, threads: 2, accelerated: true)
+                let portable = try LogisticKernels.predict(x: x, rows: rows, columns: d, coefficients: w, intercepts: [intercept],
+                                                           output: output, threads: 1, accelerated: false)
+                #expect(fast.nonFiniteRow == nil && fast.overflowRow == nil)
+                #expect(fast.values.map(\.bitPattern) == portable.values.map(\.bitPattern), "d \(d) \(output)")
+            }
+        }
+        // NaN input and overflow to NaN are flagged at the same row by both paths.
+        var bad = x
+        bad[77 * d + d / 2] = .nan
+        var overflow = x
+        if d > 1 { overflow[90 * d] = 1e300; overflow[90 * d + 1] = -1e300 }
+        let w2 = d > 1 ? [1e300, 1e300] + Array(w[2...]) : w
+        for (input, weights) in [(bad, w), (overflow, w2)] {
+            let fast = try LogisticKernels.predict(x: input, rows: rows, columns: d, coefficients: weights, intercepts: b,
+                                                   output: .probability, threads: 2, accelerated: true)
+            let portable = try LogisticKernels.predict(x: input, rows: rows, columns: d, coefficients: weights, intercepts: b,
+                                                       output: .probability, threads: 1, accelerated: false)
+            #expect(fast.nonFiniteRow == portable.nonFiniteRow && fast.overflowRow == portable.overflowRow)
+        }
+    }
+
     @Test("predict flags NaN input and overflow, never returns NaN unannounced")
     func predictFlags() throws {
         var x = [Double](repeating: 1, count: 20 * 4)

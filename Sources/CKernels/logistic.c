@@ -1,0 +1,208 @@
+// Binary logistic prediction (LinearAlgebra's LogisticKernels.predict, one coefficient row): the
+// decision value z = x . w + b of 8 rows at a time, then z itself, the class probabilities
+// [1 - p, p] or the class index, written straight into the output.
+//
+// The arithmetic is exactly the portable Swift path's (LogisticKernels.dot, exp8, sigmoid8), so the
+// results are bit-identical to it on every CPU, for every row split and thread count:
+// - the row dot product: two 8-lane accumulators over 16-column steps (lanes j..j+7 into the first,
+//   j+8..j+15 into the second), one more 8-column step into the first, the lanes of their sum added
+//   in lane order (as Swift's SIMD `sum()`), then the remaining columns one at a time, then the
+//   intercept. Eight rows' lane vectors are transposed so that the lane-order sum runs on 8 rows at
+//   once (the same additions in the same order, only vectorised across rows);
+// - exp and the logistic function: the same table-free polynomial and operations as exp8/sigmoid8;
+// - no FMA contraction (pragma below): a multiply and an add are two roundings, as in Swift.
+// Compiled for the baseline CPU and for AVX-512, chosen at run time (as kernels.c).
+#pragma clang fp contract(off)
+#include "CKernels.h"
+#include <stdint.h>
+#include <string.h>
+
+typedef double fk_lr_double8 __attribute__((vector_size(64)));
+typedef long long fk_lr_long8 __attribute__((vector_size(64)));
+
+#define FK_LR_INLINE static inline __attribute__((always_inline))
+
+FK_LR_INLINE fk_lr_double8 lr_splat(double v) { return (fk_lr_double8){v, v, v, v, v, v, v, v}; }
+
+FK_LR_INLINE fk_lr_double8 lr_load(const double *p) {
+    fk_lr_double8 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+FK_LR_INLINE fk_lr_double8 lr_select(fk_lr_long8 mask, fk_lr_double8 a, fk_lr_double8 b) {
+    return (fk_lr_double8)((mask & (fk_lr_long8)a) | (~mask & (fk_lr_long8)b));
+}
+
+// a < b ? a : b and a > b ? a : b per lane: Swift's pointwiseMin/Max for every non-NaN operand
+// (and for NaN `a`); the callers replace NaN lanes at the end, as exp8 and sigmoid8 do.
+FK_LR_INLINE fk_lr_double8 lr_min(fk_lr_double8 a, fk_lr_double8 b) { return lr_select((fk_lr_long8)(a < b), a, b); }
+FK_LR_INLINE fk_lr_double8 lr_max(fk_lr_double8 a, fk_lr_double8 b) { return lr_select((fk_lr_long8)(a > b), a, b); }
+
+// LogisticKernels.exp8, operation for operation.
+FK_LR_INLINE fk_lr_double8 lr_exp8(fk_lr_double8 x) {
+    const double log2e = 1.4426950408889634;
+    const double ln2hi = 6.93147180369123816490e-01, ln2lo = 1.90821492927058770002e-10;
+    const double shifter = 6755399441055744.0;
+    fk_lr_double8 clamped = lr_min(lr_max(x, lr_splat(-746.0)), lr_splat(710.0));
+    fk_lr_double8 shifted = clamped * log2e + shifter;
+    fk_lr_double8 kf = shifted - shifter;
+    fk_lr_long8 k = (fk_lr_long8)shifted - (fk_lr_long8)lr_splat(shifter);
+    fk_lr_double8 r = (clamped - kf * ln2hi) - kf * ln2lo;
+    fk_lr_double8 p = lr_splat(1.0 / 6227020800.0);
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    fk_lr_long8 k1 = k >> 1, k2 = k - k1;
+    fk_lr_double8 s1 = (fk_lr_double8)((k1 + 1023) << 52);
+    fk_lr_double8 s2 = (fk_lr_double8)((k2 + 1023) << 52);
+    fk_lr_double8 result = p * s1 * s2;
+    return lr_select((fk_lr_long8)(x != x), x, result);
+}
+
+// LogisticKernels.sigmoid8: *positive = p, *negative = 1 - p (each cancellation-free).
+FK_LR_INLINE void lr_sigmoid8(fk_lr_double8 z, fk_lr_double8 *positive, fk_lr_double8 *negative) {
+    fk_lr_double8 t = lr_exp8(lr_min(z, -z));
+    fk_lr_double8 big = 1.0 / (1.0 + t);
+    fk_lr_double8 small = t * big;
+    fk_lr_long8 nonNegative = (fk_lr_long8)(z >= 0.0);
+    fk_lr_long8 nan = (fk_lr_long8)(z != z);
+    *positive = lr_select(nan, z, lr_select(nonNegative, big, small));
+    *negative = lr_select(nan, z, lr_select(nonNegative, small, big));
+}
+
+// The lane vector of one row: acc0 + acc1 of LogisticKernels.dot (before the lane sum).
+FK_LR_INLINE fk_lr_double8 lr_row_lanes(const double *row, const double *w, size_t d) {
+    fk_lr_double8 acc0 = lr_splat(0.0), acc1 = lr_splat(0.0);
+    size_t j = 0;
+    for (; j + 16 <= d; j += 16) {
+        acc0 += lr_load(row + j) * lr_load(w + j);
+        acc1 += lr_load(row + j + 8) * lr_load(w + j + 8);
+    }
+    if (j + 8 <= d) acc0 += lr_load(row + j) * lr_load(w + j);
+    return acc0 + acc1;
+}
+
+// The 8 rows' decision values: lane-order sums of their lane vectors (transposed, so each addition
+// runs on the 8 rows at once), the remaining columns in order, then the intercept.
+FK_LR_INLINE fk_lr_double8 lr_group_decision(const double *x, size_t d, const double *w, double intercept) {
+    fk_lr_double8 sum;
+    if (d >= 8) {
+        fk_lr_double8 a0 = lr_row_lanes(x, w, d), a1 = lr_row_lanes(x + d, w, d);
+        fk_lr_double8 a2 = lr_row_lanes(x + 2 * d, w, d), a3 = lr_row_lanes(x + 3 * d, w, d);
+        fk_lr_double8 a4 = lr_row_lanes(x + 4 * d, w, d), a5 = lr_row_lanes(x + 5 * d, w, d);
+        fk_lr_double8 a6 = lr_row_lanes(x + 6 * d, w, d), a7 = lr_row_lanes(x + 7 * d, w, d);
+        fk_lr_double8 u0 = __builtin_shufflevector(a0, a1, 0, 8, 2, 10, 4, 12, 6, 14);
+        fk_lr_double8 u1 = __builtin_shufflevector(a0, a1, 1, 9, 3, 11, 5, 13, 7, 15);
+        fk_lr_double8 u2 = __builtin_shufflevector(a2, a3, 0, 8, 2, 10, 4, 12, 6, 14);
+        fk_lr_double8 u3 = __builtin_shufflevector(a2, a3, 1, 9, 3, 11, 5, 13, 7, 15);
+        fk_lr_double8 u4 = __builtin_shufflevector(a4, a5, 0, 8, 2, 10, 4, 12, 6, 14);
+        fk_lr_double8 u5 = __builtin_shufflevector(a4, a5, 1, 9, 3, 11, 5, 13, 7, 15);
+        fk_lr_double8 u6 = __builtin_shufflevector(a6, a7, 0, 8, 2, 10, 4, 12, 6, 14);
+        fk_lr_double8 u7 = __builtin_shufflevector(a6, a7, 1, 9, 3, 11, 5, 13, 7, 15);
+        // v0: lanes 0 | 4 of rows 0-3; v1: 1 | 5; v2: 2 | 6; v3: 3 | 7; v4..v7 the same for rows 4-7.
+        fk_lr_double8 v0 = __builtin_shufflevector(u0, u2, 0, 1, 8, 9, 4, 5, 12, 13);
+        fk_lr_double8 v1 = __builtin_shufflevector(u1, u3, 0, 1, 8, 9, 4, 5, 12, 13);
+        fk_lr_double8 v2 = __builtin_shufflevector(u0, u2, 2, 3, 10, 11, 6, 7, 14, 15);
+        fk_lr_double8 v3 = __builtin_shufflevector(u1, u3, 2, 3, 10, 11, 6, 7, 14, 15);
+        fk_lr_double8 v4 = __builtin_shufflevector(u4, u6, 0, 1, 8, 9, 4, 5, 12, 13);
+        fk_lr_double8 v5 = __builtin_shufflevector(u5, u7, 0, 1, 8, 9, 4, 5, 12, 13);
+        fk_lr_double8 v6 = __builtin_shufflevector(u4, u6, 2, 3, 10, 11, 6, 7, 14, 15);
+        fk_lr_double8 v7 = __builtin_shufflevector(u5, u7, 2, 3, 10, 11, 6, 7, 14, 15);
+        fk_lr_double8 t0 = __builtin_shufflevector(v0, v4, 0, 1, 2, 3, 8, 9, 10, 11);
+        fk_lr_double8 t1 = __builtin_shufflevector(v1, v5, 0, 1, 2, 3, 8, 9, 10, 11);
+        fk_lr_double8 t2 = __builtin_shufflevector(v2, v6, 0, 1, 2, 3, 8, 9, 10, 11);
+        fk_lr_double8 t3 = __builtin_shufflevector(v3, v7, 0, 1, 2, 3, 8, 9, 10, 11);
+        fk_lr_double8 t4 = __builtin_shufflevector(v0, v4, 4, 5, 6, 7, 12, 13, 14, 15);
+        fk_lr_double8 t5 = __builtin_shufflevector(v1, v5, 4, 5, 6, 7, 12, 13, 14, 15);
+        fk_lr_double8 t6 = __builtin_shufflevector(v2, v6, 4, 5, 6, 7, 12, 13, 14, 15);
+        fk_lr_double8 t7 = __builtin_shufflevector(v3, v7, 4, 5, 6, 7, 12, 13, 14, 15);
+        // Swift's sum(): -0 + s0 + s1 + ... + s7 (and -0 + s0 == s0 for every s0).
+        sum = ((((((t0 + t1) + t2) + t3) + t4) + t5) + t6) + t7;
+    } else {
+        // No vector step: Swift's sum of two zero accumulators is +0 (-0 + 0 + ... + 0).
+        sum = lr_splat(0.0);
+    }
+    for (size_t j = d - d % 8; j < d; j++) {
+        fk_lr_double8 column = {x[j], x[d + j], x[2 * d + j], x[3 * d + j],
+                                x[4 * d + j], x[5 * d + j], x[6 * d + j], x[7 * d + j]};
+        sum += column * w[j];
+    }
+    return sum + intercept;
+}
+
+// Writes one group's output: mode 0 z, mode 1 [1 - p, p] per row, mode 2 (z > 0 ? 1 : 0).
+FK_LR_INLINE void lr_group_store(fk_lr_double8 z, int mode, double *out) {
+    if (mode == 0) {
+        memcpy(out, &z, sizeof z);
+    } else if (mode == 1) {
+        fk_lr_double8 p, q;
+        lr_sigmoid8(z, &p, &q);
+        fk_lr_double8 lo = __builtin_shufflevector(q, p, 0, 8, 1, 9, 2, 10, 3, 11);
+        fk_lr_double8 hi = __builtin_shufflevector(q, p, 4, 12, 5, 13, 6, 14, 7, 15);
+        memcpy(out, &lo, sizeof lo);
+        memcpy(out + 8, &hi, sizeof hi);
+    } else {
+        fk_lr_double8 c = lr_select((fk_lr_long8)(z > 0.0), lr_splat(1.0), lr_splat(0.0));
+        memcpy(out, &c, sizeof c);
+    }
+}
+
+FK_LR_INLINE size_t lr_binary_rows(const double *x, size_t rows, size_t d, const double *w, double intercept,
+                                   int mode, double *out) {
+    size_t width = mode == 1 ? 2 : 1;
+    size_t i = 0;
+    for (; i + 8 <= rows; i += 8) {
+        fk_lr_double8 z = lr_group_decision(x + i * d, d, w, intercept);
+        fk_lr_long8 bad = (fk_lr_long8)((z - z) != 0.0);  // NaN or +-infinity
+        long long any = 0;
+        for (int l = 0; l < 8; l++) any |= bad[l];
+        if (any) return i;
+        lr_group_store(z, mode, out + i * width);
+    }
+    return i;
+}
+
+#if defined(__x86_64__) && defined(__clang__)
+#define FK_LR_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
+static int fk_lr_has_avx512(void) {
+    // Benign race: every thread computes the same value.
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+    }
+    return cached;
+}
+static FK_LR_AVX512 size_t lr_binary_rows_wide(const double *x, size_t rows, size_t d, const double *w, double intercept,
+                                               int mode, double *out) {
+    return lr_binary_rows(x, rows, d, w, intercept, mode, out);
+}
+#endif
+
+size_t fk_logistic_binary_rows(const double *x, size_t rows, size_t d, const double *w, double intercept, int mode,
+                               double *out) {
+#if defined(__x86_64__) && defined(__clang__)
+    if (fk_lr_has_avx512()) return lr_binary_rows_wide(x, rows, d, w, intercept, mode, out);
+#endif
+    return lr_binary_rows(x, rows, d, w, intercept, mode, out);
+}
+
+int fk_logistic_uses_avx512(void) {
+#if defined(__x86_64__) && defined(__clang__)
+    return fk_lr_has_avx512();
+#else
+    return 0;
+#endif
+}
