@@ -1,3 +1,4 @@
+#pragma clang diagnostic ignored "-Wpsabi"
 // Binary logistic prediction (LinearAlgebra's LogisticKernels.predict, one coefficient row): the
 // decision value z = x . w + b of 8 rows at a time, then z itself, the class probabilities
 // [1 - p, p] or the class index, written straight into the output.
@@ -39,12 +40,13 @@ FK_LR_INLINE fk_lr_double8 lr_select(fk_lr_long8 mask, fk_lr_double8 a, fk_lr_do
 FK_LR_INLINE fk_lr_double8 lr_min(fk_lr_double8 a, fk_lr_double8 b) { return lr_select((fk_lr_long8)(a < b), a, b); }
 FK_LR_INLINE fk_lr_double8 lr_max(fk_lr_double8 a, fk_lr_double8 b) { return lr_select((fk_lr_long8)(a > b), a, b); }
 
-// LogisticKernels.exp8, operation for operation.
-FK_LR_INLINE fk_lr_double8 lr_exp8(fk_lr_double8 x) {
+// LogisticKernels.exp8, operation for operation, for finite x <= 0 (the only arguments here): its
+// upper clamp (710) and its NaN pass-through change nothing for those and are left out.
+FK_LR_INLINE fk_lr_double8 lr_exp8_nonpositive(fk_lr_double8 x) {
     const double log2e = 1.4426950408889634;
     const double ln2hi = 6.93147180369123816490e-01, ln2lo = 1.90821492927058770002e-10;
     const double shifter = 6755399441055744.0;
-    fk_lr_double8 clamped = lr_min(lr_max(x, lr_splat(-746.0)), lr_splat(710.0));
+    fk_lr_double8 clamped = lr_max(x, lr_splat(-746.0));
     fk_lr_double8 shifted = clamped * log2e + shifter;
     fk_lr_double8 kf = shifted - shifter;
     fk_lr_long8 k = (fk_lr_long8)shifted - (fk_lr_long8)lr_splat(shifter);
@@ -66,42 +68,43 @@ FK_LR_INLINE fk_lr_double8 lr_exp8(fk_lr_double8 x) {
     fk_lr_long8 k1 = k >> 1, k2 = k - k1;
     fk_lr_double8 s1 = (fk_lr_double8)((k1 + 1023) << 52);
     fk_lr_double8 s2 = (fk_lr_double8)((k2 + 1023) << 52);
-    fk_lr_double8 result = p * s1 * s2;
-    return lr_select((fk_lr_long8)(x != x), x, result);
+    return p * s1 * s2;
 }
 
-// LogisticKernels.sigmoid8: *positive = p, *negative = 1 - p (each cancellation-free).
+// LogisticKernels.sigmoid8 for finite z (the callers check every group first; sigmoid8's NaN
+// pass-through is left out): *positive = p, *negative = 1 - p (each cancellation-free).
 FK_LR_INLINE void lr_sigmoid8(fk_lr_double8 z, fk_lr_double8 *positive, fk_lr_double8 *negative) {
-    fk_lr_double8 t = lr_exp8(lr_min(z, -z));
+    fk_lr_double8 t = lr_exp8_nonpositive(lr_min(z, -z));
     fk_lr_double8 big = 1.0 / (1.0 + t);
     fk_lr_double8 small = t * big;
     fk_lr_long8 nonNegative = (fk_lr_long8)(z >= 0.0);
-    fk_lr_long8 nan = (fk_lr_long8)(z != z);
-    *positive = lr_select(nan, z, lr_select(nonNegative, big, small));
-    *negative = lr_select(nan, z, lr_select(nonNegative, small, big));
+    *positive = lr_select(nonNegative, big, small);
+    *negative = lr_select(nonNegative, small, big);
 }
 
-// The lane vector of one row: acc0 + acc1 of LogisticKernels.dot (before the lane sum).
-FK_LR_INLINE fk_lr_double8 lr_row_lanes(const double *row, const double *w, size_t d) {
-    fk_lr_double8 acc0 = lr_splat(0.0), acc1 = lr_splat(0.0);
-    size_t j = 0;
-    for (; j + 16 <= d; j += 16) {
-        acc0 += lr_load(row + j) * lr_load(w + j);
-        acc1 += lr_load(row + j + 8) * lr_load(w + j + 8);
-    }
-    if (j + 8 <= d) acc0 += lr_load(row + j) * lr_load(w + j);
-    return acc0 + acc1;
-}
-
-// The 8 rows' decision values: lane-order sums of their lane vectors (transposed, so each addition
-// runs on the 8 rows at once), the remaining columns in order, then the intercept.
+// The 8 rows' decision values: per row, LogisticKernels.dot's two 8-lane accumulators (the 8 rows
+// interleaved in one column loop, 16 independent accumulators), the lane-order sums of acc0 + acc1
+// (transposed, so each addition runs on the 8 rows at once), the remaining columns in order, then
+// the intercept.
 FK_LR_INLINE fk_lr_double8 lr_group_decision(const double *x, size_t d, const double *w, double intercept) {
     fk_lr_double8 sum;
     if (d >= 8) {
-        fk_lr_double8 a0 = lr_row_lanes(x, w, d), a1 = lr_row_lanes(x + d, w, d);
-        fk_lr_double8 a2 = lr_row_lanes(x + 2 * d, w, d), a3 = lr_row_lanes(x + 3 * d, w, d);
-        fk_lr_double8 a4 = lr_row_lanes(x + 4 * d, w, d), a5 = lr_row_lanes(x + 5 * d, w, d);
-        fk_lr_double8 a6 = lr_row_lanes(x + 6 * d, w, d), a7 = lr_row_lanes(x + 7 * d, w, d);
+        fk_lr_double8 acc0[8], acc1[8];
+        for (int r = 0; r < 8; r++) { acc0[r] = lr_splat(0.0); acc1[r] = lr_splat(0.0); }
+        size_t j = 0;
+        for (; j + 16 <= d; j += 16) {
+            fk_lr_double8 w0 = lr_load(w + j), w1 = lr_load(w + j + 8);
+            for (int r = 0; r < 8; r++) {
+                acc0[r] += lr_load(x + r * d + j) * w0;
+                acc1[r] += lr_load(x + r * d + j + 8) * w1;
+            }
+        }
+        if (j + 8 <= d) {
+            fk_lr_double8 w0 = lr_load(w + j);
+            for (int r = 0; r < 8; r++) acc0[r] += lr_load(x + r * d + j) * w0;
+        }
+        fk_lr_double8 a0 = acc0[0] + acc1[0], a1 = acc0[1] + acc1[1], a2 = acc0[2] + acc1[2], a3 = acc0[3] + acc1[3];
+        fk_lr_double8 a4 = acc0[4] + acc1[4], a5 = acc0[5] + acc1[5], a6 = acc0[6] + acc1[6], a7 = acc0[7] + acc1[7];
         fk_lr_double8 u0 = __builtin_shufflevector(a0, a1, 0, 8, 2, 10, 4, 12, 6, 14);
         fk_lr_double8 u1 = __builtin_shufflevector(a0, a1, 1, 9, 3, 11, 5, 13, 7, 15);
         fk_lr_double8 u2 = __builtin_shufflevector(a2, a3, 0, 8, 2, 10, 4, 12, 6, 14);
