@@ -144,36 +144,92 @@ FK_LR_INLINE fk_lr_double8 lr_group_decision(const double *x, size_t d, const do
     return sum + intercept;
 }
 
-// Writes one group's output: mode 0 z, mode 1 [1 - p, p] per row, mode 2 (z > 0 ? 1 : 0).
-FK_LR_INLINE void lr_group_store(fk_lr_double8 z, int mode, double *out) {
-    if (mode == 0) {
-        memcpy(out, &z, sizeof z);
-    } else if (mode == 1) {
+// One group's output as 8-double vectors, in output order: mode 0 z, mode 1 [1 - p, p] per row
+// (two vectors), mode 2 (z > 0 ? 1 : 0). Returns the number of vectors.
+FK_LR_INLINE int lr_group_vectors(fk_lr_double8 z, int mode, fk_lr_double8 *v) {
+    if (mode == 1) {
         fk_lr_double8 p, q;
         lr_sigmoid8(z, &p, &q);
-        fk_lr_double8 lo = __builtin_shufflevector(q, p, 0, 8, 1, 9, 2, 10, 3, 11);
-        fk_lr_double8 hi = __builtin_shufflevector(q, p, 4, 12, 5, 13, 6, 14, 7, 15);
-        memcpy(out, &lo, sizeof lo);
-        memcpy(out + 8, &hi, sizeof hi);
-    } else {
-        fk_lr_double8 c = lr_select((fk_lr_long8)(z > 0.0), lr_splat(1.0), lr_splat(0.0));
-        memcpy(out, &c, sizeof c);
+        v[0] = __builtin_shufflevector(q, p, 0, 8, 1, 9, 2, 10, 3, 11);
+        v[1] = __builtin_shufflevector(q, p, 4, 12, 5, 13, 6, 14, 7, 15);
+        return 2;
     }
+    v[0] = mode == 0 ? z : lr_select((fk_lr_long8)(z > 0.0), lr_splat(1.0), lr_splat(0.0));
+    return 1;
 }
+
+FK_LR_INLINE void lr_store_fence(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_sfence();
+#else
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+// The rows loop, its output written as whole 64-byte lines with non-temporal stores (no read for
+// ownership of the output lines, which would add 1/16 of the input's traffic at 32 columns).
+// OFF = 8 - (misalignment of `out` in doubles): line m >= 1 of the output (64-byte aligned, starting
+// at out - (8 - OFF)) is the last 8 - OFF values of output vector m - 1 followed by the first OFF of
+// vector m. The partial first and last lines use ordinary stores, so neighbouring row blocks on
+// other threads share no line written non-temporally. Stores only: the values are those of
+// lr_group_vectors.
+#define FK_LR_STREAM_ROWS(NAME, OFF)                                                                 \
+    FK_LR_INLINE size_t NAME(const double *x, size_t rows, size_t d, const double *w, double intercept, \
+                             int mode, double *out) {                                                \
+        const size_t s = 8 - (OFF);                                                                  \
+        double *line = out - s;                                                                      \
+        size_t pushed = 0, i = 0;                                                                    \
+        fk_lr_double8 prev = lr_splat(0.0);                                                          \
+        for (; i + 8 <= rows; i += 8) {                                                              \
+            fk_lr_double8 z = lr_group_decision(x + i * d, d, w, intercept);                         \
+            fk_lr_long8 bad = (fk_lr_long8)((z - z) != 0.0); /* NaN or +-infinity */                 \
+            long long any = 0;                                                                       \
+            for (int l = 0; l < 8; l++) any |= bad[l];                                               \
+            if (any) break;                                                                          \
+            fk_lr_double8 v[2];                                                                      \
+            int count = lr_group_vectors(z, mode, v);                                                \
+            for (int q = 0; q < count; q++) {                                                        \
+                if (pushed == 0) {                                                                   \
+                    memcpy(out, &v[q], (OFF) * sizeof(double));                                      \
+                } else {                                                                             \
+                    fk_lr_double8 aligned = __builtin_shufflevector(prev, v[q], (OFF), (OFF) + 1, (OFF) + 2, \
+                        (OFF) + 3, (OFF) + 4, (OFF) + 5, (OFF) + 6, (OFF) + 7);                      \
+                    __builtin_nontemporal_store(aligned, (fk_lr_double8 *)(line + 8 * pushed));      \
+                }                                                                                    \
+                prev = v[q];                                                                         \
+                pushed++;                                                                            \
+            }                                                                                        \
+        }                                                                                            \
+        if (pushed > 0 && s > 0) {                                                                   \
+            double tail[8];                                                                          \
+            memcpy(tail, &prev, sizeof tail);                                                        \
+            memcpy(out + 8 * pushed - s, tail + (OFF), s * sizeof(double));                          \
+        }                                                                                            \
+        lr_store_fence();                                                                            \
+        return i;                                                                                    \
+    }
+
+FK_LR_STREAM_ROWS(lr_rows_off1, 1)
+FK_LR_STREAM_ROWS(lr_rows_off2, 2)
+FK_LR_STREAM_ROWS(lr_rows_off3, 3)
+FK_LR_STREAM_ROWS(lr_rows_off4, 4)
+FK_LR_STREAM_ROWS(lr_rows_off5, 5)
+FK_LR_STREAM_ROWS(lr_rows_off6, 6)
+FK_LR_STREAM_ROWS(lr_rows_off7, 7)
+FK_LR_STREAM_ROWS(lr_rows_off8, 8)
 
 FK_LR_INLINE size_t lr_binary_rows(const double *x, size_t rows, size_t d, const double *w, double intercept,
                                    int mode, double *out) {
-    size_t width = mode == 1 ? 2 : 1;
-    size_t i = 0;
-    for (; i + 8 <= rows; i += 8) {
-        fk_lr_double8 z = lr_group_decision(x + i * d, d, w, intercept);
-        fk_lr_long8 bad = (fk_lr_long8)((z - z) != 0.0);  // NaN or +-infinity
-        long long any = 0;
-        for (int l = 0; l < 8; l++) any |= bad[l];
-        if (any) return i;
-        lr_group_store(z, mode, out + i * width);
+    switch (((uintptr_t)out & 63u) / sizeof(double)) {
+    case 1: return lr_rows_off7(x, rows, d, w, intercept, mode, out);
+    case 2: return lr_rows_off6(x, rows, d, w, intercept, mode, out);
+    case 3: return lr_rows_off5(x, rows, d, w, intercept, mode, out);
+    case 4: return lr_rows_off4(x, rows, d, w, intercept, mode, out);
+    case 5: return lr_rows_off3(x, rows, d, w, intercept, mode, out);
+    case 6: return lr_rows_off2(x, rows, d, w, intercept, mode, out);
+    case 7: return lr_rows_off1(x, rows, d, w, intercept, mode, out);
+    default: return lr_rows_off8(x, rows, d, w, intercept, mode, out);
     }
-    return i;
 }
 
 #if defined(__x86_64__) && defined(__clang__)

@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 @testable import LinearAlgebra
+import CKernels
 
 /// Distance in units in the last place between two finite doubles of the same sign (0 when equal).
 private func ulps(_ a: Double, _ b: Double) -> UInt64 {
@@ -166,6 +167,33 @@ struct LogisticKernelTests {
             let portable = try LogisticKernels.predict(x: input, rows: rows, columns: d, coefficients: weights, intercepts: b,
                                                        output: .probability, threads: 1, accelerated: false)
             #expect(fast.nonFiniteRow == portable.nonFiniteRow && fast.overflowRow == portable.overflowRow)
+        }
+    }
+
+    @Test("binary C kernel: every output alignment (non-temporal whole lines, ordinary partial ones) gives the same values and writes nothing outside",
+          arguments: [0, 1, 2, 3, 4, 5, 6, 7])
+    func binaryKernelOutputAlignment(offset: Int) throws {
+        let (rows, d) = (203, 13)
+        let (x, w, b) = Self.problem(rows: rows, columns: d, outputs: 1)
+        for (mode, output, width) in [(Int32(0), LogisticKernels.Output.decision, 1), (1, .probability, 2), (2, .classIndex, 1)] {
+            let expected = try LogisticKernels.predict(x: x, rows: rows, columns: d, coefficients: w, intercepts: b,
+                                                       output: output, threads: 1, accelerated: false).values
+            let guardValue = -12345.0
+            // A 64-byte aligned buffer, the output starting `offset` doubles in.
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: (rows * 2 + 32) * 8, alignment: 64)
+            defer { raw.deallocate() }
+            let buffer = raw.bindMemory(to: Double.self, capacity: rows * 2 + 32)
+            buffer.initialize(repeating: guardValue, count: rows * 2 + 32)
+            let done = x.withUnsafeBufferPointer { xs in
+                w.withUnsafeBufferPointer { ws in
+                    fk_logistic_binary_rows(xs.baseAddress!, rows, d, ws.baseAddress!, b[0], mode, buffer + offset)
+                }
+            }
+            #expect(done == rows - rows % 8)
+            let written = (0..<(done * width)).map { buffer[offset + $0].bitPattern }
+            #expect(written == expected[0..<(done * width)].map(\.bitPattern))
+            for i in 0..<offset { #expect(buffer[i] == guardValue) }
+            for i in (offset + done * width)..<(rows * 2 + 32) { #expect(buffer[i] == guardValue) }
         }
     }
 

@@ -21,7 +21,9 @@ import Models
 ///   iterations (measured 200k x 32: ours gap 2.1, scikit-learn's 3.6), while our Newton reaches it
 ///   in ~21 iterations and scikit-learn's newton-cholesky stops at gap 29 (BENCHMARKS.md).
 /// - "predictProbability": the fitted model's probabilities for every row, against the streaming
-///   read limit (`memory.read`), as X is read once.
+///   read limit (`memory.read`), as X is read once. The timed region is the whole public call:
+///   validation, the output's allocation, the fused pass and the result matrix.
+///   `FEATUREKIT_LOGISTIC_PREDICT_ONLY=1` skips the fits and predicts with a 5-iteration Newton model.
 public struct LogisticSuite: BenchSuite {
     public let group = "models"
     public let shapes: [(rows: Int, cols: Int)]?

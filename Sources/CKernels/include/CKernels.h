@@ -71,7 +71,9 @@ void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const do
 /// z = x . w + intercept in LogisticKernels.dot's order; mode 0 writes z, mode 1 [1 - p, p] per row
 /// (p = sigmoid(z), as LogisticKernels.sigmoid8), mode 2 (z > 0 ? 1 : 0). Stops before the first group
 /// holding a NaN or infinite z, or when fewer than 8 rows remain; returns the number of rows written.
-/// Bit-identical to the portable Swift path on every CPU (no FMA contraction).
+/// Bit-identical to the portable Swift path on every CPU (no FMA contraction). Whole 64-byte output
+/// lines are written with non-temporal stores (the partial first and last ones with ordinary stores),
+/// then fenced.
 size_t fk_logistic_binary_rows(const double *x, size_t rows, size_t d, const double *w, double intercept, int mode,
                                double *out);
 
