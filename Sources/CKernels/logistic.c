@@ -166,6 +166,14 @@ FK_LR_INLINE void lr_store_fence(void) {
 #endif
 }
 
+// Narrow rows (d <= 64: at most 4 KiB per group of 8) leave the core little work per cache line, and
+// the hardware prefetcher alone ran behind (measured 1,000,000 x 32 at 2 threads: 0.69 -> 0.81 of a
+// plain streaming read with this prefetch two groups ahead); wide rows need none (256 columns: 0.99
+// without, 0.92 with: the prefetch instructions cost more than they hide).
+FK_LR_INLINE void lr_prefetch_group(const double *group, size_t d) {
+    for (size_t k = 0; k < 8 * d; k += 8) __builtin_prefetch(group + k);
+}
+
 // The rows loop, its output written as whole 64-byte lines with non-temporal stores (no read for
 // ownership of the output lines, which would add 1/16 of the input's traffic at 32 columns).
 // OFF = 8 - (misalignment of `out` in doubles): line m >= 1 of the output (64-byte aligned, starting
@@ -181,6 +189,7 @@ FK_LR_INLINE void lr_store_fence(void) {
         size_t pushed = 0, i = 0;                                                                    \
         fk_lr_double8 prev = lr_splat(0.0);                                                          \
         for (; i + 8 <= rows; i += 8) {                                                              \
+            if (d <= 64 && i + 24 <= rows) lr_prefetch_group(x + (i + 16) * d, d);                  \
             fk_lr_double8 z = lr_group_decision(x + i * d, d, w, intercept);                         \
             fk_lr_long8 bad = (fk_lr_long8)((z - z) != 0.0); /* NaN or +-infinity */                 \
             long long any = 0;                                                                       \
