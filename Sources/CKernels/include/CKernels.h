@@ -67,7 +67,7 @@ void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const dou
 void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
                            double *out, size_t *cursor, const size_t *limit);
 
-/// Binary logistic prediction (logistic.c) over groups of 8 rows of the row-major `x` (`d` columns):
+/// Binary logistic prediction (logistic_predict.c) over groups of 8 rows of the row-major `x` (`d` columns):
 /// z = x . w + intercept in LogisticKernels.dot's order; mode 0 writes z, mode 1 [1 - p, p] per row
 /// (p = sigmoid(z), as LogisticKernels.sigmoid8), mode 2 (z > 0 ? 1 : 0). Stops before the first group
 /// holding a NaN or infinite z, or when fewer than 8 rows remain; returns the number of rows written.

@@ -260,7 +260,7 @@ public enum LogisticKernels {
             var i = range.lowerBound
             while i < range.upperBound {
                 if accelerated {
-                    // The C kernel (CKernels/logistic.c, AVX-512 where available): the same operations
+                    // The C kernel (CKernels/logistic_predict.c, AVX-512 where available): the same operations
                     // in the same order, so the same bits. It stops before a group of 8 rows with a
                     // non-finite decision value and before a last group of fewer than 8 rows; that
                     // group runs through the loop below, which flags or writes it.
