@@ -99,6 +99,30 @@ def synthetic_categories(np, seed, rows, column, cardinality):
     return np.floor(float(cardinality) * (u * u)).astype(np.int64)
 
 
+
+def synthetic_logistic(np, seed, rows, columns):
+    """FeatureKit's SyntheticLogistic.problem: uniform [-1, 1) features (stream 13), labels
+    Bernoulli(sigmoid(x beta + 0.5)) drawn with stream 14; exp is math.exp (glibc, as Swift's)."""
+    import math
+    x = synthetic_uniform_matrix(np, seed, 13, rows, columns)
+    c = 2.0 / math.sqrt(float(max(columns, 1)))
+    beta = [float((j % 5) - 2) * c for j in range(columns)]
+    total = np.zeros(rows)
+    for j in range(columns):
+        total = total + x[:, j] * beta[j]
+    z = total + 0.5
+    p = np.array([1.0 / (1.0 + math.exp(-v)) for v in z.tolist()])
+    u = synthetic_uniform(np, seed, 14, np.arange(rows, dtype=np.uint64))
+    return x, (u < p).astype(np.float64)
+
+
+def synthetic_logistic_checksum(np, x, y):
+    """SyntheticLogistic.checksum: XOR of the feature bit patterns times an odd constant, plus the
+    (wrapping) sum of row + 1 over positive labels."""
+    h = np.bitwise_xor.reduce(np.ascontiguousarray(x).view(np.uint64).ravel()) if x.size else np.uint64(0)
+    labels = int(np.sum(np.nonzero(y == 1)[0].astype(np.uint64) + np.uint64(1), dtype=np.uint64))
+    return (int(h) * M2 + labels) % (1 << 64)
+
 # ---------------------------------------------------------------------------------------------
 # Workloads: each `prepare_*` builds its inputs (untimed) and returns (peer description, run()).
 
@@ -206,6 +230,37 @@ def prepare_logistic_fit(np, args):
     model = fit()
     gap = (_logistic_objective(np, x, y, model, 1.0) - reference) / abs(reference)
     reached = "" if gap <= 1e-10 else " ABOVE 1e-10"
+    return (f"sklearn LogisticRegression(solver={solver!r}, tol={tol:g}, max_iter={max_iter}).fit "
+            f"[n_iter {int(np.max(model.n_iter_))}, relative objective gap {gap:.2e}{reached}]"), fit
+
+
+def prepare_logistic_fit_wellposed(np, args):
+    """LogisticRegression(C=1, solver=S, tol=T, max_iter=M).fit on SyntheticLogistic's problem, at the
+    loosest tol of the ladder (args "tols") whose fit reaches FeatureKit's reference optimum
+    (relative gap <= targetGap): the search is untimed; tol, n_iter and gap go in the description."""
+    import warnings
+    from sklearn.linear_model import LogisticRegression
+    rows, cols, seed = int(args["rows"]), int(args["cols"]), int(args["seed"])
+    x, y = synthetic_logistic(np, seed, rows, cols)
+    checksum = synthetic_logistic_checksum(np, x, y)
+    if checksum != int(args["checksum"]):
+        raise ValueError(f"data differ from FeatureKit's: checksum {checksum} != {args['checksum']}")
+    solver, max_iter = args["solver"], int(args["maxIter"])
+    reference, target = float(args["reference"]), float(args["targetGap"])
+
+    def make(tol):
+        def fit():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return LogisticRegression(C=1.0, solver=solver, tol=tol, max_iter=max_iter).fit(x, y)
+        return fit
+    for tol in [float(t) for t in args["tols"].split(",")]:
+        fit = make(tol)
+        model = fit()
+        gap = (_logistic_objective(np, x, y, model, 1.0) - reference) / abs(reference)
+        if gap <= target:
+            break
+    reached = "" if gap <= target else f" ABOVE {target:g}"
     return (f"sklearn LogisticRegression(solver={solver!r}, tol={tol:g}, max_iter={max_iter}).fit "
             f"[n_iter {int(np.max(model.n_iter_))}, relative objective gap {gap:.2e}{reached}]"), fit
 
@@ -353,6 +408,21 @@ def prepare_encoding_onehot(np, args):
     return "polars df.to_dummies().to_numpy() (UInt8)", lambda: frame.to_dummies().to_numpy()
 
 
+def prepare_encoding_onehot_uint8(np, args):
+    """Dense OneHotEncoder fit + transform with UInt8 output on the synthetic integer categories:
+    scikit-learn OneHotEncoder(sparse_output=False, dtype=np.uint8), or polars
+    to_dummies().to_numpy() (UInt8)."""
+    rows, seed, columns = int(args["rows"]), int(args["seed"]), int(args["columns"])
+    x = np.stack([synthetic_categories(np, seed, rows, j, c) for j, c in enumerate(CATEGORY_CARDINALITIES[:columns])], axis=1)
+    if args["lib"] == "sklearn":
+        from sklearn.preprocessing import OneHotEncoder
+        return (f"sklearn OneHotEncoder(sparse_output=False, dtype=np.uint8).fit_transform(X int64 {rows}x{columns})",
+                lambda: OneHotEncoder(sparse_output=False, dtype=np.uint8).fit_transform(x))
+    import polars as pl
+    frame = pl.DataFrame({f"c{j}": x[:, j] for j in range(columns)})
+    return "polars df.to_dummies().to_numpy() (UInt8)", lambda: frame.to_dummies().to_numpy()
+
+
 def prepare_pipeline_impute_scale_poly(np, args):
     """scikit-learn's Pipeline on the features with NaN holes (as QuantileSuite.withHoles), fitted and
     applied as FeatureKit's PipelineSuite does: fit_transform to a dense matrix."""
@@ -375,8 +445,10 @@ WORKLOADS = {"memory": prepare_memory, "blas.dgemm": prepare_dgemm, "blas.dsyrk"
              "shape.normalizer": prepare_shape_normalizer,
              "shape.power_transform": prepare_shape_power_transform,
              "encoding.onehot": prepare_encoding_onehot,
+             "encoding.onehot_uint8": prepare_encoding_onehot_uint8,
              "pipeline.impute_scale_poly": prepare_pipeline_impute_scale_poly,
-             "logistic.fit": prepare_logistic_fit, "logistic.predict_proba": prepare_logistic_predict_proba}
+             "logistic.fit": prepare_logistic_fit, "logistic.predict_proba": prepare_logistic_predict_proba,
+             "logistic.fit_wellposed": prepare_logistic_fit_wellposed}
 
 
 def versions():

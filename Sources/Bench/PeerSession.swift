@@ -73,8 +73,9 @@ public enum PeerError: Error, CustomStringConvertible {
 /// requests, so FeatureKit and the peer can alternate runs of the same workload.
 ///
 /// The peer's environment is this process's, minus `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE`
-/// (numpy ships its own, newer OpenBLAS that detects this CPU correctly and is slowed by them), plus
-/// the thread count for every threading layer it may use.
+/// (numpy ships its own, newer OpenBLAS that detects this CPU correctly and is slowed by them) and
+/// `OPENBLAS_THREAD_TIMEOUT` (the peer keeps OpenBLAS's default spin of its idle workers, as users
+/// run it), plus the thread count for every threading layer it may use.
 public final class PeerSession {
     /// The peer's library versions and BLAS, as it reported them at start.
     public private(set) var info = PeerInfo(versions: [:], blas: [], threads: nil)
@@ -97,6 +98,7 @@ public final class PeerSession {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
         environment["OPENBLAS_L2_SIZE"] = nil
+        environment["OPENBLAS_THREAD_TIMEOUT"] = nil
         for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "POLARS_MAX_THREADS"] {
             environment[name] = String(threads)
         }

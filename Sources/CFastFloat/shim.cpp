@@ -43,7 +43,140 @@ size_t parse_prefix(const char *first, const char *last, T *out, int *status) {
     return static_cast<size_t>(result.ptr - start);
 }
 
+// The common number shape, parsed in the same pass that finds the field's end: an optional '-',
+// digits with an optional '.', an optional exponent with digits, at most 19 digits in all. With at
+// most 19 digits fast_float's own path is exactly: the same 64-bit mantissa and decimal exponent
+// (read here the same way), Clinger's fast path when the mantissa is <= 2^53 and the exponent is in
+// [-22, 22] (and the rounding mode is to nearest, which the caller checks once), else
+// compute_float (Eisel-Lemire) and to_float. So every value is bit-identical to fast_float's by
+// construction (and checked by a differential test). Anything else (a '+', no digits, more than 19
+// digits, an 'e' without digits, inf/nan, a result that needs fast_float's slow path or overflows)
+// returns nullptr, and the caller falls back to parse_prefix for that token.
+inline bool is_digit(char c) { return static_cast<unsigned char>(c - '0') < 10u; }
+
+// The number of leading ASCII digits of an 8-byte little-endian word (0...8). A byte's flag is
+// exact while every byte before it is a digit (no borrow or carry crosses a digit byte), which is
+// all the count needs.
+inline int leading_digits(uint64_t word) {
+    uint64_t flags = ((word + 0x4646464646464646ULL) | (word - 0x3030303030303030ULL)) & 0x8080808080808080ULL;
+    return flags == 0 ? 8 : __builtin_ctzll(flags) >> 3;
+}
+
+// The value of the first `count` (1...8) digits of `word` (fast_float's 8-digit SWAR on the digits
+// shifted to the top, '0' bytes below).
+inline uint64_t leading_value(uint64_t word, int count) {
+    int shift = 8 * (8 - count);
+    uint64_t top = shift == 0 ? word : (word << shift) | (0x3030303030303030ULL >> (64 - shift));
+    return fast_float::parse_eight_digits_unrolled(top);
+}
+
+constexpr uint64_t kPowersOfTen[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+inline const char *parse_common(const char *p, const char *last, double *out) {
+    bool negative = false;
+    if (p < last && *p == '-') {
+        negative = true;
+        ++p;
+    }
+    const char *const start = p;
+    uint64_t mantissa = 0;
+    // Up to 8 integer digits without a loop when 8 bytes are readable (the usual case inside a block).
+    if (last - p >= 8) {
+        uint64_t word;
+        std::memcpy(&word, p, 8);
+        int count = leading_digits(word);
+        if (count > 0) {
+            mantissa = leading_value(word, count);
+            p += count;
+        }
+    }
+    while (p < last && is_digit(*p)) {
+        mantissa = 10 * mantissa + static_cast<uint64_t>(*p - '0');
+        ++p;
+    }
+    const bool any = p > start;
+    // Significant digits: leading zeros add nothing to the mantissa (fast_float skips them too before
+    // it decides that a number has too many digits).
+    int64_t digits = mantissa == 0 ? 0 : p - start;
+    int64_t exponent = 0;
+    if (p < last && *p == '.') {
+        ++p;
+        const char *const before = p;
+        if (mantissa == 0) {
+            while (p < last && *p == '0') ++p;
+        }
+        const char *const first_significant = p;
+        while (last - p >= 8 && digits + (p - first_significant) + 8 <= 19) {
+            uint64_t word;
+            std::memcpy(&word, p, 8);
+            if (!fast_float::is_made_of_eight_digits_fast(word)) break;
+            mantissa = mantissa * 100000000 + fast_float::parse_eight_digits_unrolled(word);
+            p += 8;
+        }
+        if (last - p >= 8) {
+            uint64_t word;
+            std::memcpy(&word, p, 8);
+            int count = leading_digits(word);
+            if (count > 0 && count < 8 && digits + (p - first_significant) + count <= 19) {
+                mantissa = mantissa * kPowersOfTen[count] + leading_value(word, count);
+                p += count;
+            }
+        }
+        while (p < last && is_digit(*p)) {
+            mantissa = mantissa * 10 + static_cast<uint64_t>(*p - '0');
+            ++p;
+            if (digits + (p - first_significant) > 19) return nullptr;  // fast_float's too-many-digits path
+        }
+        exponent = before - p;
+        if (!any && p == before) return nullptr;  // "." or "-.": no digits
+        digits += p - first_significant;
+    } else if (!any) {
+        return nullptr;
+    }
+    if (digits > 19) return nullptr;
+    if (p < last && (*p | 0x20) == 'e') {
+        ++p;
+        bool negative_exponent = false;
+        if (p < last && (*p == '-' || *p == '+')) {
+            negative_exponent = *p == '-';
+            ++p;
+        }
+        if (p >= last || !is_digit(*p)) return nullptr;
+        int64_t number = 0;
+        while (p < last && is_digit(*p)) {
+            if (number < 0x10000000) number = 10 * number + (*p - '0');  // as fast_float
+            ++p;
+        }
+        exponent += negative_exponent ? -number : number;
+    }
+    double value;
+    using format = fast_float::binary_format<double>;
+    if (format::min_exponent_fast_path() <= exponent && exponent <= format::max_exponent_fast_path() &&
+        mantissa <= format::max_mantissa_fast_path()) {
+        value = static_cast<double>(mantissa);
+        if (exponent < 0) {
+            value = value / format::exact_power_of_ten(-exponent);
+        } else {
+            value = value * format::exact_power_of_ten(exponent);
+        }
+        if (negative) value = -value;
+    } else {
+        fast_float::adjusted_mantissa am = fast_float::compute_float<format>(exponent, mantissa);
+        if (am.power2 < 0) return nullptr;  // fast_float's digit comparison path
+        fast_float::to_float(negative, am, value);
+        if (!std::isfinite(value)) return nullptr;  // overflow: parse_prefix reports it
+    }
+    *out = value;
+    return p;
+}
+
 }  // namespace
+
+extern "C" size_t fk_parse_common_prefix(const char *first, const char *last, double *out) {
+    if (!fast_float::detail::rounds_to_nearest()) return 0;
+    const char *end = parse_common(first, last, out);
+    return end ? static_cast<size_t>(end - first) : 0;
+}
 
 extern "C" int fk_parse_double(const char *first, size_t length, double *out) {
     int status = FK_PARSE_INVALID;
@@ -125,6 +258,7 @@ extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, ch
     const char *p = first;
     size_t rows = 0;
     size_t newlines = 0;
+    const bool common = fast_float::detail::rounds_to_nearest();  // Clinger's path needs it (as in fast_float)
     while (p < last && rows < max_rows) {
         const char *q = p;
         bool ended = false;  // the line ended at `last` without a line end
@@ -134,10 +268,15 @@ extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, ch
             // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
             if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto stop;
             double value;
-            int status;
-            size_t used = parse_prefix(q, last, &value, &status);
-            if (used == 0 || status != FK_PARSE_OK) goto stop;
-            q += used;
+            const char *end = common ? parse_common(q, last, &value) : nullptr;
+            if (end) {
+                q = end;
+            } else {
+                int status;
+                size_t used = parse_prefix(q, last, &value, &status);
+                if (used == 0 || status != FK_PARSE_OK) goto stop;
+                q += used;
+            }
             columns[c][row + rows] = value;
             if (c + 1 < width) {
                 if (q < last && *q == delimiter) { ++q; continue; }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DataIO
 import Foundation
 import Lifecycle
+import LinearAlgebra
 import Tabular
 
 /// `featurekit predict`: a model file applied to a CSV file, block by block, row order kept.
@@ -54,27 +55,34 @@ struct PredictCommand: ParsableCommand {
             try reader.forEachBlock(data, threads: common.threadCount) { block in
                 let ids = try id.map { try block.column(named: $0) }
                 let prediction = try document.predict(block, threads: common.threadCount)
-                // Appended field by field into one string per block (no per-row arrays).
-                var text = ""
-                text.reserveCapacity(block.rowCount * 24)
-                for i in 0..<block.rowCount {
-                    if let ids {
-                        text += CSVFormat.cell(ids, i)
-                        text += ","
-                    }
-                    switch prediction {
-                    case let .values(values):
-                        text += CSVFormat.number(values[i])
-                    case let .classes(labels, probabilities):
-                        text += CSVFormat.label(labels[i])
-                        for k in 0..<probabilities.columns {
-                            text += ","
-                            text += CSVFormat.number(probabilities[i, k])
+                // The block's rows formatted in `threads` fixed row ranges in parallel, each into one
+                // byte array, appended in order (the same bytes for any thread count).
+                let count = block.rowCount
+                let parts = count >= 4096 ? Swift.max(1, common.threadCount) : 1
+                let bounds = (0...parts).map { count * $0 / parts }
+                let chunks = try ParallelRows.map(count: parts, threads: parts) { k -> [UInt8] in
+                    var out: [UInt8] = []
+                    out.reserveCapacity((bounds[k + 1] - bounds[k]) * 24)
+                    for i in bounds[k]..<bounds[k + 1] {
+                        if let ids {
+                            out.append(contentsOf: CSVFormat.cell(ids, i).utf8)
+                            out.append(44)  // ,
                         }
+                        switch prediction {
+                        case let .values(values):
+                            out.append(contentsOf: CSVFormat.number(values[i]).utf8)
+                        case let .classes(labels, probabilities):
+                            out.append(contentsOf: CSVFormat.label(labels[i]).utf8)
+                            for c in 0..<probabilities.columns {
+                                out.append(44)
+                                out.append(contentsOf: CSVFormat.number(probabilities[i, c]).utf8)
+                            }
+                        }
+                        out.append(10)  // \n
                     }
-                    text += "\n"
+                    return out
                 }
-                try output.append(text.utf8)
+                for chunk in chunks { try output.append(chunk) }
                 rows += block.rowCount
                 progress.update(done: rows)
             }

@@ -59,6 +59,9 @@ struct OneHotGoldenTests {
         for threads in [1, 3] {
             expectIdentical(try fitted.transform(table, threads: threads), expected, "\(context) threads \(threads)")
         }
+        // dtype=np.uint8 / np.float32: the same ones.
+        #expect(try fitted.transformUInt8(table, threads: 2).elements.map { Double($0) } == expected.elements, "\(context) uint8")
+        #expect(try fitted.transformFloat(table).elements.map { Double($0) } == expected.elements, "\(context) float32")
         // The sparse form holds the same ones.
         expectIdentical(try fitted.transformIndices(table).dense(), expected, "\(context) sparse")
         if c.dataset == "synth" {

@@ -45,7 +45,7 @@ struct RidgeTests {
         let auto = try Ridge(alpha: 1).fit(x: x, y: y)
         let svd = try Ridge(alpha: 1, solver: .svd).fit(x: x, y: y)
         let chol = try Ridge(alpha: 1, solver: .cholesky).fit(x: x, y: y)
-        #expect(auto.solver == .qr)
+        #expect(auto.solver == .cholesky)  // the dual n x n system (Ridge+Dual.swift)
         #expect(relativeError(auto.coefficients, svd.coefficients) <= 1e-12)
         #expect(relativeError(chol.coefficients, svd.coefficients) <= 1e-10)
         let collinear = try Matrix<Double>((0..<10).map { [Double($0), 2 * Double($0), 1] })
@@ -54,6 +54,58 @@ struct RidgeTests {
         #expect(fit.coefficients.allSatisfy { $0.isFinite })
         // Minimum norm: b1 + 2 b2 = 1 with the smallest norm is (0.2, 0.4).
         #expect(relativeError(fit.coefficients, [0.2, 0.4, 0]) <= 1e-12)
+    }
+
+    @Test("wide data: the dual n x n Cholesky agrees with the augmented QR and satisfies the ridge optimality conditions",
+          arguments: [true, false])
+    func dualWide(fitIntercept: Bool) throws {
+        let (x, y) = try syntheticProblem(rows: 40, columns: 150, seed: 71)
+        // Weights with zeros: zero-weight rows must not count.
+        let w = (0..<40).map { Double(($0 * 5) % 4) }
+        for weights in [nil, w] {
+            for alpha in [1e-2, 1.0, 1e3] {
+                let dual = try Ridge(alpha: alpha, fitIntercept: fitIntercept, solver: .cholesky).fit(x: x, y: y, sampleWeight: weights)
+                let qr = try Ridge(alpha: alpha, fitIntercept: fitIntercept, solver: .qr).fit(x: x, y: y, sampleWeight: weights)
+                #expect(dual.solver == .cholesky && !dual.fellBackToSVD)
+                // .auto: the dual by Cholesky within the condition limit, else the dual by QR.
+                let auto = try Ridge(alpha: alpha, fitIntercept: fitIntercept).fit(x: x, y: y, sampleWeight: weights)
+                #expect(auto.solver == (dual.reciprocalCondition >= 1 / Ridge.choleskyConditionLimit ? .cholesky : .qr))
+                #expect(relativeError(auto.coefficients + [auto.intercept], qr.coefficients + [qr.intercept]) <= 1e-9)
+                let data = try TrainingData(model: "Ridge", x: x, y: y, sampleWeight: weights, checkX: true)
+                let qrDual = try #require(try Ridge(alpha: alpha, fitIntercept: fitIntercept).fitDual(data, scaledAlpha: alpha / data.weightScale, threads: 1, forceQR: true))
+                // The QR form (accuracy ~ eps sqrt(cond)) against the primal augmented QR.
+                #expect(relativeError(qrDual.coefficients + [qrDual.intercept], qr.coefficients + [qr.intercept]) <= 1e-11, "alpha \(alpha)")
+                // Both accurate to about cond * eps of the regularised system (cond <= ~1e6 here).
+                #expect(relativeError(dual.coefficients + [dual.intercept], qr.coefficients + [qr.intercept]) <= 1e-9, "alpha \(alpha)")
+                #expect(abs(try #require(dual.rSquared) - (try #require(qr.rSquared))) <= 1e-9)
+                // d/db_j: sum w x_j r - alpha b_j = 0 (and sum w r = 0 with an intercept), to the
+                // solver's stated accuracy: about cond_1(A A^T + alpha I) * eps (the uncentred
+                // columns without an intercept, means up to 149, make that ~1e8 for small alpha).
+                let tolerance = Swift.max(1e-9, 100 * Double.ulpOfOne / dual.reciprocalCondition)
+                let r = zip(try dual.predict(x), y).map { $1 - $0 }
+                let ww = weights ?? [Double](repeating: 1, count: 40)
+                if fitIntercept {
+                    #expect(abs(zip(ww, r).map { $0 * $1 }.reduce(0, +)) <= 1e-8 * y.map(abs).reduce(0, +))
+                }
+                // The scale of the terms: |r_i| is bounded by |y_i| + |b0| + sum_k |x_ik b_k| before cancellation.
+                let size = (0..<40).map { i in abs(y[i]) + abs(dual.intercept) + (0..<150).map { abs(x[i, $0] * dual.coefficients[$0]) }.reduce(0, +) }
+                for j in stride(from: 0, to: 150, by: 7) {
+                    var g = -alpha * dual.coefficients[j], scale = alpha * abs(dual.coefficients[j])
+                    for i in 0..<40 { g += ww[i] * x[i, j] * r[i]; scale += abs(ww[i] * x[i, j]) * size[i] }
+                    #expect(abs(g) <= tolerance * (scale + 1), "column \(j), cond \(1 / dual.reciprocalCondition)")
+                }
+            }
+        }
+        // alpha = 0 on wide data is not the dual's (the kernel matrix is singular): minimum norm by SVD.
+        let zero = try Ridge(alpha: 0).fit(x: x, y: y)
+        #expect(zero.solver != .cholesky && zero.coefficients.allSatisfy { $0.isFinite })
+        // NaN in wide X is named, as on every path.
+        var broken = x
+        broken[3, 120] = .nan
+        #expect { try Ridge(alpha: 1).fit(x: broken, y: y) } throws: { error in
+            if case let ModelError.nonFiniteValue(_, "X", 3, 120, _) = error { return true }
+            return false
+        }
     }
 
     @Test("Float agrees with Double; Codable round trip; deterministic across threads")

@@ -26,7 +26,7 @@ public struct EncodingSuite: BenchSuite {
 
     static let seed: UInt64 = 7
 
-    public var workloadNames: [String] { ["OneHotEncoder.sparse", "OneHotEncoder.dense"] }
+    public var workloadNames: [String] { ["OneHotEncoder.sparse", "OneHotEncoder.dense", "OneHotEncoder.dense UInt8"] }
 
 
     /// The four categorical columns as a Table ("c0" ... "c3", integer categories).
@@ -100,6 +100,48 @@ public struct EncodingSuite: BenchSuite {
                 records.append(BenchRecord(name: name, rows: n, cols: 2, timing: timing,
                                            rowsPerSecond: Double(n) / timing.median,
                                            bytesPerSecond: Double(n * 110 * 8) / timing.median, peer: peer))
+            }
+        }
+        if configuration.selects("OneHotEncoder.fit+transform dense UInt8") || configuration.selects("OneHotEncoder.dense UInt8") {
+            records += try Self.denseUInt8(context, rows: n, arguments: arguments)
+        }
+        return records
+    }
+}
+
+extension EncodingSuite {
+    /// "OneHotEncoder.fit+transform dense UInt8": the dense one-hot of the two small columns as
+    /// bytes (`OneHotEncoder(dtype: .uint8)`, `transformDense`), against scikit-learn's
+    /// `OneHotEncoder(sparse_output=False, dtype=np.uint8)` and polars' `to_dummies().to_numpy()`
+    /// (UInt8 as well); then into a reused byte output (the steady state; the peers allocate).
+    static func denseUInt8(_ context: BenchContext, rows n: Int, arguments: [String: String]) throws -> [BenchRecord] {
+        let threads = context.configuration.threads
+        context.progress("generating \(n)x2 categorical columns")
+        let table = try table(rows: n, columns: 2)
+        var records: [BenchRecord] = []
+        let encoder = OneHotEncoder(dtype: .uint8)
+        var reused = try UInt8Matrix(rows: n, columns: try encoder.fit(table, threads: threads).outputCount)
+        for reuse in [false, true] {
+            for lib in ["sklearn", "polars"] {
+                let name = "OneHotEncoder.fit+transform dense UInt8 \(reuse ? "into reused output " : "")\(n)x2 (cardinalities 10, 100) (vs \(lib))"
+                context.progress(name)
+                var sink = 0
+                let (timing, peer) = try context.measure(
+                    repeats: context.repeats(full: 7, quick: 3), peerWorkload: "encoding.onehot_uint8",
+                    peerArguments: arguments.merging(["lib": lib, "columns": "2"]) { $1 }
+                ) {
+                    let fitted = try encoder.fit(table, threads: threads)
+                    if reuse {
+                        try fitted.transform(table, into: &reused, threads: threads)
+                        sink &+= Int(try reused.element(row: n - 1, column: reused.columns - 1))
+                    } else if case let .uint8(out) = try fitted.transformDense(table, threads: threads) {
+                        sink &+= Int(try out.element(row: n - 1, column: out.columns - 1))
+                    }
+                }
+                records.append(BenchRecord(name: name, rows: n, cols: 2, timing: timing,
+                                           rowsPerSecond: Double(n) / timing.median,
+                                           bytesPerSecond: Double(n * reused.columns) / timing.median, peer: peer))
+                if sink < 0 { throw BenchError.resultCheckFailed("\(name) produced \(sink)") }
             }
         }
         return records

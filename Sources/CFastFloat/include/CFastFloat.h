@@ -31,6 +31,12 @@ int fk_parse_double(const char *first, size_t length, double *out);
 /// delimiter or line end follows.
 size_t fk_parse_double_prefix(const char *first, const char *last, double *out, int *status);
 
+/// The reader's common-shape parser alone (for tests): an optional '-', digits with an optional '.',
+/// an optional exponent, at most 19 digits. Returns the bytes used, or 0 when it refuses the text (the
+/// reader then calls fk_parse_double_prefix); when it accepts, *out is bit-identical to fast_float's
+/// value and the length equals fk_parse_double_prefix's.
+size_t fk_parse_common_prefix(const char *first, const char *last, double *out);
+
 /// The same for float (correctly rounded to binary32).
 int fk_parse_float(const char *first, size_t length, float *out);
 

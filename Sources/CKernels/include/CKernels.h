@@ -67,6 +67,29 @@ void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const dou
 void fk_bracket_gather_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
                            double *out, size_t *cursor, const size_t *limit);
 
+/// One row block of LinearAlgebra's BLAS.rawMoments: for each of `rows` rows of `x` (`n` columns,
+/// `row_stride` doubles apart) with `v = y[i] - y_shift`, adds the row to `sums`, the row times `v`
+/// to `cross`, `v` to `*y_sum` and `v^2` to `*y_squares`, in row order (no FMA contraction: the same
+/// bits on every CPU).
+void fk_column_sums_cross(const double *x, size_t row_stride, size_t rows, size_t n, const double *y,
+                          double y_shift, double *sums, double *cross, double *y_sum, double *y_squares);
+
+// SimpleImputer's fused fit + transform (impute.c), for Double (_f64) and Float (_f32) input; values
+// are compared and summed as double, each column's accumulator in row order (bit-identical to the
+// Swift ColumnKernels.scan / addScaledSums).
+
+/// Copies rows x n values from x to y (row strides xs, ys) and, per column j, adds the NaN count to
+/// nans[j] and folds lo[j] = v < lo[j] ? v : lo[j], hi[j] = v > hi[j] ? v : hi[j]; writes
+/// base + i * n + j of every NaN to pos[*found...] (room for rows * n more) and advances *found.
+/// Returns 1 when some input is +-infinity, else 0.
+int fk_scan_copy_rows_f64(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, long long *nans,
+                          double *lo, double *hi, long long *pos, long long base, size_t *found);
+int fk_scan_copy_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, long long *nans,
+                          double *lo, double *hi, long long *pos, long long base, size_t *found);
+
+/// s[j] += isnan(v) ? 0 : v * r[j] and c[j] += !isnan(v) for every value v of column j, in row order.
+void fk_scaled_sums_rows_f64(const double *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
+void fk_scaled_sums_rows_f32(const float *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
 /// Binary logistic prediction (logistic_predict.c) over groups of 8 rows of the row-major `x` (`d` columns):
 /// z = x . w + intercept in LogisticKernels.dot's order; mode 0 writes z, mode 1 [1 - p, p] per row
 /// (p = sigmoid(z), as LogisticKernels.sigmoid8), mode 2 (z > 0 ? 1 : 0). Stops before the first group
@@ -79,5 +102,17 @@ size_t fk_logistic_binary_rows(const double *x, size_t rows, size_t d, const dou
 
 /// 1 when fk_logistic_binary_rows runs its AVX-512 build on this CPU.
 int fk_logistic_uses_avx512(void);
+
+// The binary logistic objective's fused row pass (logistic.c). Width: w8 = columns + intercept
+// rounded up to a multiple of 8 (fk_logistic_tile_width; 0 when wider than 512, unsupported).
+// fk_logistic_binary_block reads rows [0, n) of the row-major x (d columns) once and, with
+// t_i = [x_i, 1 (intercept), 0 ...] (w8 wide) and z_i = t_i . coef (coef: w8 values, intercept at d):
+// adds sum_i sw_i loss_i to *loss, sum_i sw_i (p_i - y_i) t_i to grad (w8 values), and, when hess is
+// not NULL, the upper part (row a from column a & ~7 on) of sum_i h_i t_i t_i^T to hess (w8 x w8,
+// row-major), h_i = sw_i p_i (1 - p_i); when curvature is not NULL writes h_i there (n values).
+// Explicit fma, no contraction: the same bits on every CPU. Returns 0, or -1 when too wide.
+size_t fk_logistic_tile_width(size_t columns, int intercept);
+int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *coef, int intercept, const double *sw,
+                             const int *y, double *loss, double *grad, double *hess, double *curvature);
 
 #endif

@@ -212,10 +212,13 @@ extension TransformSpec: Codable {
             default: throw p.error("drop", "must be null, \"first\", \"if_binary\" or a list of categories")
             }
             let unknown = try p.string("handle_unknown", "error", allowed: ["error", "ignore", "infrequent_if_exist"])
+            // scikit-learn's dtype (numpy names); the pipeline's own output stays float64.
+            let dtype = try p.string("dtype", "float64", allowed: OneHotEncoder.DType.allCases.map(\.rawValue))
             self = .oneHotEncoder(OneHotEncoder(
                 categories: categories, drop: drop,
                 handleUnknown: unknown == "ignore" ? .ignore : unknown == "error" ? .error : .infrequentIfExist,
-                minFrequency: try p.minFrequency("min_frequency"), maxCategories: try p.optionalInt("max_categories")))
+                minFrequency: try p.minFrequency("min_frequency"), maxCategories: try p.optionalInt("max_categories"),
+                dtype: OneHotEncoder.DType(rawValue: dtype) ?? .float64))
         case "OrdinalEncoder":
             let categories = try p.categories("categories")
             let unknown = try p.string("handle_unknown", "error", allowed: ["error", "use_encoded_value"])
@@ -319,8 +322,10 @@ extension TransformSpec: Codable {
             case let .categories(list): drop = .array(list.map { $0.map(JSONValue.string) ?? .null })
             }
             let unknown = c.handleUnknown == .infrequentIfExist ? "infrequent_if_exist" : c.handleUnknown.rawValue
-            return ["categories": categories(c.categories), "drop": drop, "handle_unknown": .string(unknown),
-                    "min_frequency": minFrequency(c.minFrequency), "max_categories": optionalInt(c.maxCategories)]
+            var out: [String: JSONValue] = ["categories": categories(c.categories), "drop": drop, "handle_unknown": .string(unknown),
+                                            "min_frequency": minFrequency(c.minFrequency), "max_categories": optionalInt(c.maxCategories)]
+            if c.dtype != .float64 { out["dtype"] = .string(c.dtype.rawValue) }
+            return out
         case let .ordinalEncoder(c):
             var out: [String: JSONValue] = ["categories": categories(c.categories), "encoded_missing_value": number(c.encodedMissingValue),
                                             "min_frequency": minFrequency(c.minFrequency), "max_categories": optionalInt(c.maxCategories)]

@@ -18,7 +18,8 @@ import Tabular
 /// treats a float array); ±infinity in them is an error.
 ///
 /// scikit-learn equivalent: `sklearn.preprocessing.OneHotEncoder(categories=, drop=,
-/// handle_unknown=, min_frequency=, max_categories=, sparse_output=False)`.
+/// handle_unknown=, min_frequency=, max_categories=, sparse_output=False, dtype=)` (`dtype`:
+/// `Fitted.transformDense` returns bytes, Float or Double).
 public struct OneHotEncoder: Sendable, Hashable, Codable {
     /// Which category of each column to leave out (scikit-learn's `drop`).
     public enum Drop: Sendable, Hashable, Codable {
@@ -46,14 +47,18 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
     public let minFrequency: MinFrequency?
     /// The most output columns per input column, the infrequent one included (>= 1).
     public let maxCategories: Int?
+    /// The element type of the dense output of `Fitted.transformDense` (scikit-learn's `dtype`,
+    /// default float64). `transform(_:threads:)` always returns `Matrix<Double>`.
+    public let dtype: DType
 
     public init(categories: EncoderCategories = .auto, drop: Drop = .none, handleUnknown: HandleUnknown = .error,
-                minFrequency: MinFrequency? = nil, maxCategories: Int? = nil) {
+                minFrequency: MinFrequency? = nil, maxCategories: Int? = nil, dtype: DType = .float64) {
         self.categories = categories
         self.drop = drop
         self.handleUnknown = handleUnknown
         self.minFrequency = minFrequency
         self.maxCategories = maxCategories
+        self.dtype = dtype
     }
 
     static let name = "OneHotEncoder"

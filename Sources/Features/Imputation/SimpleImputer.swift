@@ -79,23 +79,28 @@ public struct SimpleImputer: Sendable, Hashable, Codable {
             throw FeatureError.columnCountMismatch(transform: Self.name, expected: schema.count, got: summary.columns.count)
         }
         guard summary.rows > 0 else { throw FeatureError.emptyInput(transform: Self.name) }
+        return try fit(columns: summary.columns, rows: summary.rows, schema: schema)
+    }
+
+    /// `fit(summary:schema:)` from the per-column moments (only count, mean and NaN count are used).
+    func fit(columns: [ColumnMoments], rows: Int, schema: FeatureSchema) throws -> Fitted {
         let statistic: [Double?]
         switch strategy {
         case .mean:
-            statistic = summary.columns.map { $0.count > 0 ? $0.mean : nil }
+            statistic = columns.map { $0.count > 0 ? $0.mean : nil }
         case let .constant(value):
             guard value.isFinite else {
                 throw FeatureError.invalidParameter(transform: Self.name, parameter: "strategy", reason: "the constant fill value must be finite, got \(value)")
             }
-            statistic = summary.columns.map { $0.count > 0 ? value : nil }
+            statistic = columns.map { $0.count > 0 ? value : nil }
         case .median, .mostFrequent:
             throw FeatureError.invalidParameter(transform: Self.name, parameter: "strategy",
                                                 reason: "\(strategy) cannot be fitted from moments; fit on the data")
         }
-        return try make(schema: schema, statistic: statistic, nanCounts: summary.columns.map(\.nanCount), rows: summary.rows)
+        return try make(schema: schema, statistic: statistic, nanCounts: columns.map(\.nanCount), rows: rows)
     }
 
-    private func make(schema: FeatureSchema, statistic: [Double?], nanCounts: [Int], rows: Int) throws -> Fitted {
+    func make(schema: FeatureSchema, statistic: [Double?], nanCounts: [Int], rows: Int) throws -> Fitted {
         var fill = [Double](repeating: 0, count: schema.count)
         var kept: [Int] = [], dropped: [String] = []
         for j in 0..<schema.count {

@@ -50,7 +50,7 @@ public enum BLASRuntime {
     /// The environment variables that steer OpenBLAS's kernel choice, as this process sees them.
     public static var environment: [String: String] {
         var result: [String: String] = [:]
-        for name in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"] {
+        for name in ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_THREAD_TIMEOUT", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"] {
             if let value = getenv(name) { result[name] = String(cString: value) }
         }
         return result

@@ -47,6 +47,10 @@ extension LinearRegression {
         //   db = D (R_s^T R_s)^{-1} D (X^T W r - m sum_i w_i r_i),  db0 = sum_i w_i r_i / W - m^T db.
         let means = g.means
         let maxSteps = Self.maxRefinementSteps
+        // A worst-case bound on the error contraction per refinement step: cond(A_s)^2 times the
+        // relative error of the Cholesky factor as a factor of A_s^T A_s (Gram summation over n
+        // rows, Cholesky of order d: (n + 64 d) eps, without the usual sqrt(n) of typical rounding).
+        let contraction = (largest / smallest) * (largest / smallest) * Double(data.rows + 64 * d) * Double.ulpOfOne
         var (b, b0) = (b0Coefficients, b0Intercept)
         var previous = Double.infinity, steps = 0, rss = 0.0
         var converged = false
@@ -84,6 +88,12 @@ extension LinearRegression {
             for j in 0..<d { b[j] += db[j] }
             b0 += db0
             steps += 1
+            // The next pass would only confirm: each step contracts the error by at most
+            // `contraction`, so what this correction left is below eps of the solution. (The RSS is
+            // the pre-correction one: it differs from the corrected solution's by ||A db||^2, about
+            // relative^2 of it.)
+            let interceptSettled = db0 == 0 || abs(db0) * contraction <= Double.ulpOfOne * abs(b0)
+            if relative * contraction <= Double.ulpOfOne && interceptSettled { converged = true; break }
             previous = Swift.max(relative, Double.leastNormalMagnitude)
         }
         guard converged else { return nil }

@@ -66,16 +66,21 @@ struct LogisticObjective: Sendable {
     /// coefficients at `k * stride ..< k * stride + features`, its intercept at `k * stride + features`).
     func evaluate(_ theta: [Double], hessian wantHessian: Bool = false) throws -> Value {
         let p = parameterCount
-        let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> (Double, [Double], [Double]) in
-            self.block(self.blocks[b], theta: theta, wantHessian: wantHessian)
-        }
         var loss = 0.0
         var gradient = [Double](repeating: 0, count: p)
-        for (l, g, _) in partials {  // fixed block order
-            loss += l
-            for j in 0..<p { gradient[j] += g[j] }
+        var hess: [Double]?
+        if outputs == 1, let w8 = LogisticKernels.fusedTileWidth(columns: features, fitIntercept: fitIntercept) {
+            (loss, gradient, hess) = try binaryFused(theta, wantHessian: wantHessian, width: w8)
+        } else {
+            let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> (Double, [Double], [Double]) in
+                self.block(self.blocks[b], theta: theta, wantHessian: wantHessian)
+            }
+            for (l, g, _) in partials {  // fixed block order
+                loss += l
+                for j in 0..<p { gradient[j] += g[j] }
+            }
+            hess = wantHessian ? try hessian(curvature: partials.map { $0.2 }) : nil
         }
-        var hess: [Double]? = wantHessian ? try hessian(curvature: partials.map { $0.2 }) : nil
         let inverse = weightSum > 0 ? 1 / weightSum : 0
         loss *= inverse
         for j in 0..<p { gradient[j] *= inverse }
@@ -93,6 +98,53 @@ struct LogisticObjective: Sendable {
             loss += 0.5 * alpha * norm2
         }
         return Value(objective: loss, gradient: gradient, hessian: hess)
+    }
+
+    /// The binary objective's unnormalised loss sum, gradient and (optionally) Hessian through the
+    /// fused C pass (`LogisticKernels.binaryFusedBlock`): per fixed row block one read of the rows
+    /// gives the loss, the gradient and, when `stride <= fusedHessianMaxWidth`, the block's weighted
+    /// Gram matrix too; partial sums are added in block order (bit-identical for any thread count,
+    /// the Hessian included). Wider designs get their Hessian from the pass's curvatures through
+    /// `LogisticKernels.weightedGram` (BLAS `dsyrk`).
+    private func binaryFused(_ theta: [Double], wantHessian: Bool, width w8: Int) throws -> (Double, [Double], [Double]?) {
+        let p = stride
+        var padded = [Double](repeating: 0, count: w8)
+        for j in 0..<p { padded[j] = theta[j] }
+        let coefficients = padded
+        let inPass = wantHessian && w8 <= LogisticKernels.fusedHessianMaxWidth
+        let wantCurvature = wantHessian && !inPass
+        let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> (Double, [Double], [Double], [Double]) in
+            let range = self.blocks[b]
+            var curvature = wantCurvature ? [Double](repeating: 0, count: range.count) : []
+            let part = LogisticKernels.binaryFusedBlock(x: self.x, columns: self.features, range: range, coefficients: coefficients,
+                                                        fitIntercept: self.fitIntercept, weights: self.weights, target: self.target,
+                                                        wantHessian: inPass, curvature: &curvature)
+            return (part.loss, part.gradient, part.hessian, curvature)
+        }
+        var loss = 0.0
+        var gradient = [Double](repeating: 0, count: p)
+        var upper = [Double](repeating: 0, count: inPass ? w8 * w8 : 0)
+        for (l, g, h, _) in partials {  // fixed block order
+            loss += l
+            for j in 0..<p { gradient[j] += g[j] }
+            if inPass { for j in 0..<(w8 * w8) { upper[j] += h[j] } }
+        }
+        guard wantHessian else { return (loss, gradient, nil) }
+        if inPass {
+            var hessian = [Double](repeating: 0, count: p * p)
+            for a in 0..<p {
+                for b in a..<p {
+                    let v = upper[a * w8 + b]
+                    hessian[a * p + b] = v
+                    hessian[b * p + a] = v
+                }
+            }
+            return (loss, gradient, hessian)
+        }
+        var h: [Double] = []
+        h.reserveCapacity(rows)
+        for part in partials { h.append(contentsOf: part.3) }
+        return (loss, gradient, try LogisticKernels.weightedGram(x: x, rows: rows, columns: features, weights: h, appendOne: fitIntercept))
     }
 
     /// Unnormalised loss sum, gradient and per-row curvature (binary `s_i p_i (1 - p_i)`,

@@ -29,8 +29,16 @@ enum LogisticValidation {
             let n = buffer.count
             while i < n {
                 let end = Swift.min(i &+ 4096, n)
-                var acc = 0.0
-                for j in i..<end { acc += buffer[j] * 0 }
+                // Eight independent lanes (a single running sum is one dependent add per element).
+                var lanes = SIMD8<Double>()
+                var j = i
+                let raw = UnsafeRawPointer(buffer.baseAddress!)  // invariant: n > 0 inside the loop
+                while j &+ 8 <= end {
+                    lanes += raw.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self) * 0
+                    j &+= 8
+                }
+                var acc = lanes.sum()
+                while j < end { acc += buffer[j] * 0; j &+= 1 }
                 if !acc.isFinite || acc != 0 {
                     for j in i..<end where !buffer[j].isFinite { firstBad = j; return }
                 }

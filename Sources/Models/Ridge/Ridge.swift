@@ -14,8 +14,12 @@ import LinearAlgebra
 /// - `.svd`: the minimum-norm solution of the augmented system on the small `R` (`dgelsd`), exact
 ///   ridge for alpha > 0 and the minimum-norm least-squares answer for alpha = 0;
 /// - `.auto` (default): `.cholesky` when the estimated `cond_1(A^T A + alpha I)` is at most
-///   `choleskyConditionLimit` (1e8, leaving about 8 digits), `.qr` otherwise and for wide data
-///   (fewer rows than columns), where the Gram matrix is singular without the penalty.
+///   `choleskyConditionLimit` (1e8, leaving about 8 digits), `.qr` otherwise.
+///
+/// Wide data (fewer rows than columns) with alpha > 0: `.cholesky` and `.auto` solve the dual
+/// `n x n` system `(A A^T + alpha I) a = v`, `b = A^T a` (Ridge+Dual.swift; `.auto` by Cholesky when
+/// it is as well conditioned as above, otherwise by QR of the transposed data without squaring), so
+/// the cost grows with `n^2 d`, not `d^3`.
 ///
 /// Float input is widened to Double. scikit-learn equivalent:
 /// `sklearn.linear_model.Ridge(alpha=..., fit_intercept=..., solver="cholesky" | "svd" | "auto")`.
@@ -58,6 +62,7 @@ public struct Ridge: Sendable, Hashable, Codable {
         let d = data.columns
         // Objective / max(w): the penalty becomes alpha / max(w).
         let scaledAlpha = alpha / data.weightScale
+        if let fit = try fitDual(data, scaledAlpha: scaledAlpha, threads: threads) { return fit }
         var chosen = solver
         if chosen == .auto { chosen = data.effectiveRows < d ? .qr : .cholesky }
         var fellBack = false

@@ -78,8 +78,7 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
         if let bad = try ColumnKernels.scan(block, nanCount: &nanCount, minimum: &minimum, maximum: &maximum) {
             throw StatisticsError.infiniteValue(row: firstRow + bad.row, column: bad.column, value: bad.value)
         }
-        let maxAbs = (0..<n).map { minimum[$0] <= maximum[$0] ? Swift.max(abs(minimum[$0]), abs(maximum[$0])) : 0 }
-        let scales = maxAbs.map(ColumnMoments.scale(forMaxAbs:))
+        let scales = (0..<n).map { ColumnMoments.blockScale(minimum: minimum[$0], maximum: maximum[$0]) }
         let reciprocal = scales.map { 1 / $0 }
         var sums = [Double](repeating: 0, count: n)
         var counts = [Int](repeating: 0, count: n)
@@ -89,8 +88,8 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
         try ColumnKernels.addScaledSquaredDeviations(block, reciprocalScale: reciprocal, center: means, sums: &m2)
         var summary = try MomentsSummary(columnCount: n)
         summary.columns = (0..<n).map { j in
-            ColumnMoments(count: counts[j], nanCount: nanCount[j], minimum: minimum[j], maximum: maximum[j],
-                          scale: scales[j], scaledMean: means[j], scaledM2: m2[j]).exactWhenConstant()
+            ColumnMoments.block(count: counts[j], nanCount: nanCount[j], minimum: minimum[j], maximum: maximum[j],
+                                scale: scales[j], scaledSum: sums[j], scaledM2: m2[j])
         }
         summary.rows = block.rows
         return summary
