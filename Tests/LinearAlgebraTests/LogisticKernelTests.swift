@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 @testable import LinearAlgebra
+import CKernels
 
 /// Distance in units in the last place between two finite doubles of the same sign (0 when equal).
 private func ulps(_ a: Double, _ b: Double) -> UInt64 {
@@ -130,6 +131,70 @@ struct LogisticKernelTests {
             #expect(c[i] == (z[i] > 0 ? 1 : 0))
         }
         #expect(worst <= 3, "worst \(worst) ulp")
+    }
+
+    @Test("binary C kernel: bit-identical to the portable Swift loops (any width, tails, extremes, zeros)",
+          arguments: [1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40, 256])
+    func binaryKernelMatchesPortable(columns d: Int) throws {
+        // 203 rows: 25 full groups of 8 and a last group of 3. Rows of zeros (z = ±0 exactly), rows
+        // scaled so that z spans the whole range of exp (saturation, subnormal probabilities), and
+        // rows whose finite products overflow to +-infinity (saturated decisions, not errors).
+        let rows = 203
+        var (x, w, b) = Self.problem(rows: rows, columns: d, outputs: 1)
+        for i in stride(from: 0, to: rows, by: 11) { for j in 0..<d { x[i * d + j] = 0 } }
+        for i in stride(from: 5, to: rows, by: 13) { for j in 0..<d { x[i * d + j] *= Double(i) * 7.3 } }
+        for i in stride(from: 6, to: rows, by: 29) { x[i * d] = 1e300 * (i % 2 == 0 ? 1 : -1) }
+        if d > 1 { w[0] = 1e10 }
+        for intercept in [b[0], -0.0, 0.0] {
+            for output in [LogisticKernels.Output.decision, .probability, .classIndex] {
+                let fast = try LogisticKernels.predict(x: x, rows: rows, columns: d, coefficients: w, intercepts: [intercept],
+                                                       output: output, threads: 2, accelerated: true)
+                let portable = try LogisticKernels.predict(x: x, rows: rows, columns: d, coefficients: w, intercepts: [intercept],
+                                                           output: output, threads: 1, accelerated: false)
+                #expect(fast.nonFiniteRow == nil && fast.overflowRow == nil)
+                #expect(fast.values.map(\.bitPattern) == portable.values.map(\.bitPattern), "d \(d) \(output)")
+            }
+        }
+        // NaN input and overflow to NaN are flagged at the same row by both paths.
+        var bad = x
+        bad[77 * d + d / 2] = .nan
+        var overflow = x
+        if d > 1 { overflow[90 * d] = 1e300; overflow[90 * d + 1] = -1e300 }
+        let w2 = d > 1 ? [1e300, 1e300] + Array(w[2...]) : w
+        for (input, weights) in [(bad, w), (overflow, w2)] {
+            let fast = try LogisticKernels.predict(x: input, rows: rows, columns: d, coefficients: weights, intercepts: b,
+                                                   output: .probability, threads: 2, accelerated: true)
+            let portable = try LogisticKernels.predict(x: input, rows: rows, columns: d, coefficients: weights, intercepts: b,
+                                                       output: .probability, threads: 1, accelerated: false)
+            #expect(fast.nonFiniteRow == portable.nonFiniteRow && fast.overflowRow == portable.overflowRow)
+        }
+    }
+
+    @Test("binary C kernel: every output alignment (non-temporal whole lines, ordinary partial ones) gives the same values and writes nothing outside",
+          arguments: [0, 1, 2, 3, 4, 5, 6, 7])
+    func binaryKernelOutputAlignment(offset: Int) throws {
+        let (rows, d) = (203, 13)
+        let (x, w, b) = Self.problem(rows: rows, columns: d, outputs: 1)
+        for (mode, output, width) in [(Int32(0), LogisticKernels.Output.decision, 1), (1, .probability, 2), (2, .classIndex, 1)] {
+            let expected = try LogisticKernels.predict(x: x, rows: rows, columns: d, coefficients: w, intercepts: b,
+                                                       output: output, threads: 1, accelerated: false).values
+            let guardValue = -12345.0
+            // A 64-byte aligned buffer, the output starting `offset` doubles in.
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: (rows * 2 + 32) * 8, alignment: 64)
+            defer { raw.deallocate() }
+            let buffer = raw.bindMemory(to: Double.self, capacity: rows * 2 + 32)
+            buffer.initialize(repeating: guardValue, count: rows * 2 + 32)
+            let done = x.withUnsafeBufferPointer { xs in
+                w.withUnsafeBufferPointer { ws in
+                    fk_logistic_binary_rows(xs.baseAddress!, rows, d, ws.baseAddress!, b[0], mode, buffer + offset)
+                }
+            }
+            #expect(done == rows - rows % 8)
+            let written = (0..<(done * width)).map { buffer[offset + $0].bitPattern }
+            #expect(written == expected[0..<(done * width)].map(\.bitPattern))
+            for i in 0..<offset { #expect(buffer[i] == guardValue) }
+            for i in (offset + done * width)..<(rows * 2 + 32) { #expect(buffer[i] == guardValue) }
+        }
     }
 
     @Test("predict flags NaN input and overflow, never returns NaN unannounced")

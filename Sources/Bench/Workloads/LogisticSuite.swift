@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import Models
 
@@ -20,7 +21,9 @@ import Models
 ///   iterations (measured 200k x 32: ours gap 2.1, scikit-learn's 3.6), while our Newton reaches it
 ///   in ~21 iterations and scikit-learn's newton-cholesky stops at gap 29 (BENCHMARKS.md).
 /// - "predictProbability": the fitted model's probabilities for every row, against the streaming
-///   read limit (`memory.read`), as X is read once.
+///   read limit (`memory.read`), as X is read once. The timed region is the whole public call:
+///   validation, the output's allocation, the fused pass and the result matrix.
+///   `FEATUREKIT_LOGISTIC_PREDICT_ONLY=1` skips the fits and predicts with a 5-iteration Newton model.
 public struct LogisticSuite: BenchSuite {
     public let group = "models"
     public let shapes: [(rows: Int, cols: Int)]?
@@ -52,19 +55,25 @@ public struct LogisticSuite: BenchSuite {
         // its own name (e.g. --only "newton-cholesky 100000x256"); a shape runs only when one of its
         // records is selected.
         let sizes = shapes ?? (configuration.quick ? [(200_000, 32)] : [(1_000_000, 32), (100_000, 256)])
+        // FEATUREKIT_LOGISTIC_PREDICT_ONLY=1 (profiling the prediction): the fit workloads are skipped and
+        // the predicting model is a short untimed Newton fit (5 iterations) instead of the reference
+        // optimum (seconds instead of minutes); prediction's cost does not depend on the optimum (the
+        // peer also predicts with a short fit).
+        let predictOnly = ProcessInfo.processInfo.environment["FEATUREKIT_LOGISTIC_PREDICT_ONLY"] == "1"
         var records: [BenchRecord] = []
         for (rows, cols) in sizes {
             records += try runWellPosed(context, rows: rows, cols: cols)
             let shape = "\(rows)x\(cols)"
-            let fitNames = ["lbfgs", "newton-cholesky"].filter { configuration.selects("LogisticRegression.fit \($0) \(shape)") }
+            let fitNames = predictOnly ? [] : ["lbfgs", "newton-cholesky"].filter { configuration.selects("LogisticRegression.fit \($0) \(shape)") }
             let wantPredict = configuration.selects("LogisticRegression.predictProbability \(shape)")
             guard !fitNames.isEmpty || wantPredict else { continue }
             context.progress("generating \(rows)x\(cols) synthetic features and binary target")
             let x = try SyntheticData.features(seed: Self.seed, rows: rows, columns: cols)
             let y = try SyntheticData.targets(seed: Self.seed, features: x).binary
             let bytes = Double(rows * cols * 8)
-            let newton = LogisticRegression(C: 1, solver: .newtonCholesky, tol: 1e-12, maxIter: 200)
-            context.progress("reference optimum (FeatureKit newton-cholesky, tol 1e-12, max_iter 200)")
+            let newton = LogisticRegression(C: 1, solver: .newtonCholesky, tol: 1e-12, maxIter: predictOnly ? 5 : 200)
+            context.progress(predictOnly ? "FEATUREKIT_LOGISTIC_PREDICT_ONLY: model for prediction (newton-cholesky, max_iter 5)"
+                                         : "reference optimum (FeatureKit newton-cholesky, tol 1e-12, max_iter 200)")
             let reference = try newton.fit(x, y, threads: threads)
             let optimum = reference.diagnostics.objective
             context.progress("reference optimum \(optimum): \(reference.diagnostics.iterations) iterations, stop \(reference.diagnostics.stopReason.rawValue), "

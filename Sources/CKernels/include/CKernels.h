@@ -105,6 +105,15 @@ int fk_scan_copy_rows_f32(const float *x, size_t xs, float *y, size_t ys, size_t
 /// s[j] += isnan(v) ? 0 : v * r[j] and c[j] += !isnan(v) for every value v of column j, in row order.
 void fk_scaled_sums_rows_f64(const double *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
 void fk_scaled_sums_rows_f32(const float *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c);
+/// Binary logistic prediction (logistic_predict.c) over groups of 8 rows of the row-major `x` (`d` columns):
+/// z = x . w + intercept in LogisticKernels.dot's order; mode 0 writes z, mode 1 [1 - p, p] per row
+/// (p = sigmoid(z), as LogisticKernels.sigmoid8), mode 2 (z > 0 ? 1 : 0). Stops before the first group
+/// holding a NaN or infinite z, or when fewer than 8 rows remain; returns the number of rows written.
+/// Bit-identical to the portable Swift path on every CPU (no FMA contraction). Whole 64-byte output
+/// lines are written with non-temporal stores (the partial first and last ones with ordinary stores),
+/// then fenced.
+size_t fk_logistic_binary_rows(const double *x, size_t rows, size_t d, const double *w, double intercept, int mode,
+                               double *out);
 
 /// The fused bracketing pass over 8 adjacent columns (lane j = column j) of `rows` rows of a
 /// row-major matrix starting at `x`, rows `xs` elements apart; `b` (1...8) brackets per column,
@@ -121,6 +130,9 @@ int fk_bracket_rows8_f64(const double *x, size_t xs, size_t rows, const double *
 
 #endif
 
+/// 1 when fk_logistic_binary_rows runs its AVX-512 build on this CPU.
+int fk_logistic_uses_avx512(void);
+
 // The binary logistic objective's fused row pass (logistic.c). Width: w8 = columns + intercept
 // rounded up to a multiple of 8 (fk_logistic_tile_width; 0 when wider than 512, unsupported).
 // fk_logistic_binary_block reads rows [0, n) of the row-major x (d columns) once and, with
@@ -132,3 +144,5 @@ int fk_bracket_rows8_f64(const double *x, size_t xs, size_t rows, const double *
 size_t fk_logistic_tile_width(size_t columns, int intercept);
 int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *coef, int intercept, const double *sw,
                              const int *y, double *loss, double *grad, double *hess, double *curvature);
+
+#endif

@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 #if canImport(Glibc)
 import Glibc
@@ -172,12 +173,24 @@ public enum LogisticKernels {
     /// (`rows x columns`) for `k` coefficient rows (`coefficients`, row-major `k x columns`) and
     /// intercepts, in one pass per fixed row block written straight into the output.
     ///
-    /// Binary probabilities run 8 rows at a time: 8 row dot products, then `sigmoid8` on the lanes.
+    /// Binary (`k = 1`) runs 8 rows at a time: 8 row dot products, then `sigmoid8` on the lanes, in
+    /// the C kernel `fk_logistic_binary_rows` (compiled for the baseline CPU and for AVX-512, chosen at
+    /// run time; the 8 rows' lane sums are transposed and added across rows at once). It performs the
+    /// portable Swift loop's operations in the same order without FMA contraction, so every CPU and
+    /// every thread count give the same bits (tested against `accelerated: false`).
     /// - Throws: `LinearAlgebraError.shapeMismatch` when a length disagrees with the shape.
     /// - Complexity: one read of `x`; one write of `rows x width` values (width `k`, `max(k, 2)` or 1);
     ///   allocations: the output and the per-call block bookkeeping, none per row or per block.
     public static func predict(x: [Double], rows: Int, columns: Int, coefficients: [Double], intercepts: [Double],
                                output: Output, threads: Int) throws -> Prediction {
+        try predict(x: x, rows: rows, columns: columns, coefficients: coefficients, intercepts: intercepts,
+                    output: output, threads: threads, accelerated: true)
+    }
+
+    /// `predict`, with `accelerated: false` running the portable Swift loops only (the reference the
+    /// C kernel is tested against bit for bit).
+    static func predict(x: [Double], rows: Int, columns: Int, coefficients: [Double], intercepts: [Double],
+                        output: Output, threads: Int, accelerated: Bool) throws -> Prediction {
         let k = intercepts.count
         guard rows >= 0, columns > 0, k > 0, Self.product(rows, columns) == x.count, Self.product(k, columns) == coefficients.count else {
             throw LinearAlgebraError.shapeMismatch(
@@ -207,7 +220,7 @@ public enum LogisticKernels {
                             intercepts.withUnsafeBufferPointer { bs in
                                 // invariant: non-empty buffers (checked above)
                                 predictBlock(blocks[b], x: xs.baseAddress!, d: columns, w: ws.baseAddress!, b: bs.baseAddress!,
-                                             k: k, output: output, width: width, out: target.pointer)
+                                             k: k, output: output, width: width, out: target.pointer, accelerated: accelerated)
                             }
                         }
                     }
@@ -227,7 +240,7 @@ public enum LogisticKernels {
     @usableFromInline
     static func predictBlock(_ range: Range<Int>, x: UnsafePointer<Double>, d: Int, w: UnsafePointer<Double>,
                              b: UnsafePointer<Double>, k: Int, output: Output, width: Int,
-                             out: UnsafeMutablePointer<Double>) -> (Int?, Int?) {
+                             out: UnsafeMutablePointer<Double>, accelerated: Bool = true) -> (Int?, Int?) {
         // Non-finite decision value at row i: NaN/Inf in the row, or overflow of finite inputs.
         func check(_ i: Int, _ z: Double) -> (Int?, Int?)? {
             if z.isFinite { return nil }
@@ -238,8 +251,22 @@ public enum LogisticKernels {
         }
         if k == 1 {
             let intercept = b[0]
+            let mode: Int32
+            switch output {
+            case .decision: mode = 0
+            case .probability: mode = 1
+            case .classIndex: mode = 2
+            }
             var i = range.lowerBound
             while i < range.upperBound {
+                if accelerated {
+                    // The C kernel (CKernels/logistic_predict.c, AVX-512 where available): the same operations
+                    // in the same order, so the same bits. It stops before a group of 8 rows with a
+                    // non-finite decision value and before a last group of fewer than 8 rows; that
+                    // group runs through the loop below, which flags or writes it.
+                    i &+= fk_logistic_binary_rows(x + i &* d, range.upperBound &- i, d, w, intercept, mode, out + i &* width)
+                    if i >= range.upperBound { break }
+                }
                 let n = Swift.min(8, range.upperBound &- i)
                 var z = SIMD8<Double>()
                 for l in 0..<n { z[l] = dot(x + (i &+ l) &* d, w, d) + intercept }
