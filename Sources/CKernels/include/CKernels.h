@@ -128,7 +128,6 @@ int fk_bracket_rows8_f64(const double *x, size_t xs, size_t rows, const double *
                          long long *below, long long *inside, long long *nan, double *mn, double *mx,
                          double *const *bufs, size_t *cursor, const size_t *cap);
 
-#endif
 
 /// 1 when fk_logistic_binary_rows runs its AVX-512 build on this CPU.
 int fk_logistic_uses_avx512(void);
