@@ -4,6 +4,7 @@
 // Compiled for the baseline CPU and with AVX-512, chosen at run time; no FMA contraction, and each
 // column's accumulator is updated in row order, so the results are bit-identical to the Swift loops.
 #include "CKernels.h"
+#include "cpu.h"
 #include <string.h>
 #include <stdint.h>
 #pragma clang fp contract(off)
@@ -113,23 +114,12 @@ FK_IMP_INLINE void scaled_sums_f32(const float *x, size_t xs, size_t rows, size_
 }
 
 #if defined(__x86_64__) && defined(__clang__)
-#define FK_IMP_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
-static int fk_imp_has_avx512(void) {
-    // Benign race: every thread computes the same value.
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
-    }
-    return cached;
-}
-static FK_IMP_AVX512 int scan_copy_f64_wide(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, long long *nans, double *lo, double *hi, long long *pos, long long base, size_t *found) { return scan_copy_f64(x, xs, y, ys, rows, n, nans, lo, hi, pos, base, found); }
-static FK_IMP_AVX512 int scan_copy_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, long long *nans, double *lo, double *hi, long long *pos, long long base, size_t *found) { return scan_copy_f32(x, xs, y, ys, rows, n, nans, lo, hi, pos, base, found); }
-static FK_IMP_AVX512 void scaled_sums_f64_wide(const double *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c) { scaled_sums_f64(x, xs, rows, n, r, s, c); }
-static FK_IMP_AVX512 void scaled_sums_f32_wide(const float *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c) { scaled_sums_f32(x, xs, rows, n, r, s, c); }
-#define FK_IMP_WIDE(call) if (fk_imp_has_avx512()) return call
-#define FK_IMP_WIDE_VOID(call) if (fk_imp_has_avx512()) { call; return; }
+static FK_AVX512 int scan_copy_f64_wide(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, long long *nans, double *lo, double *hi, long long *pos, long long base, size_t *found) { return scan_copy_f64(x, xs, y, ys, rows, n, nans, lo, hi, pos, base, found); }
+static FK_AVX512 int scan_copy_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, long long *nans, double *lo, double *hi, long long *pos, long long base, size_t *found) { return scan_copy_f32(x, xs, y, ys, rows, n, nans, lo, hi, pos, base, found); }
+static FK_AVX512 void scaled_sums_f64_wide(const double *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c) { scaled_sums_f64(x, xs, rows, n, r, s, c); }
+static FK_AVX512 void scaled_sums_f32_wide(const float *x, size_t xs, size_t rows, size_t n, const double *r, double *s, long long *c) { scaled_sums_f32(x, xs, rows, n, r, s, c); }
+#define FK_IMP_WIDE(call) if (fk_cpu_has_avx512()) return call
+#define FK_IMP_WIDE_VOID(call) if (fk_cpu_has_avx512()) { call; return; }
 #else
 #define FK_IMP_WIDE(call) (void)0
 #define FK_IMP_WIDE_VOID(call) (void)0

@@ -2,6 +2,7 @@
 #include <malloc.h>
 #endif
 #include "CKernels.h"
+#include "cpu.h"
 #include <stdint.h>
 
 typedef double fk_double8 __attribute__((vector_size(64), aligned(64)));
@@ -292,17 +293,6 @@ FK_INLINE int affine_flat_f32(const float *x, float *y, size_t rows, size_t n, c
 }
 
 #if defined(__x86_64__) && defined(__clang__)
-#define FK_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
-static int fk_has_avx512(void) {
-    // Benign race: every thread computes the same value.
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
-    }
-    return cached;
-}
 static FK_AVX512 int affine_f64_wide(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *a, const double *f, const double *c) { return affine_f64(x, xs, y, ys, rows, n, a, f, c); }
 static FK_AVX512 int affine_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *a, const float *f, const float *c) { return affine_f32(x, xs, y, ys, rows, n, a, f, c); }
 static FK_AVX512 int affine_stream_f64_wide(const double *x, double *y, size_t rows, size_t n, const double *a, const double *f, const double *c) { return affine_stream_f64(x, y, rows, n, a, f, c); }
@@ -313,7 +303,7 @@ static FK_AVX512 int fill_f64_wide(const double *x, size_t xs, double *y, size_t
 static FK_AVX512 int fill_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const float *v) { return fill_f32(x, xs, y, ys, rows, n, v); }
 static FK_AVX512 int bins_f64_wide(const double *x, size_t xs, double *y, size_t ys, size_t rows, size_t n, const double *e, size_t l) { return bins_f64(x, xs, y, ys, rows, n, e, l); }
 static FK_AVX512 int bins_f32_wide(const float *x, size_t xs, float *y, size_t ys, size_t rows, size_t n, const double *e, size_t l) { return bins_f32(x, xs, y, ys, rows, n, e, l); }
-#define FK_WIDE(call) if (fk_has_avx512()) return call
+#define FK_WIDE(call) if (fk_cpu_has_avx512()) return call
 #else
 #define FK_WIDE(call) (void)0
 #endif
@@ -423,7 +413,7 @@ static FK_AVX512 void bracket_count_wide(const double *x, size_t n, const double
 void fk_bracket_count_f64(const double *x, size_t n, const double *lo, const double *hi, size_t b,
                           size_t *below, size_t *inside, double *extremes) {
 #if defined(__x86_64__) && defined(__clang__)
-    if (fk_has_avx512()) { bracket_count_wide(x, n, lo, hi, b, below, inside, extremes); return; }
+    if (fk_cpu_has_avx512()) { bracket_count_wide(x, n, lo, hi, b, below, inside, extremes); return; }
 #endif
     bracket_count(x, n, lo, hi, b, below, inside, extremes);
 }
@@ -539,7 +529,7 @@ int fk_bracket_rows8_f64(const double *x, size_t xs, size_t rows, const double *
                          double *const *bufs, size_t *cursor, const size_t *cap) {
     if (rows == 0 || b == 0 || b > 8) return 0;
 #if defined(__x86_64__) && defined(__clang__)
-    if (fk_has_avx512()) return bracket_rows8_wide(x, xs, rows, lo, hi, b, below, inside, nan, mn, mx, bufs, cursor, cap);
+    if (fk_cpu_has_avx512()) return bracket_rows8_wide(x, xs, rows, lo, hi, b, below, inside, nan, mn, mx, bufs, cursor, cap);
 #endif
     return bracket_rows8_base(x, xs, rows, lo, hi, b, below, inside, nan, mn, mx, bufs, cursor, cap);
 }

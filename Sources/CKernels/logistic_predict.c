@@ -15,6 +15,7 @@
 // Compiled for the baseline CPU and for AVX-512, chosen at run time (as kernels.c).
 #pragma clang fp contract(off)
 #include "CKernels.h"
+#include "cpu.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -242,18 +243,7 @@ FK_LR_INLINE size_t lr_binary_rows(const double *x, size_t rows, size_t d, const
 }
 
 #if defined(__x86_64__) && defined(__clang__)
-#define FK_LR_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
-static int fk_lr_has_avx512(void) {
-    // Benign race: every thread computes the same value.
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
-    }
-    return cached;
-}
-static FK_LR_AVX512 size_t lr_binary_rows_wide(const double *x, size_t rows, size_t d, const double *w, double intercept,
+static FK_AVX512 size_t lr_binary_rows_wide(const double *x, size_t rows, size_t d, const double *w, double intercept,
                                                int mode, double *out) {
     return lr_binary_rows(x, rows, d, w, intercept, mode, out);
 }
@@ -262,14 +252,14 @@ static FK_LR_AVX512 size_t lr_binary_rows_wide(const double *x, size_t rows, siz
 size_t fk_logistic_binary_rows(const double *x, size_t rows, size_t d, const double *w, double intercept, int mode,
                                double *out) {
 #if defined(__x86_64__) && defined(__clang__)
-    if (fk_lr_has_avx512()) return lr_binary_rows_wide(x, rows, d, w, intercept, mode, out);
+    if (fk_cpu_has_avx512()) return lr_binary_rows_wide(x, rows, d, w, intercept, mode, out);
 #endif
     return lr_binary_rows(x, rows, d, w, intercept, mode, out);
 }
 
 int fk_logistic_uses_avx512(void) {
 #if defined(__x86_64__) && defined(__clang__)
-    return fk_lr_has_avx512();
+    return fk_cpu_has_avx512();
 #else
     return 0;
 #endif

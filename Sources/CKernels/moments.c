@@ -6,6 +6,7 @@
 // still taken in row order, so every grouping and both builds (baseline and AVX-512, chosen at run
 // time) give the same bits; no FMA contraction.
 #include "CKernels.h"
+#include "cpu.h"
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -44,26 +45,17 @@ static void sums_cross_base(const double *x, size_t row_stride, size_t rows, siz
 }
 
 #if defined(__x86_64__) && defined(__clang__)
-__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw")))
+FK_AVX512
 static void sums_cross_wide(const double *x, size_t row_stride, size_t rows, size_t n, const double *y, double y_shift,
                             double *sums, double *cross, double *y_sum, double *y_squares) {
     sums_cross(x, row_stride, rows, n, y, y_shift, sums, cross, y_sum, y_squares);
-}
-static int has_avx512(void) {
-    static int cached = -1;  // benign race: every thread computes the same value
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                 __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
-    }
-    return cached;
 }
 #endif
 
 void fk_column_sums_cross(const double *x, size_t row_stride, size_t rows, size_t n, const double *y,
                           double y_shift, double *sums, double *cross, double *y_sum, double *y_squares) {
 #if defined(__x86_64__) && defined(__clang__)
-    if (has_avx512()) {
+    if (fk_cpu_has_avx512()) {
         sums_cross_wide(x, row_stride, rows, n, y, y_shift, sums, cross, y_sum, y_squares);
         return;
     }
