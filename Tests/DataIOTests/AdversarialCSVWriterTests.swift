@@ -10,7 +10,7 @@ import Tabular
         let tables: [Table] = [
             try Table([try .categorical("a,b", ["x\"y", "line\nbreak", "cr\rhere", ",", "\"", " lead", "trail "])]),
             try Table([try .categorical("s", ["NA", "x", nil, "", "nan", "null", "NaN"])]),
-            try Table([.numeric("n", [.nan, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 5e-324, -0.0, 0, 1e-310])]),
+            try Table([.numeric("n", [.nan, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, Double.leastNonzeroMagnitude, -0.0, 0, 0x1p-1030])]),
             try Table([.numeric("inf", [.infinity, 1, 2, 3, 4, 5, 6])]),
             try Table([try .categorical("\u{FEFF}bom", ["é", "e\u{301}", "😀", "\u{0}", "tab\t", "x", "y"])]),
             try Table([try .categorical("i", ["1", "-9223372036854775808", nil, "9223372036854775807", "0", "2", "3"], kind: .integer)]),

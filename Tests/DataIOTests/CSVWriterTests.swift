@@ -7,7 +7,7 @@ import Testing
 @Suite struct CSVWriterTests {
     @Test func seededDoublesRoundTripBitForBit() throws {
         var generator = SystemRandomNumberGeneratorSeeded(seed: 2026)
-        var values: [Double] = [0.1, -0.0, 0, 5e-324, -5e-324, 2.2250738585072014e-308, 2.2250738585072009e-308,
+        var values: [Double] = [0.1, -0.0, 0, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, 2.2250738585072014e-308, 2.2250738585072009e-308,
                                 1.7976931348623157e308, -1.7976931348623157e308, 9007199254740993, 1e23, 123456789012345680000]
         while values.count < 20_000 {
             let pattern = generator.next()

@@ -109,7 +109,7 @@ import Testing
     @Test func floatInputAtFloatLimits() throws {
         let cases: [(String, Matrix<Float>)] = [
             ("max", try Matrix([[Float.greatestFiniteMagnitude, 1], [-Float.greatestFiniteMagnitude, 2], [0, 3]])),
-            ("subnormal", try Matrix([[Float.leastNonzeroMagnitude, 1e-40], [0, -1e-40], [2e-45, 0]])),
+            ("subnormal", try Matrix([[Float.leastNonzeroMagnitude, 0x1p-133], [0, -0x1p-133], [0x1p-149, 0]])),
             ("1e20", try Matrix([[1e20, 1], [2e20, 2], [3e20, 4]])),
             ("constant", try Matrix([[5, 5], [5, 5]])),
             ("NaN column", try Matrix([[Float.nan, 1], [.nan, 2]])),

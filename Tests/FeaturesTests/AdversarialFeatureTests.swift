@@ -57,7 +57,7 @@ import Testing
         out.append(try ("zeros", matrix([[0, 0], [0, 0], [0, 0]])))
         out.append(try ("+-1e300", matrix([[1e300, -1e300], [-1e300, 1e300], [0, 0]])))
         out.append(try ("+-maxFinite", matrix([[.greatestFiniteMagnitude, 1], [-.greatestFiniteMagnitude, 2], [0, 3]])))
-        out.append(try ("subnormals", matrix([[5e-324, 1e-310], [1e-320, -5e-324], [0, 2e-323]])))
+        out.append(try ("subnormals", matrix([[Double.leastNonzeroMagnitude, 0x1p-1030], [0x1p-1063, -Double.leastNonzeroMagnitude], [0, 0x1p-1071]])))
         out.append(try ("Inf", matrix([[1, 2], [.infinity, 3], [4, 5]])))
         out.append(try ("-Inf", matrix([[1, 2], [3, -.infinity], [4, 5]])))
         out.append(try ("NaN cell", matrix([[1, 2], [.nan, 3], [4, 5]])))

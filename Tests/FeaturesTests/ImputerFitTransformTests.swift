@@ -41,7 +41,7 @@ struct ImputerFitTransformTests {
 
     static let shapes: [(rows: Int, columns: Int, nanEvery: Int, magnitude: Double, empty: Bool)] = [
         (1, 1, 5, 1, false), (1, 1, 1, 1, false), (3, 4, 3, 1, false), (4_700, 9, 97, 1, false),
-        (4_700, 5, 13, 1e300, false), (4_700, 17, 41, 1e-310, true), (8_193, 3, 97, 3, true), (4_700, 8, 1_000_000, 1, false),
+        (4_700, 5, 13, 1e300, false), (4_700, 17, 41, 0x1p-1030, true), (8_193, 3, 97, 3, true), (4_700, 8, 1_000_000, 1, false),
     ]
 
     /// Exact bits (a Float widens to Double exactly, sign of zero and NaN payload class kept).

@@ -112,7 +112,7 @@ import Testing
         var out: [(String, (Any) -> Any?)] = [("remove", { _ in nil })]
         if value is NSNumber {
             out += [("-1", { _ in -1 }), ("0", { _ in 0 }), ("1e308", { _ in 1e308 }), ("-1e308", { _ in -1e308 }),
-                    ("2^62", { _ in 1 << 62 }), ("0.5", { _ in 0.5 }), ("5e-324", { _ in 5e-324 })]
+                    ("2^62", { _ in 1 << 62 }), ("0.5", { _ in 0.5 }), ("5e-324", { _ in Double.leastNonzeroMagnitude })]
         }
         if value is String { out += [("empty", { _ in "" }), ("other", { _ in "zzz" })] }
         if let array = value as? [Any] {

@@ -30,7 +30,7 @@ import Testing
             try p("all constant", base.map { _ in [7, 7] }, labels),
             try p("+-1e300", base.map { [$0[0] * 1e300, -$0[1] * 1e300] }, labels),
             try p("maxFinite", base.map { [$0[0] > 3 ? .greatestFiniteMagnitude : -.greatestFiniteMagnitude, $0[1]] }, labels),
-            try p("subnormals", base.map { [$0[0] * 5e-324, $0[1] * 1e-310] }, labels),
+            try p("subnormals", base.map { [$0[0] * Double.leastNonzeroMagnitude, $0[1] * 0x1p-1030] }, labels),
             try p("Inf", base.enumerated().map { $0.offset == 2 ? [.infinity, 1] : $0.element }, labels),
             try p("NaN cell", base.enumerated().map { $0.offset == 3 ? [1, .nan] : $0.element }, labels),
             try p("n<d", [(0..<10).map(Double.init), (0..<10).map { Double($0 * $0) }, (0..<10).map { Double(10 - $0) }], [0, 1, 0]),
@@ -48,7 +48,7 @@ import Testing
             try p("NaN weight", base, labels, [1, 1, .nan, 1, 1, 1]),
             try p("Inf weight", base, labels, [1, 1, .infinity, 1, 1, 1]),
             try p("huge weights", base, labels, [1e300, 1e300, 1e300, 1e300, 1e300, 1e300]),
-            try p("tiny weights", base, labels, [5e-324, 5e-324, 5e-324, 5e-324, 5e-324, 5e-324]),
+            try p("tiny weights", base, labels, [Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude, Double.leastNonzeroMagnitude]),
             try p("weights length", base, labels, [1, 1]),
             try p("one non-zero weight", base, labels, [0, 0, 1, 0, 0, 0]),
         ]

@@ -88,7 +88,7 @@ struct LogisticErrorTests {
             (LogisticRegression(tol: -1), "tol"), (LogisticRegression(tol: .nan), "tol"),
             (LogisticRegression(maxIter: -1), "maxIter"),
             (LogisticRegression(C: 0), "C"), (LogisticRegression(C: -2), "C"), (LogisticRegression(C: .nan), "C"),
-            (LogisticRegression(C: 5e-324), "C"),
+            (LogisticRegression(C: Double.leastNonzeroMagnitude), "C"),
             (LogisticRegression(penalty: .l2(alpha: -1)), "alpha"), (LogisticRegression(penalty: .l2(alpha: .infinity)), "alpha"),
             (LogisticRegression(solver: .lbfgs(memory: 0)), "memory"),
             (LogisticRegression(classWeight: .explicit([0: -1])), "classWeight[0]"),

@@ -16,7 +16,7 @@ import Testing
         let cases: [Matrix<Double>] = [
             try Matrix(rows: 0, columns: 3), try Matrix(rows: 3, columns: 0), try Matrix(rows: 0, columns: 0),
             try Matrix([[Double.nan], [.nan]]), try Matrix([[Double.greatestFiniteMagnitude], [-.greatestFiniteMagnitude]]),
-            try Matrix([[5e-324], [-5e-324], [0]]), try Matrix([[1e300, 1e-300], [-1e300, 2e-300]]),
+            try Matrix([[Double.leastNonzeroMagnitude], [-Double.leastNonzeroMagnitude], [0]]), try Matrix([[1e300, 1e-300], [-1e300, 2e-300]]),
         ]
         for x in cases {
             for threads in [1, 2, 0, -1] {

@@ -77,7 +77,7 @@ struct MomentsTests {
             #expect(s.columns[2].variance().isInfinite)  // 2.9e616 is honestly out of range
             for c in s.columns { #expect(!c.mean.isNaN && c.standardDeviation().isFinite) }
         }
-        let tiny = try MomentsSummary.fit(Matrix<Double>([[5e-324], [-5e-324], [1e-310]]))
+        let tiny = try MomentsSummary.fit(Matrix<Double>([[Double.leastNonzeroMagnitude], [-Double.leastNonzeroMagnitude], [0x1p-1030]]))
         #expect(tiny.columns[0].standardDeviation().isFinite && tiny.columns[0].standardDeviation() > 0)
     }
 
