@@ -103,7 +103,7 @@ struct RidgeTests {
         var broken = x
         broken[3, 120] = .nan
         #expect { try Ridge(alpha: 1).fit(x: broken, y: y) } throws: { error in
-            if case let ModelError.nonFiniteValue(_, "X", 3, 120, _) = error { return true }
+            if case ModelError.nonFiniteValue(_, "X", 3, 120, _) = error { return true }
             return false
         }
     }
