@@ -36,34 +36,8 @@ extension ColumnKernels {
         blockRows: Int = 4096, threads: Int = 1, streamingBytes: Int = streamingThreshold
     ) throws -> Matrix<Double> {
         let count = try Matrix<Double>.elementCount(rows: rows, columns: width)
-        try checkCodeColumns(codes, rows: rows, tableCount: targets.count)
-        if let values {
-            try checkLength(values.count, targets.count, "values")
-            for (c, table) in values.enumerated() { try checkLength(table.count, targets[c].count, "values[\(c)]") }
-        }
-        for (c, table) in targets.enumerated() {
-            if let bad = table.first(where: { $0 < -1 || Int($0) >= width }) {
-                throw LinearAlgebraError.invalidArgument(parameter: "targets[\(c)]", reason: "target \(bad) is outside -1..<\(width)")
-            }
-        }
-        if count == 0 { return Matrix(uncheckedRows: rows, columns: width, storage: []) }
-        let blocks = ParallelRows.blocks(rows: rows, blockRows: Swift.max(blockRows, 1))
-        var failure: (any Error)?
-        let elements = Array<Double>(unsafeUninitializedCapacity: count) { buffer, initialized in
-            let target = UnsafeMutableSendablePointer(buffer.baseAddress!)  // invariant: count > 0
-            adviseHugePages(UnsafeMutableRawPointer(target.pointer), bytes: count &* 8)
-            do {
-                if let first = try scatterAll(target, width: width, blocks: blocks, codes: codes, targets: targets,
-                                              values: values, threads: threads, streamingBytes: streamingBytes) {
-                    throw first
-                }
-            } catch {
-                failure = error
-                buffer.initialize(repeating: 0)
-            }
-            initialized = count
-        }
-        if let failure { throw failure }
+        let elements = try freshScatter(count: count, rows: rows, width: width, codes: codes, targets: targets, values: values,
+                                        blockRows: blockRows, threads: threads, streamingBytes: streamingBytes)
         return Matrix(uncheckedRows: rows, columns: width, storage: elements)
     }
 
@@ -75,17 +49,8 @@ extension ColumnKernels {
         into output: inout Matrix<Double>, codes: [[Int32]], targets: [[Int32]], values: [[Double]]? = nil,
         blockRows: Int = 4096, threads: Int = 1, streamingBytes: Int = streamingThreshold
     ) throws {
-        let rows = output.rows, width = output.columns
-        try checkCodeColumns(codes, rows: rows, tableCount: targets.count)
-        if let values {
-            try checkLength(values.count, targets.count, "values")
-            for (c, table) in values.enumerated() { try checkLength(table.count, targets[c].count, "values[\(c)]") }
-        }
-        for (c, table) in targets.enumerated() {
-            if let bad = table.first(where: { $0 < -1 || Int($0) >= width }) {
-                throw LinearAlgebraError.invalidArgument(parameter: "targets[\(c)]", reason: "target \(bad) is outside -1..<\(width)")
-            }
-        }
+        let (rows, width) = (output.rows, output.columns)
+        try checkScatter(rows: rows, width: width, codes: codes, targets: targets, values: values)
         if output.isEmpty { return }
         let blocks = ParallelRows.blocks(rows: rows, blockRows: Swift.max(blockRows, 1))
         let bad = try output.withUnsafeMutableBaseAddress { base in
@@ -101,15 +66,59 @@ extension ColumnKernels {
     /// (`streamingBytes` overrides it: 0 always streams, `Int.max` never does.)
     public static let streamingThreshold = 64 << 20
 
+    /// The shape checks of every scatter: code columns `rows` long, one target table (and value
+    /// table of the same length) per code column, targets in `-1..<width`.
+    static func checkScatter<T>(rows: Int, width: Int, codes: [[Int32]], targets: [[Int32]], values: [[T]]?) throws {
+        try checkCodeColumns(codes, rows: rows, tableCount: targets.count)
+        if let values {
+            try checkLength(values.count, targets.count, "values")
+            for (c, table) in values.enumerated() { try checkLength(table.count, targets[c].count, "values[\(c)]") }
+        }
+        for (c, table) in targets.enumerated() {
+            if let bad = table.first(where: { $0 < -1 || Int($0) >= width }) {
+                throw LinearAlgebraError.invalidArgument(parameter: "targets[\(c)]", reason: "target \(bad) is outside -1..<\(width)")
+            }
+        }
+    }
+
+    /// A fresh scatter output of `count = rows * width` elements: allocated uninitialised, huge
+    /// pages advised, first touched by the thread that writes it (zeros when a code is out of range,
+    /// which is then thrown).
+    static func freshScatter<T: OneHotElement>(
+        count: Int, rows: Int, width: Int, codes: [[Int32]], targets: [[Int32]], values: [[T]]?,
+        blockRows: Int, threads: Int, streamingBytes: Int
+    ) throws -> [T] {
+        try checkScatter(rows: rows, width: width, codes: codes, targets: targets, values: values)
+        if count == 0 { return [] }
+        let blocks = ParallelRows.blocks(rows: rows, blockRows: Swift.max(blockRows, 1))
+        var failure: (any Error)?
+        let elements = Array<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
+            let target = UnsafeMutableSendablePointer(buffer.baseAddress!)  // invariant: count > 0
+            adviseHugePages(UnsafeMutableRawPointer(target.pointer), bytes: count &* MemoryLayout<T>.stride)
+            do {
+                if let first = try scatterAll(target, width: width, blocks: blocks, codes: codes, targets: targets,
+                                              values: values, threads: threads, streamingBytes: streamingBytes) {
+                    throw first
+                }
+            } catch {
+                failure = error
+                buffer.initialize(repeating: T.oneHotZero)
+            }
+            initialized = count
+        }
+        if let failure { throw failure }
+        return elements
+    }
+
     /// Every block of the output, on `threads` workers. Each worker takes a contiguous run of
     /// blocks (as `ParallelRows.map` does) and, for large outputs, one scratch block it reuses, so
     /// nothing is allocated per block. Element-wise: the same result for any thread count.
-    private static func scatterAll(
-        _ target: UnsafeMutableSendablePointer<Double>, width: Int, blocks: [Range<Int>],
-        codes: [[Int32]], targets: [[Int32]], values: [[Double]]?, threads: Int, streamingBytes: Int
+    static func scatterAll<T: OneHotElement>(
+        _ target: UnsafeMutableSendablePointer<T>, width: Int, blocks: [Range<Int>],
+        codes: [[Int32]], targets: [[Int32]], values: [[T]]?, threads: Int, streamingBytes: Int
     ) throws -> CodeOutOfRange? {
         guard let last = blocks.last else { return nil }
-        let streaming = last.upperBound &* width &* 8 >= streamingBytes
+        let streaming = last.upperBound &* width &* MemoryLayout<T>.stride >= streamingBytes
         let workers = Swift.max(1, Swift.min(threads, blocks.count))
         let chunk = (blocks.count + workers - 1) / workers
         let found: [CodeOutOfRange?] = try ParallelRows.map(count: workers, threads: workers) { w in
@@ -124,7 +133,7 @@ extension ColumnKernels {
                 return nil
             }
             let scratchCount = (blocks.first?.count ?? 0) &* width
-            var scratch = [Double](repeating: 0, count: scratchCount)
+            var scratch = [T](repeating: T.oneHotZero, count: scratchCount)
             return scratch.withUnsafeMutableBufferPointer { buffer -> CodeOutOfRange? in
                 guard let base = buffer.baseAddress else { return nil }
                 for b in mine {
@@ -134,7 +143,8 @@ extension ColumnKernels {
                                               codes: codes, targets: targets, values: values) {
                         return bad
                     }
-                    fk_copy_nontemporal(target.pointer + range.lowerBound &* width, base, range.count &* width)
+                    fk_copy_nontemporal_bytes(UnsafeMutableRawPointer(target.pointer + range.lowerBound &* width), UnsafeRawPointer(base),
+                                              range.count &* width &* MemoryLayout<T>.stride)
                 }
                 return nil
             }
@@ -143,12 +153,13 @@ extension ColumnKernels {
     }
 
     /// Zeroes rows `range` of the `width`-column output whose row `firstRow` is at `target`, then
-    /// adds each source column's contributions (column order, then row order).
-    private static func scatterBlock(
-        _ base: UnsafeMutablePointer<Double>, firstRow: Int, range: Range<Int>, width: Int,
-        codes: [[Int32]], targets: [[Int32]], values: [[Double]]?
+    /// adds each source column's contributions (column order, then row order): `values` when
+    /// given, else `T.markOne` (Double counts, the other types hold 1).
+    private static func scatterBlock<T: OneHotElement>(
+        _ base: UnsafeMutablePointer<T>, firstRow: Int, range: Range<Int>, width: Int,
+        codes: [[Int32]], targets: [[Int32]], values: [[T]]?
     ) -> CodeOutOfRange? {
-        (base + (range.lowerBound &- firstRow) &* width).initialize(repeating: 0, count: range.count &* width)
+        (base + (range.lowerBound &- firstRow) &* width).initialize(repeating: T.oneHotZero, count: range.count &* width)
         for c in 0..<codes.count {
             let found: CodeOutOfRange? = codes[c].withUnsafeBufferPointer { code in
                 targets[c].withUnsafeBufferPointer { table in
@@ -172,7 +183,7 @@ extension ColumnKernels {
                             return CodeOutOfRange(column: c, row: i, code: code[i])
                         }
                         let t = Int(table[k])
-                        if t >= 0 { base[(i &- firstRow) &* width &+ t] += 1 }
+                        if t >= 0 { T.markOne(&base[(i &- firstRow) &* width &+ t]) }
                     }
                     return nil
                 }
