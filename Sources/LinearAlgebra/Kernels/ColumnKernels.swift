@@ -172,7 +172,7 @@ extension ColumnKernels {
                                     var flagged = false
                                     // The output is fresh and write-only: streamed with
                                     // non-temporal stores where the C kernel takes the width.
-                                    if let viaC = ElementKernels.affineStreaming(x, y, rows: range.count, n: n, pa, pf, pc)
+                                    if let viaC = ElementKernels.affineContiguous(x, y, rows: range.count, n: n, pa, pf, pc, streaming: true)
                                         ?? ElementKernels.affine(x, n, y, n, rows: range.count, n: n, pa, pf, pc) {
                                         flagged = viaC
                                     } else {

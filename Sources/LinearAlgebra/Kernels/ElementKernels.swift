@@ -31,45 +31,26 @@ enum ElementKernels {
         return nil
     }
 
-    /// The affine map of `rows` contiguous rows of `n` values into a fresh contiguous output with
-    /// non-temporal stores (the output is write-only: no read-for-ownership of its lines); true
-    /// when some output is ±infinity. Nil (nothing written) for a scalar type other than `Float`
-    /// or `Double` or rows wider than the C kernel takes (1,024): use `affine` then.
+    /// The affine map of `rows` contiguous rows of `n` values, walked as one flat run; true when
+    /// some output is ±infinity. `streaming`: into a fresh output with non-temporal stores (the
+    /// output is write-only: no read-for-ownership of its lines); otherwise ordinary stores, and `y`
+    /// may be `x` (in place). Nil (nothing written) for a scalar type other than `Float` or `Double`
+    /// or rows wider than the C kernels take (1,024): use `affine` then.
     @usableFromInline
-    static func affineStreaming<Scalar: LinearAlgebraScalar>(
+    static func affineContiguous<Scalar: LinearAlgebraScalar>(
         _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, rows: Int, n: Int,
-        _ a: UnsafePointer<Scalar>, _ f: UnsafePointer<Scalar>, _ c: UnsafePointer<Scalar>
+        _ a: UnsafePointer<Scalar>, _ f: UnsafePointer<Scalar>, _ c: UnsafePointer<Scalar>, streaming: Bool
     ) -> Bool? {
         guard rows > 0, n > 0 else { return false }
         let result: Int32
         if Scalar.self == Double.self {
-            result = fk_affine_stream_f64(raw(x, Double.self), mutableRaw(y, Double.self), rows, n,
-                                          raw(a, Double.self), raw(f, Double.self), raw(c, Double.self))
+            let kernel = streaming ? fk_affine_stream_f64 : fk_affine_flat_f64
+            result = kernel(raw(x, Double.self), mutableRaw(y, Double.self), rows, n,
+                            raw(a, Double.self), raw(f, Double.self), raw(c, Double.self))
         } else if Scalar.self == Float.self {
-            result = fk_affine_stream_f32(raw(x, Float.self), mutableRaw(y, Float.self), rows, n,
-                                          raw(a, Float.self), raw(f, Float.self), raw(c, Float.self))
-        } else {
-            return nil
-        }
-        return result < 0 ? nil : result != 0
-    }
-
-    /// The affine map of `rows` contiguous rows of `n` values, walked as one flat run with ordinary
-    /// stores (`y` may be `x`: in place); true when some output is ±infinity. Nil (nothing
-    /// written) as for `affineStreaming`.
-    @usableFromInline
-    static func affineFlat<Scalar: LinearAlgebraScalar>(
-        _ x: UnsafePointer<Scalar>, _ y: UnsafeMutablePointer<Scalar>, rows: Int, n: Int,
-        _ a: UnsafePointer<Scalar>, _ f: UnsafePointer<Scalar>, _ c: UnsafePointer<Scalar>
-    ) -> Bool? {
-        guard rows > 0, n > 0 else { return false }
-        let result: Int32
-        if Scalar.self == Double.self {
-            result = fk_affine_flat_f64(raw(x, Double.self), mutableRaw(y, Double.self), rows, n,
-                                        raw(a, Double.self), raw(f, Double.self), raw(c, Double.self))
-        } else if Scalar.self == Float.self {
-            result = fk_affine_flat_f32(raw(x, Float.self), mutableRaw(y, Float.self), rows, n,
-                                        raw(a, Float.self), raw(f, Float.self), raw(c, Float.self))
+            let kernel = streaming ? fk_affine_stream_f32 : fk_affine_flat_f32
+            result = kernel(raw(x, Float.self), mutableRaw(y, Float.self), rows, n,
+                            raw(a, Float.self), raw(f, Float.self), raw(c, Float.self))
         } else {
             return nil
         }

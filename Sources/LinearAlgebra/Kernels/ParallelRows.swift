@@ -87,7 +87,7 @@ extension ColumnKernels {
                             let blockStart = address.pointer + range.lowerBound &* n
                             // invariant: n > 0, so the parameter buffers have addresses.
                             let (pa, pf, pc) = (a.baseAddress!, f.baseAddress!, c.baseAddress!)
-                            if let flagged = ElementKernels.affineFlat(blockStart, blockStart, rows: range.count, n: n, pa, pf, pc)
+                            if let flagged = ElementKernels.affineContiguous(blockStart, blockStart, rows: range.count, n: n, pa, pf, pc, streaming: false)
                                 ?? ElementKernels.affine(blockStart, n, blockStart, n, rows: range.count, n: n, pa, pf, pc) {
                                 guard flagged else { return nil }
                                 for i in range {
