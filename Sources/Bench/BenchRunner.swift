@@ -59,7 +59,9 @@ public final class BenchContext {
 
     /// Times `body` (one untimed warm-up, then `repeats` runs). With a peer attached and a
     /// `peerWorkload` given, the peer prepares the same workload on identical data and the runs
-    /// alternate, ours then theirs, so a drift of the shared machine hits both alike. A workload
+    /// alternate, ours then theirs, so a drift of the shared machine hits both alike; each timed
+    /// run starts when both processes are idle (`Quiescence`: spinning BLAS workers of the side
+    /// that just ran would otherwise take cores from the side that runs next). A workload
     /// the peer cannot run is reported on the progress line and measured without it.
     public func measure(repeats: Int, peerWorkload: String? = nil, peerArguments: [String: String] = [:],
                         _ body: () throws -> Void) throws -> (ours: TimingSummary, peer: PeerTiming?) {
@@ -73,13 +75,17 @@ public final class BenchContext {
         }
         guard repeats >= 1 else { throw BenchError.invalidRepeats(repeats) }
         try body()  // our warm-up; the peer warmed up in prepare
-        var ours: [Double] = [], theirs: [Double] = []
+        let quiet = Quiescence(others: [peer.processIdentifier])
+        var ours: [Double] = [], theirs: [Double] = [], waited = 0.0
         for _ in 0..<repeats {
+            waited += quiet.wait()
             let start = monotonicSeconds()
             try body()
             ours.append(monotonicSeconds() - start)
+            waited += quiet.wait()
             theirs.append(try peer.runOnce())
         }
+        progress("  waited \((waited * 1000).rounded()) ms in all for both processes to be idle before timed runs")
         return (try TimingSummary(samples: ours), PeerTiming(name: description, timing: try TimingSummary(samples: theirs)))
     }
 

@@ -85,6 +85,9 @@ public final class PeerSession {
     private var buffer = Data()
     private var prepared: String?
 
+    /// The peer's process identifier (for `Quiescence`).
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// Creates the peer's virtual environment if needed (`setup.sh`, pinned versions) and starts it.
     /// - Parameter directory: the folder holding `setup.sh` and `peer.py` (Benchmarks/peers).
     public init(directory: String, threads: Int) throws {

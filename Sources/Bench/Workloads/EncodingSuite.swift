@@ -10,8 +10,9 @@ import Tabular
 ///   11,110 columns would need 89 GB;
 /// - "dense 2 columns": the two small columns (10 + 100 outputs) as a dense Double matrix, against
 ///   scikit-learn with `sparse_output=False` and polars `df.to_dummies().to_numpy()` (whose
-///   output is UInt8, an eighth of the bytes FeatureKit writes). A fresh 880 MB output is bound by
-///   the kernel zeroing every new page before we write it;
+///   output is UInt8, an eighth of the bytes FeatureKit writes), and ("polars-f64") polars' output
+///   converted with `astype(np.float64)` to the same Double matrix. A fresh 880 MB output is bound
+///   by the kernel zeroing every new page before we write it;
 /// - "dense into reused output": the same fit + transform writing into an output matrix kept
 ///   across calls (`transform(_:into:)`, streamed with non-temporal stores), the steady state of a
 ///   batch pipeline; the peers have no such form and allocate each time.
@@ -66,7 +67,7 @@ public struct EncodingSuite: BenchSuite {
         if configuration.selects("OneHotEncoder.dense") {
             context.progress("generating \(n)x2 categorical columns")
             let table = try Self.table(rows: n, columns: 2)
-            for lib in ["sklearn", "polars"] {
+            for lib in ["sklearn", "polars", "polars-f64"] {
                 let name = "OneHotEncoder.fit+transform dense \(n)x2 (cardinalities 10, 100) (vs \(lib))"
                 context.progress(name)
                 var sink = 0.0
