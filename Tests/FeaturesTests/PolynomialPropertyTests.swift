@@ -27,6 +27,38 @@ struct PolynomialPropertyTests {
         catch let FeatureError.overflow(_, _, column, _) { #expect(column == "x0^2") }
     }
 
+    @Test("overflow is found next to the largest input whose terms stay finite (Double and Float, degrees 2 to 4)")
+    func overflowBoundary() throws {
+        for degree in 2...4 {
+            let fitted = try PolynomialFeatures(degree: degree).fit(try Matrix<Double>([[1, 1]]))
+            let edge = Foundation.pow(Double.greatestFiniteMagnitude, 1 / Double(degree))
+            // Just below the root every term is finite (the scan runs: this is above the skip bound).
+            let finite = try fitted.transform(try Matrix<Double>([[edge * 0.999, -edge * 0.999]]))
+            #expect(finite.elements.allSatisfy { $0.isFinite })
+            #expect(throws: FeatureError.self) { try fitted.transform(try Matrix<Double>([[1, edge * 1.001]])) }
+            let fittedFloat = try PolynomialFeatures(degree: degree).fit(try Matrix<Float>([[1, 1]]))
+            let edgeFloat = Foundation.pow(Double(Float.greatestFiniteMagnitude), 1 / Double(degree))
+            let finiteFloat = try fittedFloat.transform(try Matrix<Float>([[Float(edgeFloat * 0.999), 1]]))
+            #expect(finiteFloat.elements.allSatisfy { $0.isFinite })
+            #expect(throws: FeatureError.self) { try fittedFloat.transform(try Matrix<Float>([[Float(edgeFloat * 1.001), 1]])) }
+        }
+    }
+
+    @Test("below the skip bound no term can overflow: every input at the bound, degree up to 6")
+    func skipBoundIsSafe() throws {
+        for degree in 1...6 {
+            let fitted = try PolynomialFeatures(degree: degree, includeBias: false).fit(try Matrix<Double>([[1, 1, 1]]))
+            let bound = fitted.plan.overflowFreeInput(Double.self)
+            #expect(fitted.plan.maxDegree == degree)
+            let y = try fitted.transform(try Matrix<Double>([[bound, -bound, bound.nextDown]]))
+            #expect(y.elements.allSatisfy { $0.isFinite })
+            let boundFloat = fitted.plan.overflowFreeInput(Float.self)
+            let fittedFloat = try PolynomialFeatures(degree: degree, includeBias: false).fit(try Matrix<Float>([[1, 1, 1]]))
+            let yFloat = try fittedFloat.transform(try Matrix<Float>([[boundFloat, -boundFloat, boundFloat]]))
+            #expect(yFloat.elements.allSatisfy { $0.isFinite })
+        }
+    }
+
     @Test("NaN propagates into exactly the products that contain it")
     func nan() throws {
         let fitted = try PolynomialFeatures(degree: 2).fit(try Matrix<Double>([[1, 1, 1]]))

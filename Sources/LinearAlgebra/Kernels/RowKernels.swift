@@ -1,6 +1,8 @@
 import CKernels
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Row-wise kernels behind the shape-changing transforms (Normalizer, PolynomialFeatures, the
@@ -241,6 +243,27 @@ public enum RowKernels {
             self.runs = runs
             self.termCount = termCount
         }
+
+        /// The highest degree of any term (1 for an empty plan): a term's degree is its
+        /// parent's plus one, an input copy's is 1.
+        public var maxDegree: Int {
+            var degree = [Int](repeating: 1, count: termCount)
+            for run in runs where run.parentStart >= 0 {
+                for t in 0..<run.length where run.start + t < termCount && run.parentStart + t < termCount {
+                    degree[run.start + t] = degree[run.parentStart + t] + 1
+                }
+            }
+            return degree.max() ?? 1
+        }
+
+        /// The largest |input| for which no term can overflow: half of the `maxDegree`-th root of
+        /// the largest finite value. A term is a product of at most `maxDegree` inputs, each at
+        /// most this in magnitude, so its exact value is at most `greatestFiniteMagnitude / 2^D`
+        /// and the `D - 1` roundings (each a factor of at most 1 + eps) cannot bring it to infinity.
+        public func overflowFreeInput<Scalar: LinearAlgebraScalar>(_: Scalar.Type) -> Scalar {
+            let root = pow(Double(Scalar.greatestFiniteMagnitude), 1 / Double(Swift.max(maxDegree, 1)))
+            return Scalar(root / 2)
+        }
     }
 
     /// Polynomial features: each output row is `[1 if bias] + terms[firstTerm...]` of the plan,
@@ -261,6 +284,7 @@ public enum RowKernels {
         let direct = first == 0
         let termCount = plan.termCount
         let runs = plan.runs
+        let safeInput = plan.overflowFreeInput(Scalar.self)
         return try blockMap(input, outputColumns: outputColumns, blockRows: blockRows, threads: threads) { range, source, target in
             var flag: Flag?
             let scratchCount = direct ? 1 : Swift.max(termCount, 1)
@@ -283,10 +307,12 @@ public enum RowKernels {
                         if !direct {
                             for k in 0..<(termCount - first) { y[bias + k] = scratch[first + k] }
                         }
-                        if flag == nil && largestInput.isFinite {
-                            var largest: Scalar = 0
-                            for k in 0..<termCount { let a = abs(terms[k]); largest = a > largest ? a : largest }
-                            if largest == .infinity, let k = (0..<termCount).first(where: { terms[$0].isInfinite }) {
+                        // Terms can overflow only when some input is above `safeInput` (rare):
+                        // only then are they scanned, with a branch-free OR that vectorises.
+                        if flag == nil && largestInput > safeInput && largestInput.isFinite {
+                            var infinite: UInt8 = 0
+                            for k in 0..<termCount { infinite |= abs(terms[k]) == .infinity ? 1 : 0 }
+                            if infinite != 0, let k = (0..<termCount).first(where: { terms[$0].isInfinite }) {
                                 flag = Flag(row: i, column: k, value: Double(terms[k]), inInput: false)
                             }
                         }
