@@ -85,8 +85,20 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
-        try DenseSolverLimit.check(model: model, solver: solver.rawValue, order: x.columns + (fitIntercept ? 1 : 0))
+        let order = x.columns + (fitIntercept ? 1 : 0)
+        // Wide data on the QR path build no order x order matrix (LinearRegression+Wide.swift): the
+        // rows (at least the rows of positive weight) bound its n x n factors.
+        try DenseSolverLimit.check(model: model, solver: solver.rawValue, order: solver == .qr && x.rows < order ? x.rows : order)
         let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight, checkX: false)
+        if data.effectiveRows < order {
+            // Fewer rows of positive weight than unknowns: certainly rank deficient.
+            if solver == .qr, let fit = try fitWide(data) { return fit }
+            if solver == .normalEquations {
+                try data.validateX()
+                throw ModelError.illConditioned(model: model, solver: "normalEquations", conditionEstimate: .infinity,
+                                                limit: Self.normalEquationsConditionLimit, suggestion: "solver .qr (minimum-norm answer for wide data: fewer rows than unknowns)")
+            }
+        }
         // The one-pass paths read X once and find NaN/Inf on the way. If a shifted value overflows
         // instead (|x| near 1e308), the equilibrated path below scales every column by its largest
         // entry first.

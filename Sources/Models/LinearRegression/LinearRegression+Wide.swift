@@ -1,0 +1,155 @@
+import LinearAlgebra
+
+/// Wide data (`.qr`): fewer rows of positive weight than unknowns (`n < d + intercept`), where the
+/// design is always rank deficient and the answer is the **minimum-norm** least-squares solution in
+/// the original units, as scikit-learn's `scipy.linalg.lstsq` on the centred data. Everything is
+/// O(n^2 d): no `d x d` matrix is formed.
+///
+/// With `A = sqrt(W) (X - 1 m^T)` (`n x d`, rows of positive weight, weighted means `m`; no centring
+/// without an intercept) and `v = sqrt(W) (y - ȳ)`:
+/// 1. **solution**: `dgeqrf` of `A^T = Q R` (the row-major `A` is the column-major `A^T`: no
+///    transpose), so `A = R^T Q^T` and `A A^T = R^T R`. With `P = pinv(R^T)` (`dgelsd`, `n x n`,
+///    singular values below `cutoff * sigma_max` dropped), the minimum-norm solution is
+///    `b = pinv(A) v = A^T P^T P v` (the truncated pseudo-inverse: `A^T (R^T R)^+ v`, never forming
+///    `A A^T`). `A` and `v` are scaled by powers of two (exact) so nothing overflows.
+/// 2. **refinement** (unless `.never`): this seminormal form is accurate to about `eps cond^2`, so it
+///    is refined with residuals `r = y - b0 - X b` of the original data in double-double:
+///    `db = pinv(A) sqrt(W) (r - r̄)`, `db0 = r̄ - m^T db`, while the correction shrinks (Björck's
+///    corrected seminormal equations; each step costs two passes over `X`). The fixed point is the
+///    minimum-norm solution to the accuracy the data allow; the correction stays in the row space of
+///    `A`, so the minimum-norm property is kept.
+/// 3. **diagnostics**: rank and singular values of the *equilibrated* design (`A` with columns
+///    scaled to unit norm, as every other path of `LinearRegression` reports), from `dgeqrf` of its
+///    transpose and the singular values of that `n x n` factor; padded with `d - n` exact zeros to
+///    `d` values, so `reciprocalCondition` is 0. Standard errors: nil (rank deficient).
+///
+/// Minimum norm is in the **original units** (`min ||b||_2`), not in equilibrated units (which would
+/// weight each coefficient by its column's spread): the rank used for the solution is that of the
+/// unscaled `A` with the same relative cutoff; the reported rank is the equilibrated one (they agree
+/// unless column scales differ by more than `1 / cutoff`).
+///
+/// Centring subtracts the weighted means (`EquilibratedProblem`'s two-pass means): a column whose mean
+/// dwarfs its spread by `k` loses about `log10(k)` digits of the row-space direction (as in
+/// scikit-learn); the refinement's residuals use the uncentred data, so the fitted values and the
+/// normal equations stay accurate.
+///
+/// Determinism: sequential loops plus LAPACK calls that do not depend on `threads`: bit-identical
+/// for any `threads`.
+extension LinearRegression {
+    /// nil when the data are not wide (see the extension's description).
+    func fitWide(_ data: TrainingData) throws -> LinearRegressionFit? {
+        let d = data.columns, offset = fitIntercept ? 1 : 0
+        guard solver == .qr, d > 0, data.effectiveRows < d + offset else { return nil }
+        try data.validateX()
+        let model = data.model
+        func wrap<T>(_ body: () throws -> T) throws -> T {
+            do { return try body() } catch let error as LinearAlgebraError {
+                throw ModelError.linearAlgebra(model: model, underlying: error)
+            }
+        }
+        let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
+        let kept = (0..<data.rows).filter { data.weight($0) > 0 }
+        let n = kept.count
+        let cutoff = rankCutoff ?? Double.ulpOfOne * Double(Swift.max(data.effectiveRows, d, 1))
+        let x = data.x.elements
+
+        // Powers of two that bring X and y to at most 1 in magnitude (exact scalings).
+        func scaleFor(_ amplitude: Double) -> Double {
+            guard amplitude > 0, amplitude.isFinite else { return 1 }
+            return Double(sign: .plus, exponent: Swift.min(Swift.max(-(amplitude.exponent + 1), -1022), 1023), significand: 1)
+        }
+        let amplitude = p.inverseAmplitude.map { $0 > 0 && $0.isFinite ? 1 / $0 : 0 }
+        let cx = scaleFor(amplitude[0..<d].max() ?? 0), cy = scaleFor(amplitude[d])
+        let shift = (0..<d).map { p.xMean[$0] * cx }, yShift = p.yMean * cy
+        var unscaled = [Double](repeating: 0, count: n * d), equilibrated = [Double](repeating: 0, count: n * d)
+        var v = [Double](repeating: 0, count: n)
+        let equilibration = (0..<d).map { p.factor[$0] }
+        for (k, i) in kept.enumerated() {
+            let sw = data.weight(i).squareRoot()
+            let row = i * d, out = k * d
+            for j in 0..<d {
+                unscaled[out + j] = (x[row + j] * cx - shift[j]) * sw
+                equilibrated[out + j] = (x[row + j] * p.inverseAmplitude[j] - p.scaledMean[j]) * equilibration[j] * sw
+            }
+            v[k] = (data.y[i] * cy - yShift) * sw
+        }
+        if let k = unscaled.firstIndex(where: { !$0.isFinite }) ?? equilibrated.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.numericalOverflow(model: model, detail: "centred value of row \(kept[k / d]), column \(k % d)")
+        }
+        let a = try wrap { try Matrix(rows: n, columns: d, elements: unscaled) }
+
+        // Rank and singular values of the equilibrated design.
+        let rs = try wrap { try LAPACK.transposedQRFactor(try Matrix(rows: n, columns: d, elements: equilibrated)) }
+        let values = try wrap { try LAPACK.leastSquaresSVD(rs, [Double](repeating: 0, count: n), cutoff: cutoff) }
+        let singularValues = values.singularValues + [Double](repeating: 0, count: d - n)
+
+        // The truncated pseudo-inverse of R^T (R^T R = A A^T), once: P = pinv(R^T), pinv(A) = A^T P^T P.
+        let r = try wrap { try LAPACK.transposedQRFactor(a) }
+        let pinv = try wrap { try LAPACK.leastSquaresSVD(r.transposed, try Matrix<Double>.identity(n), cutoff: cutoff) }.solution
+        func minimumNorm(_ rhs: [Double]) throws -> [Double] {
+            let w = try wrap { try BLAS.matrixVectorProduct(pinv, rhs) }
+            let z = try wrap { try BLAS.matrixVectorProduct(pinv, w, transpose: .transpose) }
+            return try wrap { try BLAS.matrixVectorProduct(a, z, transpose: .transpose) }
+        }
+        // u = pinv(cx A) cy v = (cy / cx) b.
+        let exponent = cx.exponent - cy.exponent
+        func original(_ u: [Double]) -> [Double] { u.map { Double(sign: .plus, exponent: exponent, significand: $0) } }
+
+        var b = original(try minimumNorm(v))
+        var b0 = fitIntercept ? p.interceptFor(b) : 0
+        let limit = refinement == .never ? 0 : Self.maxRefinementSteps
+        var previous = Double.infinity, steps = 0
+        var residuals = [Double](repeating: 0, count: n)
+        var rss = 0.0, rssScaled = 0.0
+        let inverseY = p.inverseAmplitude[d]
+        for _ in 0...limit {
+            (rss, rssScaled) = (0, 0)
+            var sum = 0.0
+            for (k, i) in kept.enumerated() {
+                let e = compensatedResidual(x, row: i * d, count: d, y: data.y[i], b: b, b0: b0)
+                let w = data.weight(i)
+                residuals[k] = e
+                rss += w * e * e
+                rssScaled += w * (e * inverseY) * (e * inverseY)
+                sum += w * e
+            }
+            if steps == limit { break }
+            let mean = fitIntercept ? sum / data.weightSum : 0
+            let rhs = kept.enumerated().map { k, i in (residuals[k] * cy - mean * cy) * data.weight(i).squareRoot() }
+            let db = original(try minimumNorm(rhs))
+            var db0 = 0.0
+            if fitIntercept {
+                db0 = mean
+                for j in 0..<d { db0 -= p.xMean[j] * db[j] }
+            }
+            let size = norm2(db), magnitude = norm2(b)
+            let relative = magnitude > 0 ? size / magnitude : size
+            if !(relative.isFinite && db0.isFinite) || relative > 0.5 * previous { break }
+            let interceptConverged = db0 == 0 || abs(db0) <= 2 * Double.ulpOfOne * abs(b0)
+            if relative <= 2 * Double.ulpOfOne && interceptConverged { break }
+            for j in 0..<d { b[j] += db[j] }
+            b0 += db0
+            steps += 1
+            previous = Swift.max(relative, Double.leastNormalMagnitude)
+        }
+        return try LinearRegressionFit.make(
+            model: model, fitIntercept: fitIntercept, coefficients: b, intercept: b0, solver: .qr,
+            usedSVDFallback: true, rank: values.rank, singularValues: singularValues, rankCutoff: cutoff,
+            refinementSteps: steps, residualSumOfSquares: rss, rSquaredParts: (rssScaled, p.scaledTotalSumOfSquares()),
+            weightScale: data.weightScale, effectiveRows: data.effectiveRows, standardErrors: nil)
+    }
+}
+
+/// `y - b0 - sum_j x[row + j] b_j` accumulated in double-double (TwoSum and an FMA TwoProduct),
+/// rounded once.
+func compensatedResidual(_ x: [Double], row: Int, count: Int, y: Double, b: [Double], b0: Double) -> Double {
+    var (s, e) = twoSumPair(y, -b0)
+    for j in 0..<count {
+        let product = x[row + j] * b[j]
+        let error = (-product).addingProduct(x[row + j], b[j])
+        let (t, te) = twoSumPair(s, -product)
+        s = t
+        e += te - error
+    }
+    return s + e
+}
