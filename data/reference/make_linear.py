@@ -6,7 +6,8 @@ solution is computed in rational arithmetic (fractions.Fraction) from the very d
 Cases (every float as float.hex()):
   datasets  diabetes (target), wine (column alcohol regressed on the other 12), seeded synthetic
             with sample weights (some zero), collinear (a duplicated and a scaled column), wide
-            (n = 20 < d = 50), exactly linear y, and a float32 copy of the synthetic data
+            (n = 20 < d = 50), wide with sample weights (n = 40 < d = 300, LinearRegression only),
+            exactly linear y, and a float32 copy of the synthetic data
   cases     sklearn LinearRegression(fit_intercept) and Ridge(alpha, solver) on them: coef_,
             intercept_, predictions on the training rows
   exact     Filip-like degree-10 polynomial on [-9, -3] with noise (82 rows), Wampler1 and
@@ -60,6 +61,15 @@ def datasets():
     x = rng.integers(-20, 20, (50, 3)).astype(np.float64)
     y = 2.0 + x @ np.array([1.0, -2.0, 0.5])  # exact in double
     out["exactlinear"] = (x, y, None)
+    # Wide and weighted (n = 40 < d = 300, 6 rows of weight 0), columns of scale 1 .. 10 with
+    # offsets: scikit-learn's minimum norm of the centred, weighted original-units problem. Drawn
+    # from its own generator so the datasets above keep their values.
+    wrng = np.random.default_rng(20261128)
+    x = wrng.normal(0, 1, (40, 300)) * (1 + np.arange(300) % 10) + np.arange(300) % 6
+    y = 2.0 + x[:, :4] @ np.array([1.0, -0.5, 0.25, 2.0]) + wrng.normal(0, 0.3, 40)
+    w = wrng.uniform(0.2, 3, 40)
+    w[:6] = 0.0
+    out["wideweighted"] = (x, y, w)
     xs, ys, ws = out["weighted"]
     out["float32"] = (xs.astype(np.float32).astype(np.float64), ys.astype(np.float32).astype(np.float64), None)
     return out
@@ -74,6 +84,8 @@ def model_cases(data):
         for alpha, solver in ((1.0, "cholesky"), (1.0, "svd"), (0.01, "cholesky"), (100.0, "svd")):
             specs.append((name, "Ridge", {"fit_intercept": True, "alpha": alpha, "solver": solver}))
         specs.append((name, "Ridge", {"fit_intercept": False, "alpha": 1.0, "solver": "svd"}))
+    for fi in (True, False):
+        specs.append(("wideweighted", "LinearRegression", {"fit_intercept": fi}))
     specs.append(("float32", "LinearRegression", {"fit_intercept": True}))
     specs.append(("float32", "Ridge", {"fit_intercept": True, "alpha": 1.0, "solver": "cholesky"}))
     for name, model, params in specs:
