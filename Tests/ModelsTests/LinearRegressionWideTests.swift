@@ -169,6 +169,15 @@ struct LinearRegressionWideTests {
         #expect(abs(huge.intercept * 1e40 - plain.intercept) <= 1e-12 * abs(plain.intercept))
         let small = try LinearRegression().fit(x: x.scaledCopy { $0 * 1e-200 }, y: y)
         #expect(relativeError(small.coefficients.map { $0 * 1e-200 }, plain.coefficients) <= 1e-12)
+        // Near the overflow threshold (centring 1e308-sized values would overflow without the
+        // power-of-two scaling) and a subnormal column: finite, scaled answers, still interpolating.
+        let nearMax = try LinearRegression().fit(x: x.scaledCopy { $0 * 2e306 }, y: y)
+        #expect(relativeError(nearMax.coefficients.map { $0 * 2e306 }, plain.coefficients) <= 1e-12)
+        var subnormal = x
+        for i in 0..<6 { subnormal[i, 4] *= 1e-310 }
+        let sub = try LinearRegression().fit(x: subnormal, y: y)
+        #expect(sub.coefficients.allSatisfy { $0.isFinite } && sub.rank == 5)
+        #expect(relativeError(try sub.predict(subnormal), y) <= 1e-12)
         // NaN is named; normal equations refuse wide data as rank deficient.
         var bad = x
         bad[2, 9] = .nan

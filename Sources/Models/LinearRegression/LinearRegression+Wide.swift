@@ -11,7 +11,7 @@ import LinearAlgebra
 ///    transpose), so `A = R^T Q^T` and `A A^T = R^T R`. With `P = pinv(R^T)` (`dgelsd`, `n x n`,
 ///    singular values below `cutoff * sigma_max` dropped), the minimum-norm solution is
 ///    `b = pinv(A) v = A^T P^T P v` (the truncated pseudo-inverse: `A^T (R^T R)^+ v`, never forming
-///    `A A^T`). `A` and `v` are scaled by powers of two (exact) so nothing overflows.
+///    `A A^T`). `A` and `v` are scaled by powers of two (exact), so nothing overflows.
 /// 2. **refinement** (unless `.never`): this seminormal form is accurate to about `eps cond^2`, so it
 ///    is refined with residuals `r = y - b0 - X b` of the original data in double-double:
 ///    `db = pinv(A) sqrt(W) (r - r̄)`, `db0 = r̄ - m^T db`, while the correction shrinks (Björck's
@@ -28,10 +28,11 @@ import LinearAlgebra
 /// unscaled `A` with the same relative cutoff; the reported rank is the equilibrated one (they agree
 /// unless column scales differ by more than `1 / cutoff`).
 ///
-/// Centring subtracts the weighted means (`EquilibratedProblem`'s two-pass means): a column whose mean
-/// dwarfs its spread by `k` loses about `log10(k)` digits of the row-space direction (as in
-/// scikit-learn); the refinement's residuals use the uncentred data, so the fitted values and the
-/// normal equations stay accurate.
+/// Each column (and `y`) is first scaled by a power of two to a largest magnitude below 1 (exact,
+/// also for values near 1e308 or subnormal ones); centring subtracts the weighted means (two
+/// passes: the second adds the mean of the deviations). A column whose mean dwarfs its spread by `k`
+/// loses about `log10(k)` digits of the row-space direction (as in scikit-learn); the refinement's
+/// residuals use the uncentred data, so the fitted values and the normal equations stay accurate.
 ///
 /// Determinism: sequential loops plus LAPACK calls that do not depend on `threads`: bit-identical
 /// for any `threads`.
@@ -47,35 +48,62 @@ extension LinearRegression {
                 throw ModelError.linearAlgebra(model: model, underlying: error)
             }
         }
-        let p = EquilibratedProblem(data, fitIntercept: fitIntercept)
         let kept = (0..<data.rows).filter { data.weight($0) > 0 }
         let n = kept.count
         let cutoff = rankCutoff ?? Double.ulpOfOne * Double(Swift.max(data.effectiveRows, d, 1))
         let x = data.x.elements
 
-        // Powers of two that bring X and y to at most 1 in magnitude (exact scalings).
-        func scaleFor(_ amplitude: Double) -> Double {
-            guard amplitude > 0, amplitude.isFinite else { return 1 }
-            return Double(sign: .plus, exponent: Swift.min(Swift.max(-(amplitude.exponent + 1), -1022), 1023), significand: 1)
+        // Per-column powers of two (exact scalings, subnormal columns included) that bring each
+        // column of X (index j < d) and y (index d) to a largest magnitude below 1.
+        var amplitude = [Double](repeating: 0, count: d + 1)
+        for i in kept {
+            for j in 0..<d { amplitude[j] = Swift.max(amplitude[j], abs(x[i * d + j])) }
+            amplitude[d] = Swift.max(amplitude[d], abs(data.y[i]))
         }
-        let amplitude = p.inverseAmplitude.map { $0 > 0 && $0.isFinite ? 1 / $0 : 0 }
-        let cx = scaleFor(amplitude[0..<d].max() ?? 0), cy = scaleFor(amplitude[d])
-        let shift = (0..<d).map { p.xMean[$0] * cx }, yShift = p.yMean * cy
+        let exponents = amplitude.map { $0 > 0 ? Swift.min(Swift.max(-Int($0.exponent) - 1, -1022), 1023) : 0 }
+        let scales = exponents.map { Double(sign: .plus, exponent: $0, significand: 1) }
+        @inline(__always) func value(_ i: Int, _ j: Int) -> Double { (j == d ? data.y[i] : x[i * d + j]) * scales[j] }
+        // Weighted means in scaled units; a second pass adds the mean of the deviations. y's mean is
+        // R^2's centre also without an intercept.
+        var mean = [Double](repeating: 0, count: d + 1)
+        for i in kept {
+            let w = data.weight(i)
+            for j in 0...d { mean[j] += w * value(i, j) }
+        }
+        for j in 0...d { mean[j] /= data.weightSum }
+        var correction = [Double](repeating: 0, count: d + 1)
+        for i in kept {
+            let w = data.weight(i)
+            for j in 0...d { correction[j] += w * (value(i, j) - mean[j]) }
+        }
+        for j in 0...d { mean[j] += correction[j] / data.weightSum }
+        let centre = fitIntercept ? mean : [Double](repeating: 0, count: d + 1)
+        let xMean = (0..<d).map { Double(sign: .plus, exponent: -exponents[$0], significand: centre[$0]) }
+        let yMean = Double(sign: .plus, exponent: -exponents[d], significand: centre[d])
+
+        // Centred, weighted columns in scaled units (|value| <= 2): `equilibrated` holds them until
+        // divided by their norms; `unscaled` is the same design in one common scale (the largest
+        // column's), i.e. `2^ex A`.
+        let ex = (0..<d).filter { amplitude[$0] > 0 }.map { exponents[$0] }.min() ?? 0
+        let common = (0..<d).map { Double(sign: .plus, exponent: ex - exponents[$0], significand: 1) }
         var unscaled = [Double](repeating: 0, count: n * d), equilibrated = [Double](repeating: 0, count: n * d)
         var v = [Double](repeating: 0, count: n)
-        let equilibration = (0..<d).map { p.factor[$0] }
+        var largest = [Double](repeating: 0, count: d)
         for (k, i) in kept.enumerated() {
             let sw = data.weight(i).squareRoot()
-            let row = i * d, out = k * d
+            let out = k * d
             for j in 0..<d {
-                unscaled[out + j] = (x[row + j] * cx - shift[j]) * sw
-                equilibrated[out + j] = (x[row + j] * p.inverseAmplitude[j] - p.scaledMean[j]) * equilibration[j] * sw
+                let c = (value(i, j) - centre[j]) * sw
+                equilibrated[out + j] = c
+                unscaled[out + j] = c * common[j]
+                largest[j] = Swift.max(largest[j], abs(c))
             }
-            v[k] = (data.y[i] * cy - yShift) * sw
+            v[k] = (value(i, d) - centre[d]) * sw
         }
-        if let k = unscaled.firstIndex(where: { !$0.isFinite }) ?? equilibrated.firstIndex(where: { !$0.isFinite }) {
-            throw ModelError.numericalOverflow(model: model, detail: "centred value of row \(kept[k / d]), column \(k % d)")
-        }
+        var norms = [Double](repeating: 0, count: d)
+        for k in 0..<n { for j in 0..<d where largest[j] > 0 { let t = equilibrated[k * d + j] / largest[j]; norms[j] += t * t } }
+        for j in 0..<d { norms[j] = largest[j] * norms[j].squareRoot() }
+        for k in 0..<n { for j in 0..<d where norms[j] > 0 { equilibrated[k * d + j] /= norms[j] } }
         let a = try wrap { try Matrix(rows: n, columns: d, elements: unscaled) }
 
         // Rank and singular values of the equilibrated design.
@@ -91,17 +119,16 @@ extension LinearRegression {
             let z = try wrap { try BLAS.matrixVectorProduct(pinv, w, transpose: .transpose) }
             return try wrap { try BLAS.matrixVectorProduct(a, z, transpose: .transpose) }
         }
-        // u = pinv(cx A) cy v = (cy / cx) b.
-        let exponent = cx.exponent - cy.exponent
+        // u = pinv(2^ex A) 2^ey v = 2^(ey - ex) b.
+        let exponent = ex - exponents[d]
         func original(_ u: [Double]) -> [Double] { u.map { Double(sign: .plus, exponent: exponent, significand: $0) } }
 
         var b = original(try minimumNorm(v))
-        var b0 = fitIntercept ? p.interceptFor(b) : 0
+        var b0 = fitIntercept ? compensatedIntercept(yMean, xMean, b) : 0
         let limit = refinement == .never ? 0 : Self.maxRefinementSteps
         var previous = Double.infinity, steps = 0
         var residuals = [Double](repeating: 0, count: n)
         var rss = 0.0, rssScaled = 0.0
-        let inverseY = p.inverseAmplitude[d]
         for _ in 0...limit {
             (rss, rssScaled) = (0, 0)
             var sum = 0.0
@@ -110,17 +137,17 @@ extension LinearRegression {
                 let w = data.weight(i)
                 residuals[k] = e
                 rss += w * e * e
-                rssScaled += w * (e * inverseY) * (e * inverseY)
+                rssScaled += w * (e * scales[d]) * (e * scales[d])
                 sum += w * e
             }
             if steps == limit { break }
-            let mean = fitIntercept ? sum / data.weightSum : 0
-            let rhs = kept.enumerated().map { k, i in (residuals[k] * cy - mean * cy) * data.weight(i).squareRoot() }
+            let average = fitIntercept ? sum / data.weightSum : 0
+            let rhs = kept.enumerated().map { k, i in (residuals[k] * scales[d] - average * scales[d]) * data.weight(i).squareRoot() }
             let db = original(try minimumNorm(rhs))
             var db0 = 0.0
             if fitIntercept {
-                db0 = mean
-                for j in 0..<d { db0 -= p.xMean[j] * db[j] }
+                db0 = average
+                for j in 0..<d { db0 -= xMean[j] * db[j] }
             }
             let size = norm2(db), magnitude = norm2(b)
             let relative = magnitude > 0 ? size / magnitude : size
@@ -132,10 +159,12 @@ extension LinearRegression {
             steps += 1
             previous = Swift.max(relative, Double.leastNormalMagnitude)
         }
+        var totalSumOfSquares = 0.0
+        for i in kept { let t = value(i, d) - mean[d]; totalSumOfSquares += data.weight(i) * t * t }
         return try LinearRegressionFit.make(
             model: model, fitIntercept: fitIntercept, coefficients: b, intercept: b0, solver: .qr,
             usedSVDFallback: true, rank: values.rank, singularValues: singularValues, rankCutoff: cutoff,
-            refinementSteps: steps, residualSumOfSquares: rss, rSquaredParts: (rssScaled, p.scaledTotalSumOfSquares()),
+            refinementSteps: steps, residualSumOfSquares: rss, rSquaredParts: (rssScaled, totalSumOfSquares),
             weightScale: data.weightScale, effectiveRows: data.effectiveRows, standardErrors: nil)
     }
 }
@@ -147,6 +176,19 @@ func compensatedResidual(_ x: [Double], row: Int, count: Int, y: Double, b: [Dou
     for j in 0..<count {
         let product = x[row + j] * b[j]
         let error = (-product).addingProduct(x[row + j], b[j])
+        let (t, te) = twoSumPair(s, -product)
+        s = t
+        e += te - error
+    }
+    return s + e
+}
+
+/// `ȳ - m^T b`, accumulated in double-double (the terms can cancel heavily).
+func compensatedIntercept(_ yMean: Double, _ xMean: [Double], _ b: [Double]) -> Double {
+    var (s, e) = (yMean, 0.0)
+    for j in 0..<b.count {
+        let product = xMean[j] * b[j]
+        let error = (-product).addingProduct(xMean[j], b[j])
         let (t, te) = twoSumPair(s, -product)
         s = t
         e += te - error
