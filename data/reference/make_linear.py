@@ -143,6 +143,51 @@ def exact_cases():
     return cases
 
 
+def exact_minimum_norm(x, y, intercept):
+    """The exact minimum-norm least-squares solution of the given doubles (wide x, rank n - 1 after
+    centring): b = A^T (A A^T + [intercept] 1 1^T)^{-1} v with A = X - 1 m^T, v = y - ȳ, in Fraction
+    (the ones vector spans the null space of A A^T when centred, and v is orthogonal to it)."""
+    n, d = x.shape
+    fx = [[Fraction(float(v)) for v in r] for r in x]
+    fy = [Fraction(float(v)) for v in y]
+    m = [sum(r[j] for r in fx) / n for j in range(d)] if intercept else [Fraction(0)] * d
+    ym = sum(fy) / n if intercept else Fraction(0)
+    a = [[r[j] - m[j] for j in range(d)] for r in fx]
+    v = [t - ym for t in fy]
+    k = [[sum(a[p][j] * a[q][j] for j in range(d)) + (1 if intercept else 0) for q in range(n)] + [v[p]] for p in range(n)]
+    for c in range(n):  # Gauss-Jordan, exact
+        piv = next(i for i in range(c, n) if k[i][c] != 0)
+        k[c], k[piv] = k[piv], k[c]
+        for i in range(n):
+            if i != c and k[i][c] != 0:
+                f = k[i][c] / k[c][c]
+                k[i] = [u - f * w for u, w in zip(k[i], k[c])]
+    z = [k[i][n] / k[i][i] for i in range(n)]
+    b = [sum(a[i][j] * z[i] for i in range(n)) for j in range(d)]
+    b0 = ym - sum(mj * bj for mj, bj in zip(m, b))
+    return [float(v) for v in b], float(b0)
+
+
+def exact_wide_cases():
+    """Wide (20 x 100) data whose last row nearly repeats the one before (distance delta, a
+    different y): the minimum-norm answer grows like 1 / delta and is ill-conditioned. Exact
+    solutions of the stored doubles next to scikit-learn's (dgelsd) answers."""
+    cases = []
+    for delta in (1e-4, 1e-8):
+        rng = np.random.default_rng(20261129)
+        x = rng.normal(0, 1, (20, 100)) * (1 + np.arange(100) % 10) + np.arange(100) % 6
+        x[19] = x[18] + delta * rng.normal(0, 1, 100)
+        y = 2.0 + x[:, :4] @ np.array([1.0, -0.5, 0.25, 2.0]) + rng.normal(0, 0.3, 20)
+        y[19] = y[18] + 0.3
+        for fi in (True, False):
+            b, b0 = exact_minimum_norm(x, y, fi)
+            est = LinearRegression(fit_intercept=fi).fit(x, y)
+            cases.append({"delta": delta, "fit_intercept": fi, "x": hexes(x), "y": hexes(y),
+                          "coef": hexes(b), "intercept": hexes(b0),
+                          "sklearn_coef": hexes(est.coef_), "sklearn_intercept": hexes(float(est.intercept_))})
+    return cases
+
+
 def main():
     data = datasets()
     doc = {
@@ -151,6 +196,7 @@ def main():
         "datasets": {k: {"x": hexes(x), "y": hexes(y), "w": None if w is None else hexes(w)} for k, (x, y, w) in data.items()},
         "cases": model_cases(data),
         "exact": exact_cases(),
+        "exactwide": exact_wide_cases(),
     }
     with open(os.path.join(HERE, "linear.json"), "w") as f:
         json.dump(doc, f, indent=None, separators=(",", ":"))
