@@ -146,6 +146,17 @@ struct LinearRegressionWideTests {
         }
     }
 
+    @Test("tiny rankCutoff (0, 1e-300): centring's structural null direction is never amplified", arguments: [0.0, 1e-300, 1e-17])
+    func tinyCutoff(cutoff: Double) throws {
+        for (rows, columns) in [(12, 40), (5, 6), (60, 1_500)] {
+            let (x, y) = try Self.problem(rows: rows, columns: columns, seed: 1)
+            let (b, b0) = try referenceMinimumNorm(x: x, y: y, fitIntercept: true)
+            let fit = try LinearRegression(rankCutoff: cutoff).fit(x: x, y: y)
+            #expect(relativeError(fit.coefficients + [fit.intercept], b + [b0]) <= 1e-12, "\(rows) x \(columns)")
+            #expect(fit.rank == rows - 1)
+        }
+    }
+
     @Test("degenerate wide data: constant columns, duplicate rows, single row, huge and tiny scales, no NaN")
     func degenerate() throws {
         // All columns constant: zero coefficients, the mean as intercept.

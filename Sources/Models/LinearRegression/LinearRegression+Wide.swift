@@ -21,7 +21,8 @@ import LinearAlgebra
 /// 3. **diagnostics**: rank and singular values of the *equilibrated* design (`A` with columns
 ///    scaled to unit norm, as every other path of `LinearRegression` reports), from `dgeqrf` of its
 ///    transpose and the singular values of that `n x n` factor; padded with `d - n` exact zeros to
-///    `d` values, so `reciprocalCondition` is 0. Standard errors: nil (rank deficient).
+///    `d` values, so `reciprocalCondition` is 0. The rank is at most `n - 1` with an intercept
+///    (centring's structural null vector, whatever `rankCutoff`). Standard errors: nil.
 ///
 /// Minimum norm is in the **original units** (`min ||b||_2`), not in equilibrated units (which would
 /// weight each coefficient by its column's spread): the rank used for the solution is that of the
@@ -86,7 +87,9 @@ extension LinearRegression {
         // column's), i.e. `2^ex A`.
         let ex = (0..<d).filter { amplitude[$0] > 0 }.map { exponents[$0] }.min() ?? 0
         let common = (0..<d).map { Double(sign: .plus, exponent: ex - exponents[$0], significand: 1) }
-        var unscaled = [Double](repeating: 0, count: n * d), equilibrated = [Double](repeating: 0, count: n * d)
+        // With an intercept, `unscaled` has one more column (see below): width `wd`.
+        let wd = d + offset
+        var unscaled = [Double](repeating: 0, count: n * wd), equilibrated = [Double](repeating: 0, count: n * d)
         var v = [Double](repeating: 0, count: n)
         var largest = [Double](repeating: 0, count: d)
         for (k, i) in kept.enumerated() {
@@ -95,7 +98,7 @@ extension LinearRegression {
             for j in 0..<d {
                 let c = (value(i, j) - centre[j]) * sw
                 equilibrated[out + j] = c
-                unscaled[out + j] = c * common[j]
+                unscaled[k * wd + j] = c * common[j]
                 largest[j] = Swift.max(largest[j], abs(c))
             }
             v[k] = (value(i, d) - centre[d]) * sw
@@ -104,7 +107,20 @@ extension LinearRegression {
         for k in 0..<n { for j in 0..<d where largest[j] > 0 { let t = equilibrated[k * d + j] / largest[j]; norms[j] += t * t } }
         for j in 0..<d { norms[j] = largest[j] * norms[j].squareRoot() }
         for k in 0..<n { for j in 0..<d where norms[j] > 0 { equilibrated[k * d + j] /= norms[j] } }
-        let a = try wrap { try Matrix(rows: n, columns: d, elements: unscaled) }
+        if fitIntercept {
+            // Centring leaves A^T s = 0 for s = sqrt(w): A A^T has the structural null vector s, which
+            // a tiny rankCutoff (0, 1e-300) would keep as a rounding-sized singular value and blow
+            // up. The extra column t s (t > 0) makes A' A'^T = A A^T + t^2 s s^T: s becomes an
+            // eigenvector of eigenvalue t^2 ||s||^2 = ||A||_F^2 / n (between sigma_max^2 / n and
+            // sigma_max^2, so sigma_max is unchanged), and as v and every refinement right-hand side
+            // are orthogonal to s, z = (A' A'^T)^+ v = (A A^T)^+ v and b = A^T z (the first d
+            // entries of A'^T z) are unchanged.
+            var frobenius = 0.0
+            for k in 0..<n { for j in 0..<d { let t = unscaled[k * wd + j]; frobenius += t * t } }
+            let t = frobenius > 0 ? (frobenius / (Double(n) * data.weightSum)).squareRoot() : 1 / data.weightSum.squareRoot()
+            for (k, i) in kept.enumerated() { unscaled[k * wd + d] = t * data.weight(i).squareRoot() }
+        }
+        let a = try wrap { try Matrix(rows: n, columns: wd, elements: unscaled) }
 
         // Rank and singular values of the equilibrated design.
         let rs = try wrap { try LAPACK.transposedQRFactor(try Matrix(rows: n, columns: d, elements: equilibrated)) }
@@ -117,7 +133,7 @@ extension LinearRegression {
         func minimumNorm(_ rhs: [Double]) throws -> [Double] {
             let w = try wrap { try BLAS.matrixVectorProduct(pinv, rhs) }
             let z = try wrap { try BLAS.matrixVectorProduct(pinv, w, transpose: .transpose) }
-            return try wrap { try BLAS.matrixVectorProduct(a, z, transpose: .transpose) }
+            return Array(try wrap { try BLAS.matrixVectorProduct(a, z, transpose: .transpose) }[0..<d])
         }
         // u = pinv(2^ex A) 2^ey v = 2^(ey - ex) b.
         let exponent = ex - exponents[d]
@@ -163,7 +179,7 @@ extension LinearRegression {
         for i in kept { let t = value(i, d) - mean[d]; totalSumOfSquares += data.weight(i) * t * t }
         return try LinearRegressionFit.make(
             model: model, fitIntercept: fitIntercept, coefficients: b, intercept: b0, solver: .qr,
-            usedSVDFallback: true, rank: values.rank, singularValues: singularValues, rankCutoff: cutoff,
+            usedSVDFallback: true, rank: Swift.min(values.rank, n - offset), singularValues: singularValues, rankCutoff: cutoff,
             refinementSteps: steps, residualSumOfSquares: rss, rSquaredParts: (rssScaled, totalSumOfSquares),
             weightScale: data.weightScale, effectiveRows: data.effectiveRows, standardErrors: nil)
     }
