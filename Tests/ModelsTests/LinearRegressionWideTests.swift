@@ -238,9 +238,9 @@ struct ExactWideReference: Decodable {
 struct LinearRegressionWideExactTests {
     /// Two rows `delta` apart with different y: the minimum-norm solution grows like `1 / delta`
     /// and any double-precision method loses about `log10(cond)` digits (cond ~ 1e1 / delta here).
-    /// Tolerances: `1e-12 / delta` relative to the exact answer (measured at most `4e-13 / delta`);
-    /// where scikit-learn keeps the direction (delta = 1e-4), no worse than its `dgelsd` (measured
-    /// 3x to 9x better). At delta = 1e-8 scikit-learn 1.9 drops the direction: its
+    /// Tolerances: `1e-14 / delta` relative to the exact answer (measured at most `4.5e-16 / delta`,
+    /// i.e. about eps cond); where scikit-learn keeps the direction (delta = 1e-4), no worse than its
+    /// `dgelsd` (measured 2x to 9x better). At delta = 1e-8 scikit-learn 1.9 drops the direction: its
     /// `LinearRegression(tol=1e-6)` passes `cond=1e-6` to `scipy.linalg.lstsq`, while FeatureKit's
     /// default `rankCutoff` is `eps * max(n, d)`; with `rankCutoff: 1e-6` FeatureKit gives
     /// scikit-learn's truncated answer (1e-10: that truncated problem is well conditioned).
@@ -255,7 +255,7 @@ struct LinearRegressionWideExactTests {
         let fit = try LinearRegression(fitIntercept: c.fit_intercept).fit(x: x, y: y)
         let ours = relativeError(fit.coefficients + [fit.intercept], exact)
         let theirs = relativeError(sklearn, exact)
-        #expect(ours <= 1e-12 / c.delta, "delta \(c.delta), intercept \(c.fit_intercept): \(ours)")
+        #expect(ours <= 1e-14 / c.delta, "delta \(c.delta), intercept \(c.fit_intercept): \(ours)")
         if c.delta > 1e-6 { #expect(ours <= theirs, "delta \(c.delta): \(ours) vs scikit-learn \(theirs)") }
         #expect(fit.rank == (c.fit_intercept ? 19 : 20))
         let truncated = try LinearRegression(fitIntercept: c.fit_intercept, rankCutoff: 1e-6).fit(x: x, y: y)
