@@ -6,7 +6,8 @@ solution is computed in rational arithmetic (fractions.Fraction) from the very d
 Cases (every float as float.hex()):
   datasets  diabetes (target), wine (column alcohol regressed on the other 12), seeded synthetic
             with sample weights (some zero), collinear (a duplicated and a scaled column), wide
-            (n = 20 < d = 50), exactly linear y, and a float32 copy of the synthetic data
+            (n = 20 < d = 50), wide with sample weights (n = 40 < d = 300, LinearRegression only),
+            exactly linear y, and a float32 copy of the synthetic data
   cases     sklearn LinearRegression(fit_intercept) and Ridge(alpha, solver) on them: coef_,
             intercept_, predictions on the training rows
   exact     Filip-like degree-10 polynomial on [-9, -3] with noise (82 rows), Wampler1 and
@@ -60,6 +61,15 @@ def datasets():
     x = rng.integers(-20, 20, (50, 3)).astype(np.float64)
     y = 2.0 + x @ np.array([1.0, -2.0, 0.5])  # exact in double
     out["exactlinear"] = (x, y, None)
+    # Wide and weighted (n = 40 < d = 300, 6 rows of weight 0), columns of scale 1 .. 10 with
+    # offsets: scikit-learn's minimum norm of the centred, weighted original-units problem. Drawn
+    # from its own generator so the datasets above keep their values.
+    wrng = np.random.default_rng(20261128)
+    x = wrng.normal(0, 1, (40, 300)) * (1 + np.arange(300) % 10) + np.arange(300) % 6
+    y = 2.0 + x[:, :4] @ np.array([1.0, -0.5, 0.25, 2.0]) + wrng.normal(0, 0.3, 40)
+    w = wrng.uniform(0.2, 3, 40)
+    w[:6] = 0.0
+    out["wideweighted"] = (x, y, w)
     xs, ys, ws = out["weighted"]
     out["float32"] = (xs.astype(np.float32).astype(np.float64), ys.astype(np.float32).astype(np.float64), None)
     return out
@@ -74,6 +84,8 @@ def model_cases(data):
         for alpha, solver in ((1.0, "cholesky"), (1.0, "svd"), (0.01, "cholesky"), (100.0, "svd")):
             specs.append((name, "Ridge", {"fit_intercept": True, "alpha": alpha, "solver": solver}))
         specs.append((name, "Ridge", {"fit_intercept": False, "alpha": 1.0, "solver": "svd"}))
+    for fi in (True, False):
+        specs.append(("wideweighted", "LinearRegression", {"fit_intercept": fi}))
     specs.append(("float32", "LinearRegression", {"fit_intercept": True}))
     specs.append(("float32", "Ridge", {"fit_intercept": True, "alpha": 1.0, "solver": "cholesky"}))
     for name, model, params in specs:
@@ -131,6 +143,51 @@ def exact_cases():
     return cases
 
 
+def exact_minimum_norm(x, y, intercept):
+    """The exact minimum-norm least-squares solution of the given doubles (wide x, rank n - 1 after
+    centring): b = A^T (A A^T + [intercept] 1 1^T)^{-1} v with A = X - 1 m^T, v = y - ȳ, in Fraction
+    (the ones vector spans the null space of A A^T when centred, and v is orthogonal to it)."""
+    n, d = x.shape
+    fx = [[Fraction(float(v)) for v in r] for r in x]
+    fy = [Fraction(float(v)) for v in y]
+    m = [sum(r[j] for r in fx) / n for j in range(d)] if intercept else [Fraction(0)] * d
+    ym = sum(fy) / n if intercept else Fraction(0)
+    a = [[r[j] - m[j] for j in range(d)] for r in fx]
+    v = [t - ym for t in fy]
+    k = [[sum(a[p][j] * a[q][j] for j in range(d)) + (1 if intercept else 0) for q in range(n)] + [v[p]] for p in range(n)]
+    for c in range(n):  # Gauss-Jordan, exact
+        piv = next(i for i in range(c, n) if k[i][c] != 0)
+        k[c], k[piv] = k[piv], k[c]
+        for i in range(n):
+            if i != c and k[i][c] != 0:
+                f = k[i][c] / k[c][c]
+                k[i] = [u - f * w for u, w in zip(k[i], k[c])]
+    z = [k[i][n] / k[i][i] for i in range(n)]
+    b = [sum(a[i][j] * z[i] for i in range(n)) for j in range(d)]
+    b0 = ym - sum(mj * bj for mj, bj in zip(m, b))
+    return [float(v) for v in b], float(b0)
+
+
+def exact_wide_cases():
+    """Wide (20 x 100) data whose last row nearly repeats the one before (distance delta, a
+    different y): the minimum-norm answer grows like 1 / delta and is ill-conditioned. Exact
+    solutions of the stored doubles next to scikit-learn's (dgelsd) answers."""
+    cases = []
+    for delta in (1e-4, 1e-8):
+        rng = np.random.default_rng(20261129)
+        x = rng.normal(0, 1, (20, 100)) * (1 + np.arange(100) % 10) + np.arange(100) % 6
+        x[19] = x[18] + delta * rng.normal(0, 1, 100)
+        y = 2.0 + x[:, :4] @ np.array([1.0, -0.5, 0.25, 2.0]) + rng.normal(0, 0.3, 20)
+        y[19] = y[18] + 0.3
+        for fi in (True, False):
+            b, b0 = exact_minimum_norm(x, y, fi)
+            est = LinearRegression(fit_intercept=fi).fit(x, y)
+            cases.append({"delta": delta, "fit_intercept": fi, "x": hexes(x), "y": hexes(y),
+                          "coef": hexes(b), "intercept": hexes(b0),
+                          "sklearn_coef": hexes(est.coef_), "sklearn_intercept": hexes(float(est.intercept_))})
+    return cases
+
+
 def main():
     data = datasets()
     doc = {
@@ -139,6 +196,7 @@ def main():
         "datasets": {k: {"x": hexes(x), "y": hexes(y), "w": None if w is None else hexes(w)} for k, (x, y, w) in data.items()},
         "cases": model_cases(data),
         "exact": exact_cases(),
+        "exactwide": exact_wide_cases(),
     }
     with open(os.path.join(HERE, "linear.json"), "w") as f:
         json.dump(doc, f, indent=None, separators=(",", ":"))

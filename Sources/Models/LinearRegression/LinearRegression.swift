@@ -14,9 +14,17 @@ import LinearAlgebra
 ///   (`RefinementPolicy`; corrected semi-normal equations against the original data), which
 ///   reaches the accuracy the double-precision data allow (NIST Longley: 14.6 to 16 digits; a
 ///   Filip-like degree-10 polynomial: 14 digits, against 7 without refinement);
-/// - rank deficient (collinear or constant columns, wide data): the **minimum-norm** solution in the
+/// - rank deficient (collinear or constant columns): the **minimum-norm** solution in the
 ///   original units (`dgelsd` on the centred factor), as scikit-learn's `scipy.linalg.lstsq`; never
 ///   NaN, and the rank is reported.
+///
+/// **Wide data (still `.qr`)**: with fewer rows of positive weight than unknowns (`n < d + 1` with an
+/// intercept, `n < d` without) no `d x d` matrix is formed: `dgeqrf` of the centred, weighted
+/// `A^T` (`d x n`), the truncated pseudo-inverse of its `n x n` factor, and double-double
+/// refinement give the minimum-norm solution in the original units in O(n^2 d)
+/// (`LinearRegression+Wide.swift`); rank and singular values (padded with zeros to `d`) are those
+/// of the equilibrated design, standard errors nil. `.normalEquations` refuses wide data
+/// (`.illConditioned`): it is always rank deficient.
 /// If a shifted value overflows (|x| near 1e308), an equilibrated path scales every column by its
 /// largest entry first (`EquilibratedProblem`).
 ///
@@ -57,7 +65,10 @@ public struct LinearRegression: Sendable, Hashable, Codable {
     public let fitIntercept: Bool
     public let solver: Solver
     public let refinement: RefinementPolicy
-    /// The relative singular-value cutoff for the rank decision (nil: `eps * max(n, d)`).
+    /// The relative singular-value cutoff for the rank decision (nil: `eps * max(n, d)`, numpy's
+    /// `lstsq` default). scikit-learn 1.9's `LinearRegression(tol=1e-6)` passes `cond=tol` to
+    /// `scipy.linalg.lstsq` (on the unscaled centred design): `rankCutoff: 1e-6` reproduces its
+    /// truncation of nearly dependent directions on rank-deficient and wide data.
     public let rankCutoff: Double?
 
     public init(fitIntercept: Bool = true, solver: Solver = .qr, refinement: RefinementPolicy = .automatic, rankCutoff: Double? = nil) {
@@ -71,11 +82,13 @@ public struct LinearRegression: Sendable, Hashable, Codable {
     /// threads (default: OpenBLAS's thread count). The result is bit-identical for any `threads`.
     /// - Throws: `ModelError.emptyInput` (zero rows, zero total weight); `.lengthMismatch` (y,
     ///   sampleWeight); `.nonFiniteValue` naming X's row and column or y's / sampleWeight's row;
-    ///   `.negativeWeight`; `.invalidParameter` (rankCutoff outside [0, 1), threads < 1, more than 16,384 columns);
-    ///   `.illConditioned` (normal equations only); `.numericalOverflow` when a coefficient overflows.
+    ///   `.negativeWeight`; `.invalidParameter` (rankCutoff outside [0, 1), threads < 1, more than 16,384
+    ///   columns unless the data are wide and the solver `.qr`); `.illConditioned` (normal equations
+    ///   only, also for wide data); `.numericalOverflow` when a coefficient overflows.
     /// - Complexity: `.qr`: O(2 n d^2) flops in the QR, plus about 25 n d flops per refinement step
     ///   (0 to 3 steps typical); memory O(block * d + d^2) beyond the input. `.normalEquations`:
-    ///   O(n d^2) flops in `dsyrk`.
+    ///   O(n d^2) flops in `dsyrk`. Wide data (`.qr`): O(4 n^2 d) flops in two `dgeqrf` plus
+    ///   O(n^3), and about 30 n d flops per refinement step; memory two `n x d` copies.
     public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads requestedThreads: Int? = nil) throws -> LinearRegressionFit {
         let model = "LinearRegression"
         if let c = rankCutoff, !(c.isFinite && c >= 0 && c < 1) {
@@ -85,8 +98,20 @@ public struct LinearRegression: Sendable, Hashable, Codable {
         guard threads >= 1 else {
             throw ModelError.invalidParameter(model: model, parameter: "threads", reason: "must be >= 1, got \(threads)")
         }
-        try DenseSolverLimit.check(model: model, solver: solver.rawValue, order: x.columns + (fitIntercept ? 1 : 0))
+        let order = x.columns + (fitIntercept ? 1 : 0)
+        // Wide data on the QR path build no order x order matrix (LinearRegression+Wide.swift): the
+        // rows (at least the rows of positive weight) bound its n x n factors.
+        try DenseSolverLimit.check(model: model, solver: solver.rawValue, order: solver == .qr && x.rows < order ? x.rows : order)
         let data = try TrainingData(model: model, x: x, y: y, sampleWeight: sampleWeight, checkX: false)
+        if data.effectiveRows < order {
+            // Fewer rows of positive weight than unknowns: certainly rank deficient.
+            if solver == .qr, let fit = try fitWide(data) { return fit }
+            if solver == .normalEquations {
+                try data.validateX()
+                throw ModelError.illConditioned(model: model, solver: "normalEquations", conditionEstimate: .infinity,
+                                                limit: Self.normalEquationsConditionLimit, suggestion: "solver .qr (minimum-norm answer for wide data: fewer rows than unknowns)")
+            }
+        }
         // The one-pass paths read X once and find NaN/Inf on the way. If a shifted value overflows
         // instead (|x| near 1e308), the equilibrated path below scales every column by its largest
         // entry first.

@@ -16,7 +16,8 @@ public struct LinearRegressionFit: Sendable, Hashable, Codable {
     /// The numerical rank of the centred, equilibrated design (scikit-learn's `rank_`, which is
     /// computed without equilibration).
     public let rank: Int
-    /// Singular values of the centred, weighted design with columns scaled to unit norm, decreasing.
+    /// Singular values of the centred, weighted design with columns scaled to unit norm, decreasing
+    /// (`d` of them; on wide data the `d - n` beyond the rows are exact zeros).
     public let singularValues: [Double]
     /// `sigma_min / sigma_max` of `singularValues` (0 when rank deficient). Its inverse is the
     /// condition number that the QR's error is proportional to.
