@@ -35,32 +35,13 @@ typedef long long fk_ext_long8 __attribute__((vector_size(64)));
         (c) -= (fk_ext_long8)(v_ != v_);                                                            \
     } while (0)
 
-// Up to 32 columns: a strip of 32 (four vectors of accumulators held in registers over all rows),
-// else strips of 8, then the scalar tail (a few passes over a block that stays in cache).
-// Wider blocks (n > 32) are walked row by row instead, the accumulators in memory (L1), so the
-// reads stay sequential.
-#define FK_EXTREMES_BODY(T, LOAD)                                                                   \
-    if (n > 32) {                                                                                   \
-        size_t n8 = n & ~(size_t)7;                                                                 \
-        for (size_t i = 0; i < rows; i++) {                                                         \
-            const T *r = x + i * xs;                                                                \
-            for (size_t k = 0; k < n8; k += 8) {                                                    \
-                fk_ext_double8 l0, h0;                                                              \
-                fk_ext_long8 c0;                                                                    \
-                memcpy(&l0, lo + k, 64); memcpy(&h0, hi + k, 64); memcpy(&c0, nans + k, 64);        \
-                FK_EXT_STEP(LOAD, r + k, l0, h0, c0);                                               \
-                memcpy(lo + k, &l0, 64); memcpy(hi + k, &h0, 64); memcpy(nans + k, &c0, 64);        \
-            }                                                                                       \
-            for (size_t k = n8; k < n; k++) {                                                       \
-                double v = (double)r[k];                                                            \
-                nans[k] += v != v;                                                                  \
-                lo[k] = v < lo[k] ? v : lo[k];                                                      \
-                hi[k] = v > hi[k] ? v : hi[k];                                                      \
-            }                                                                                       \
-        }                                                                                           \
-        return;                                                                                     \
-    }                                                                                               \
-    size_t j = 0;                                                                                   \
+// Strips of 32 columns (four vectors of accumulators held in registers), then of 8, then the scalar
+// tail, over groups of FK_EXT_GROUP rows: a group of a wide row-major block (16 rows of 256 Double
+// columns = 32 KiB) stays in L1 while its strips are walked, so the block is still read from memory
+// once, in order, and the accumulators go through memory only once per strip and group. Each
+// column's accumulator still sees its rows in order.
+#define FK_EXT_GROUP 16
+#define FK_EXT_STRIP32(T, LOAD, i0, i1)                                                             \
     for (; j + 32 <= n; j += 32) {                                                                  \
         fk_ext_double8 l0, l1, l2, l3, h0, h1, h2, h3;                                              \
         fk_ext_long8 c0, c1, c2, c3;                                                                \
@@ -70,7 +51,7 @@ typedef long long fk_ext_long8 __attribute__((vector_size(64)));
         memcpy(&h2, hi + j + 16, 64); memcpy(&h3, hi + j + 24, 64);                                 \
         memcpy(&c0, nans + j, 64); memcpy(&c1, nans + j + 8, 64);                                   \
         memcpy(&c2, nans + j + 16, 64); memcpy(&c3, nans + j + 24, 64);                             \
-        for (size_t i = 0; i < rows; i++) {                                                         \
+        for (size_t i = (i0); i < (i1); i++) {                                                      \
             const T *r = x + i * xs + j;                                                            \
             FK_EXT_STEP(LOAD, r, l0, h0, c0);                                                       \
             FK_EXT_STEP(LOAD, r + 8, l1, h1, c1);                                                   \
@@ -83,16 +64,18 @@ typedef long long fk_ext_long8 __attribute__((vector_size(64)));
         memcpy(hi + j + 16, &h2, 64); memcpy(hi + j + 24, &h3, 64);                                 \
         memcpy(nans + j, &c0, 64); memcpy(nans + j + 8, &c1, 64);                                   \
         memcpy(nans + j + 16, &c2, 64); memcpy(nans + j + 24, &c3, 64);                             \
-    }                                                                                               \
+    }
+#define FK_EXT_STRIP8(T, LOAD, i0, i1)                                                              \
     for (; j + 8 <= n; j += 8) {                                                                    \
         fk_ext_double8 l0, h0;                                                                      \
         fk_ext_long8 c0;                                                                            \
         memcpy(&l0, lo + j, 64); memcpy(&h0, hi + j, 64); memcpy(&c0, nans + j, 64);                \
-        for (size_t i = 0; i < rows; i++) FK_EXT_STEP(LOAD, x + i * xs + j, l0, h0, c0);            \
+        for (size_t i = (i0); i < (i1); i++) FK_EXT_STEP(LOAD, x + i * xs + j, l0, h0, c0);         \
         memcpy(lo + j, &l0, 64); memcpy(hi + j, &h0, 64); memcpy(nans + j, &c0, 64);                \
-    }                                                                                               \
+    }
+#define FK_EXT_TAIL(T, i0, i1)                                                                      \
     if (j < n) {                                                                                    \
-        for (size_t i = 0; i < rows; i++) {                                                         \
+        for (size_t i = (i0); i < (i1); i++) {                                                      \
             const T *r = x + i * xs;                                                                \
             for (size_t k = j; k < n; k++) {                                                        \
                 double v = (double)r[k];                                                            \
@@ -101,6 +84,16 @@ typedef long long fk_ext_long8 __attribute__((vector_size(64)));
                 hi[k] = v > hi[k] ? v : hi[k];                                                      \
             }                                                                                       \
         }                                                                                           \
+    }
+// Up to 32 columns the whole block is one group (it stays in cache for the few strips).
+#define FK_EXTREMES_BODY(T, LOAD)                                                                   \
+    size_t group = n <= 32 ? rows : FK_EXT_GROUP;                                                   \
+    for (size_t g = 0; g < rows; g += group) {                                                      \
+        size_t g1 = rows - g < group ? rows : g + group;                                            \
+        size_t j = 0;                                                                               \
+        FK_EXT_STRIP32(T, LOAD, g, g1)                                                              \
+        FK_EXT_STRIP8(T, LOAD, g, g1)                                                               \
+        FK_EXT_TAIL(T, g, g1)                                                                       \
     }
 
 FK_EXT_INLINE void extremes_f64(const double *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo,
@@ -113,8 +106,8 @@ FK_EXT_INLINE void extremes_f32(const float *x, size_t xs, size_t rows, size_t n
 }
 
 #if defined(__x86_64__) && defined(__clang__)
-static FK_AVX512 void extremes_f64_wide(const double *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo, double *hi) { extremes_f64(x, xs, rows, n, nans, lo, hi); }
-static FK_AVX512 void extremes_f32_wide(const float *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo, double *hi) { extremes_f32(x, xs, rows, n, nans, lo, hi); }
+static FK_AVX512 __attribute__((min_vector_width(512))) void extremes_f64_wide(const double *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo, double *hi) { extremes_f64(x, xs, rows, n, nans, lo, hi); }
+static FK_AVX512 __attribute__((min_vector_width(512))) void extremes_f32_wide(const float *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo, double *hi) { extremes_f32(x, xs, rows, n, nans, lo, hi); }
 #endif
 
 void fk_extremes_rows_f64(const double *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo, double *hi) {
