@@ -109,4 +109,23 @@ struct ExtremesScalerTests {
         let y = try a.transform(Matrix<Float>([[.nan, 2, 1, 5]]), columnNames: nil, threads: 2)
         #expect(y.elements[0].isNaN && Array(y.elements[1...]) == [Float(2) * Float(1.0 / 4), 2, 5])
     }
+
+    @Test("clip clamps the fresh output in place: the same values as clamping a copy, NaN kept", arguments: [1, 2])
+    func clip(_ threads: Int) throws {
+        let x = try Self.data(Double.self, rows: 5000, columns: 6, seed: 9)
+        // Fitted on the first rows only, so later rows fall outside the range and are clipped.
+        let head = try x.rowBlock(0..<2000).copy()
+        let fitted = try MinMaxScaler(featureRange: -1...2, clip: true).fit(head, threads: threads)
+        let unclipped = try MinMaxScaler(featureRange: -1...2).fit(head, threads: threads)
+        let expected = try unclipped.transform(x, columnNames: nil, threads: threads).clamped(to: -1...2)
+        let got = try fitted.transform(x, columnNames: nil, threads: threads)
+        #expect(got.elements.map(\.bitPattern) == expected.elements.map(\.bitPattern))
+        #expect(got.elements.contains { $0 == 2 } && got.elements.contains { $0 == -1 } && got.elements.contains { $0.isNaN })
+        var inPlace = x
+        try fitted.transformInPlace(&inPlace, threads: threads)
+        #expect(inPlace.elements.map(\.bitPattern) == expected.elements.map(\.bitPattern))
+        var m = try Matrix<Float>([[1, .nan, -3]])
+        try m.clamp(to: -1...0.5)
+        #expect(m.elements[0] == 0.5 && m.elements[1].isNaN && m.elements[2] == -1)
+    }
 }

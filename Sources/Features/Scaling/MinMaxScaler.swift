@@ -92,7 +92,8 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
             var y = try affine.apply(x, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
             if configuration.clip {
-                y = try y.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
+                // In place: y is the fresh output, uniquely referenced (no second allocation).
+                try y.clamp(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
             }
             return y
         }
@@ -107,7 +108,7 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
             try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
             if configuration.clip {
-                x = try x.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
+                try x.clamp(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
             }
         }
     }
