@@ -11,6 +11,13 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
 
     static let name = "MaxAbsScaler"
 
+    /// Fits on `x`: `maxAbs = max(|min|, |max|)` of each column's non-NaN values, `scale = maxAbs`
+    /// (1 for an all-zero column).
+    /// - Throws: `.emptyInput`, `.infiniteValue` (row, column), `.noObservedValues`, and schema
+    ///   errors for bad column names.
+    /// - Complexity: one read of `x` (per-column NaN count, minimum and maximum over fixed 4096-row
+    ///   blocks, the blocks spread over `threads` threads): bit-identical to
+    ///   `fit(summary: MomentsSummary.fit(x))` for any thread count; O(columns) memory per block.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
