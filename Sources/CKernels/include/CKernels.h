@@ -144,4 +144,12 @@ size_t fk_logistic_tile_width(size_t columns, int intercept);
 int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *coef, int intercept, const double *sw,
                              const int *y, double *loss, double *grad, double *hess, double *curvature);
 
+
+// The fit pass of MinMaxScaler / MaxAbsScaler (extremes.c), Double (_f64) and Float (_f32) input.
+/// For `rows` rows of `n` values (`xs` elements apart), per column j: nans[j] += #NaN,
+/// lo[j] = v < lo[j] ? v : lo[j], hi[j] = v > hi[j] ? v : hi[j] (v as double, rows in order: the
+/// first of equal values is kept; NaN never replaces). An infinity shows as lo = -inf / hi = +inf.
+void fk_extremes_rows_f64(const double *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo, double *hi);
+void fk_extremes_rows_f32(const float *x, size_t xs, size_t rows, size_t n, long long *nans, double *lo, double *hi);
+
 #endif

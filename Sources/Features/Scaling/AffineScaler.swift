@@ -59,6 +59,31 @@ enum MomentScaling {
         }
     }
 
+    /// The per-column non-NaN minimum and maximum of `x`, NaN counts and schema, for the scalers
+    /// that need nothing else (MinMaxScaler, MaxAbsScaler): one read of `x` over the same fixed
+    /// blocks as `summarize`, so the values are bit-identical to that summary's `minimum`,
+    /// `maximum` and `nanCount`, for any thread count.
+    /// - Throws: as `summarize` (schema, `.emptyInput`, `.infiniteValue` naming row and column).
+    static func extremes<Scalar: LinearAlgebraScalar>(
+        _ x: Matrix<Scalar>, columnNames: [String]?, threads: Int, transform: String
+    ) throws -> (extremes: ColumnKernels.Extremes, schema: FeatureSchema) {
+        let schema = try FeatureSchema.resolve(columnNames, columnCount: x.columns, transform: transform)
+        guard x.rows > 0 else { throw FeatureError.emptyInput(transform: transform) }
+        switch try ColumnKernels.extremes(x.view, blockRows: MomentsSummary.defaultBlockRows, threads: threads) {
+        case .failure(let bad):
+            throw FeatureError.infiniteValue(transform: transform, row: bad.row, column: schema.names[bad.column], value: bad.value)
+        case .success(let found):
+            return (found, schema)
+        }
+    }
+
+    /// Refuses extremes with a column that has no non-NaN value among `rows` rows (as `check`).
+    static func checkObserved(_ extremes: ColumnKernels.Extremes, rows: Int, schema: FeatureSchema, transform: String) throws {
+        if let j = extremes.nanCount.firstIndex(where: { $0 >= rows }) {
+            throw FeatureError.noObservedValues(transform: transform, column: schema.names[j])
+        }
+    }
+
     /// Refuses a summary that does not fit the schema, covers no rows, or has a column without
     /// any non-NaN value.
     static func check(_ summary: MomentsSummary, schema: FeatureSchema, transform: String) throws {

@@ -11,17 +11,30 @@ public struct MaxAbsScaler: Sendable, Hashable, Codable {
 
     static let name = "MaxAbsScaler"
 
+    /// Fits on `x`: `maxAbs = max(|min|, |max|)` of each column's non-NaN values, `scale = maxAbs`
+    /// (1 for an all-zero column).
+    /// - Throws: `.emptyInput`, `.infiniteValue` (row, column), `.noObservedValues`, and schema
+    ///   errors for bad column names.
+    /// - Complexity: one read of `x` (per-column NaN count, minimum and maximum over fixed 4096-row
+    ///   blocks, the blocks spread over `threads` threads): bit-identical to
+    ///   `fit(summary: MomentsSummary.fit(x))` for any thread count; O(columns) memory per block.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
-        let (summary, schema) = try MomentScaling.summarize(x, columnNames: columnNames, threads: threads, transform: Self.name)
-        return try fit(summary: summary, schema: schema)
+        // One read of x for the extremes alone (the moments' sums are not needed).
+        let (extremes, schema) = try MomentScaling.extremes(x, columnNames: columnNames, threads: threads, transform: Self.name)
+        try MomentScaling.checkObserved(extremes, rows: x.rows, schema: schema, transform: Self.name)
+        // As ColumnMoments.maxAbs (every column has a value here).
+        return fit(maxAbs: zip(extremes.minimum, extremes.maximum).map { Swift.max(abs($0), abs($1)) }, schema: schema)
     }
 
     /// Fits from mergeable column moments (largest magnitude).
     public func fit(summary: MomentsSummary, schema: FeatureSchema) throws -> Fitted {
         try MomentScaling.check(summary, schema: schema, transform: Self.name)
-        let maxAbs = summary.columns.map(\.maxAbs)
+        return fit(maxAbs: summary.columns.map(\.maxAbs), schema: schema)
+    }
+
+    private func fit(maxAbs: [Double], schema: FeatureSchema) -> Fitted {
         let scale = maxAbs.map(ScaleHandling.handleZeros)
         let n = scale.count
         let affine = ColumnAffine(offset: Array(repeating: 0, count: n), factor: scale.map { 1 / $0 },

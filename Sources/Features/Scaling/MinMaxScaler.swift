@@ -20,23 +20,40 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
 
     /// - Throws: `.invalidParameter` unless `featureRange` is finite with lower < upper and a finite
     ///   width, or when a column's scale would overflow or underflow;
-    ///   `.emptyInput`, `.infiniteValue`, `.noObservedValues`.
+    ///   `.emptyInput`, `.infiniteValue` (row, column), `.noObservedValues`.
+    /// - Complexity: one read of `x` (per-column NaN count, minimum and maximum over fixed 4096-row
+    ///   blocks, the blocks spread over `threads` threads): bit-identical to
+    ///   `fit(summary: MomentsSummary.fit(x))` for any thread count, without the moments' sums;
+    ///   O(columns) memory per block.
     @_specialize(exported: true, where Scalar == Double)
     @_specialize(exported: true, where Scalar == Float)
     public func fit<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, columnNames: [String]? = nil, threads: Int = 1) throws -> Fitted {
-        let (summary, schema) = try MomentScaling.summarize(x, columnNames: columnNames, threads: threads, transform: Self.name)
-        return try fit(summary: summary, schema: schema)
+        // One read of x for the extremes alone (the moments' sums are not needed); the checks in
+        // the order of fit(summary:), so the same input gives the same error.
+        let (extremes, schema) = try MomentScaling.extremes(x, columnNames: columnNames, threads: threads, transform: Self.name)
+        try checkFeatureRange()
+        try MomentScaling.checkObserved(extremes, rows: x.rows, schema: schema, transform: Self.name)
+        return try fit(dataMin: extremes.minimum, dataMax: extremes.maximum, schema: schema)
     }
 
     /// Fits from mergeable column moments (minimum and maximum).
     public func fit(summary: MomentsSummary, schema: FeatureSchema) throws -> Fitted {
+        try checkFeatureRange()
+        try MomentScaling.check(summary, schema: schema, transform: Self.name)
+        return try fit(dataMin: summary.columns.map(\.minimum), dataMax: summary.columns.map(\.maximum), schema: schema)
+    }
+
+    private func checkFeatureRange() throws {
         let (lo, hi) = (featureRange.lowerBound, featureRange.upperBound)
         guard lo.isFinite, hi.isFinite, lo < hi, (hi - lo).isFinite else {
             throw FeatureError.invalidParameter(transform: Self.name, parameter: "featureRange",
                                                 reason: "must be finite with lower < upper, got \(featureRange)")
         }
-        try MomentScaling.check(summary, schema: schema, transform: Self.name)
-        let dataMin = summary.columns.map(\.minimum), dataMax = summary.columns.map(\.maximum)
+    }
+
+    /// The fitted value from each column's non-NaN extremes (every column has at least one value).
+    private func fit(dataMin: [Double], dataMax: [Double], schema: FeatureSchema) throws -> Fitted {
+        let (lo, hi) = (featureRange.lowerBound, featureRange.upperBound)
         let dataRange = zip(dataMax, dataMin).map { $0 - $1 }
         // A range that overflows (a column spanning more than the largest double) cannot give a
         // finite scale: refuse it rather than map every value to NaN.
@@ -79,7 +96,8 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
             var y = try affine.apply(x, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
             if configuration.clip {
-                y = try y.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
+                // In place: y is the fresh output, uniquely referenced (no second allocation).
+                try y.clamp(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
             }
             return y
         }
@@ -94,7 +112,7 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
             try inputSchema.check(columnCount: x.columns, names: columnNames, transform: MinMaxScaler.name)
             try affine.applyInPlace(&x, threads: threads, schema: inputSchema, transform: MinMaxScaler.name)
             if configuration.clip {
-                x = try x.clamped(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
+                try x.clamp(to: Scalar(configuration.featureRange.lowerBound)...Scalar(configuration.featureRange.upperBound))
             }
         }
     }

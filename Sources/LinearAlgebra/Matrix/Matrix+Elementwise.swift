@@ -8,13 +8,25 @@ extension Matrix {
             throw LinearAlgebraError.invalidArgument(parameter: "range", reason: "bounds must not be NaN")
         }
         var result = self
+        try result.clamp(to: range)
+        return result
+    }
+
+    /// Clamps every element into `range` in place (no allocation when the storage is uniquely
+    /// referenced, as a freshly transformed output is); NaN stays NaN. The same values as `clamped`.
+    /// - Throws: `.invalidArgument` when a bound is NaN (the matrix is then unchanged).
+    /// - Complexity: one read and one write of the matrix.
+    @inlinable
+    public mutating func clamp(to range: ClosedRange<Scalar>) throws {
+        guard !range.lowerBound.isNaN, !range.upperBound.isNaN else {
+            throw LinearAlgebraError.invalidArgument(parameter: "range", reason: "bounds must not be NaN")
+        }
         let (lo, hi) = (range.lowerBound, range.upperBound)
-        result.storage.withUnsafeMutableBufferPointer { buffer in
+        storage.withUnsafeMutableBufferPointer { buffer in
             for i in buffer.indices {
                 let v = buffer[i]
                 buffer[i] = v < lo ? lo : (v > hi ? hi : v)  // comparisons with NaN are false: NaN kept
             }
         }
-        return result
     }
 }
