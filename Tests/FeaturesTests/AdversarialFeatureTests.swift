@@ -47,9 +47,9 @@ import Testing
 
     static func matrices() throws -> [(String, Matrix<Double>)] {
         var out: [(String, Matrix<Double>)] = []
-        out.append(try ("0x3", try Matrix<Double>(rows: 0, columns: 3)))
-        out.append(try ("3x0", try Matrix<Double>(rows: 3, columns: 0)))
-        out.append(try ("0x0", try Matrix<Double>(rows: 0, columns: 0)))
+        out.append(("0x3", try Matrix<Double>(rows: 0, columns: 3)))
+        out.append(("3x0", try Matrix<Double>(rows: 3, columns: 0)))
+        out.append(("0x0", try Matrix<Double>(rows: 0, columns: 0)))
         out.append(try ("1x1", matrix([[2]])))
         out.append(try ("1x1 zero", matrix([[0]])))
         out.append(try ("all-NaN column", matrix([[1, .nan], [2, .nan], [3, .nan]])))
