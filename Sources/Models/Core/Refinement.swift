@@ -45,14 +45,13 @@ extension EquilibratedProblem {
         let d = columns
         let scale = (0..<d).map { inverseAmplitude[$0] * factor[$0] }
         var (b, b0) = (coefficients, intercept)
-        var previous = Double.infinity
-        var steps = 0
+        var progress = RefinementProgress()
         var rss = 0.0
         for _ in 0...maxSteps {
             let rg = try wrap { try CompensatedKernels.residualGradient(
                 x: data.x, y: data.y, weights: data.weights, coefficients: b, intercept: b0, threads: threads) }
             rss = rg.residualSumOfSquares
-            if steps == maxSteps { break }
+            if progress.steps == maxSteps { break }
             var h = rg.gradient
             for j in 0..<d {
                 if fitIntercept { h[j] -= xMean[j] * rg.residualSum }
@@ -71,15 +70,11 @@ extension EquilibratedProblem {
                 for j in 0..<d { db0 -= xMean[j] * db[j] }
             }
             let relative = magnitude > 0 ? size / magnitude : size
-            if !(relative.isFinite && db0.isFinite) || relative > 0.5 * previous { break }  // stagnation
-            let interceptConverged = abs(db0) <= 2 * Double.ulpOfOne * abs(b0) || db0 == 0
-            if relative <= 2 * Double.ulpOfOne && interceptConverged { break }  // converged
+            guard progress.accepts(relative: relative, interceptCorrection: db0, intercept: b0) else { break }
             for j in 0..<d { b[j] += db[j] }
             b0 += db0
-            steps += 1
-            previous = relative
         }
-        return (b, b0, steps, rss)
+        return (b, b0, progress.steps, rss)
     }
 
     func wrap<T>(_ body: () throws -> T) throws -> T {
@@ -114,5 +109,25 @@ extension EquilibratedProblem {
         }
         guard se.allSatisfy({ $0.isFinite }), interceptError?.isFinite ?? true else { return nil }
         return (se, interceptError)
+    }
+}
+
+/// The stopping rule of every refinement loop: a correction is applied while it at least halves
+/// from one step to the next (else the loop stagnates at the precision the data allow) and until it
+/// is at most 2 eps relative to the solution with the intercept's correction as small.
+struct RefinementProgress {
+    /// Corrections applied so far.
+    private(set) var steps = 0
+    private var previous = Double.infinity
+
+    /// True when the correction (relative size `relative`, intercept correction `db0` to the
+    /// intercept `b0`) should be applied; counts it as a step then.
+    mutating func accepts(relative: Double, interceptCorrection db0: Double, intercept b0: Double) -> Bool {
+        if !(relative.isFinite && db0.isFinite) || relative > 0.5 * previous { return false }  // stagnation
+        let interceptConverged = db0 == 0 || abs(db0) <= 2 * Double.ulpOfOne * abs(b0)
+        if relative <= 2 * Double.ulpOfOne && interceptConverged { return false }  // converged
+        steps += 1
+        previous = Swift.max(relative, Double.leastNormalMagnitude)
+        return true
     }
 }

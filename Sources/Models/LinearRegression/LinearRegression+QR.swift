@@ -170,12 +170,12 @@ struct LinearModelQR {
     func refine(_ rf: Matrix<Double>, norms: [Double], b start: [Double], b0 start0: Double, maxSteps: Int, threads: Int)
         throws -> (b: [Double], b0: Double, steps: Int, rss: Double) {
         var (b, b0) = (start, start0)
-        var previous = Double.infinity, steps = 0, rss = 0.0
+        var progress = RefinementProgress(), rss = 0.0
         for _ in 0...maxSteps {
             let rg = try wrap { try CompensatedKernels.residualGradient(
                 x: data.x, y: data.y, weights: data.weights, coefficients: b, intercept: b0, threads: threads) }
             rss = rg.residualSumOfSquares
-            if steps == maxSteps { break }
+            if progress.steps == maxSteps { break }
             var g = [Double]()
             if fitIntercept { g.append(rg.residualSum) }
             for j in 0..<d { g.append(rg.gradient[j] - (fitIntercept ? x0[j] * rg.residualSum : 0)) }
@@ -192,15 +192,11 @@ struct LinearModelQR {
                 magnitude = Swift.max(magnitude, abs(b[j]) * norms[j])
             }
             let relative = magnitude > 0 ? size / magnitude : size
-            if !(relative.isFinite && db0.isFinite) || relative > 0.5 * previous { break }
-            let interceptConverged = db0 == 0 || abs(db0) <= 2 * Double.ulpOfOne * abs(b0)
-            if relative <= 2 * Double.ulpOfOne && interceptConverged { break }
+            guard progress.accepts(relative: relative, interceptCorrection: db0, intercept: b0) else { break }
             for j in 0..<d { b[j] += db[j] }
             b0 += db0
-            steps += 1
-            previous = Swift.max(relative, Double.leastNormalMagnitude)
         }
-        return (b, b0, steps, rss)
+        return (b, b0, progress.steps, rss)
     }
 }
 

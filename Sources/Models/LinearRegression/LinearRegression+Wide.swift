@@ -142,7 +142,7 @@ extension LinearRegression {
         var b = original(try minimumNorm(v))
         var b0 = fitIntercept ? compensatedIntercept(yMean, xMean, b) : 0
         let limit = refinement == .never ? 0 : Self.maxRefinementSteps
-        var previous = Double.infinity, steps = 0
+        var progress = RefinementProgress()
         var residuals = [Double](repeating: 0, count: n)
         var rss = 0.0, rssScaled = 0.0
         for _ in 0...limit {
@@ -156,7 +156,7 @@ extension LinearRegression {
                 rssScaled += w * (e * scales[d]) * (e * scales[d])
                 sum += w * e
             }
-            if steps == limit { break }
+            if progress.steps == limit { break }
             let average = fitIntercept ? sum / data.weightSum : 0
             let rhs = kept.enumerated().map { k, i in (residuals[k] * scales[d] - average * scales[d]) * data.weight(i).squareRoot() }
             let db = original(try minimumNorm(rhs))
@@ -167,14 +167,11 @@ extension LinearRegression {
             }
             let size = norm2(db), magnitude = norm2(b)
             let relative = magnitude > 0 ? size / magnitude : size
-            if !(relative.isFinite && db0.isFinite) || relative > 0.5 * previous { break }
-            let interceptConverged = db0 == 0 || abs(db0) <= 2 * Double.ulpOfOne * abs(b0)
-            if relative <= 2 * Double.ulpOfOne && interceptConverged { break }
+            guard progress.accepts(relative: relative, interceptCorrection: db0, intercept: b0) else { break }
             for j in 0..<d { b[j] += db[j] }
             b0 += db0
-            steps += 1
-            previous = Swift.max(relative, Double.leastNormalMagnitude)
         }
+        let steps = progress.steps
         var totalSumOfSquares = 0.0
         for i in kept { let t = value(i, d) - mean[d]; totalSumOfSquares += data.weight(i) * t * t }
         return try LinearRegressionFit.make(
