@@ -124,15 +124,19 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
         double z[8] __attribute__((aligned(64))), h[8] __attribute__((aligned(64))), r[8] __attribute__((aligned(64)));
         double wl[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         int64_t yl[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        const double *src = x + i0 * d;
+        // Whole 8-column chunks, chunk-major over the m rows (not a per-row copy loop, which the
+        // compiler would turn into a call to memcpy per row).
+        for (size_t j = 0; j < d8; j += 8)
+            for (size_t k = 0; k < m; k++) lv_store(tile + k * w8 + j, lv_load(src + k * d + j));
         for (size_t k = 0; k < m; k++) {
             double *t = tile + k * w8;
-            const double *src = x + (i0 + k) * d;
-            for (size_t j = 0; j < d8; j += 8) lv_store(t + j, lv_load(src + j));
-            for (size_t j = d8; j < w8; j++) t[j] = j < d ? src[j] : 0;
+            for (size_t j = d8; j < w8; j++) t[j] = j < d ? src[k * d + j] : 0;
             if (intercept) t[d] = 1;
-            wl[k] = sw[i0 + k];
             yl[k] = y[i0 + k] == 1 ? -1 : 0;
         }
+        if (m == 8) lv_store(wl, lv_load(sw + i0));
+        else for (size_t k = 0; k < m; k++) wl[k] = sw[i0 + k];
         if (m < 8) memset(tile + m * w8, 0, (8 - m) * w8 * sizeof(double));
         {  // each row's z: its own fma chain over the column chunks in order, then lv_sum
             fk_lv8 acc[8];

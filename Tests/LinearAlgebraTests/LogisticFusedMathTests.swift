@@ -109,4 +109,31 @@ struct LogisticFusedMathTests {
             }
         }
     }
+
+    /// The one-pass shifted moments against the two-pass textbook formulas (relative 1e-12: the
+    /// shift keeps the cancellation at the scale of the spread; sums of 5000 terms; scale 1e-11), and the same
+    /// bits for 1, 2 and 3 threads (fixed blocks).
+    @Test("columnLocationScale: one pass equals two passes; thread count does not change the bits", arguments: [3, 17, 256])
+    func locationScaleOnePass(columns d: Int) throws {
+        let rows = 5000
+        let u = Self.uniforms(rows * d + rows, seed: UInt64(d) &+ 99)
+        let x = (0..<(rows * d)).map { 1000 + Double($0 % d) * 3 + (4 * u[$0] - 2) * Double($0 % d + 1) }
+        let w = (0..<rows).map { i in i % 11 == 0 ? 0 : u[rows * d + i] * 2 }
+        let one = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: d, weights: w, threads: 1)
+        for threads in [2, 3] {
+            let other = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: d, weights: w, threads: threads)
+            #expect(other.mean.map(\.bitPattern) == one.mean.map(\.bitPattern) && other.scale.map(\.bitPattern) == one.scale.map(\.bitPattern))
+        }
+        let total = w.reduce(0, +)
+        for j in 0..<d {
+            var m = 0.0
+            for i in 0..<rows { m += w[i] * x[i * d + j] }
+            m /= total
+            var v = 0.0
+            for i in 0..<rows { let c = x[i * d + j] - m; v += w[i] * c * c }
+            let sd = (v / total).squareRoot()
+            #expect(abs(one.mean[j] - m) <= 1e-12 * abs(m), "mean \(j)")
+            #expect(abs(one.scale[j] - sd) <= 1e-11 * sd, "scale \(j)")
+        }
+    }
 }

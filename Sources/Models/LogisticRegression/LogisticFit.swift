@@ -34,7 +34,7 @@ enum LogisticFit {
             case let .lbfgs(memory):
                 // L-BFGS runs on standardised columns (ColumnPreconditioner): same objective, same
                 // original-scale tolerance test, far better conditioned on badly scaled data.
-                let (mean, scale) = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: features, weights: weights)
+                let (mean, scale) = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: features, weights: weights, threads: threads)
                 let map = ColumnPreconditioner(mean: mean, scale: scale, outputs: outputs, fitIntercept: config.fitIntercept)
                 var solver = LBFGS(memory: memory, tol: config.tol, maxIter: config.maxIter)
                 solver.measure = { maxAbs(map.gradientTheta($0)) }
