@@ -143,6 +143,14 @@ int fk_logistic_uses_avx512(void);
 size_t fk_logistic_tile_width(size_t columns, int intercept);
 int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *coef, int intercept, const double *sw,
                              const int *y, double *loss, double *grad, double *hess, double *curvature);
+// fk_logistic_binary_block on the code path of level min(max_level, the CPU's): 2 AVX-512, 1 AVX2,
+// 0 baseline (tests compare the paths' bits); fk_logistic_code_level is the CPU's level.
+int fk_logistic_binary_block_at(int max_level, const double *x, size_t n, size_t d, const double *coef, int intercept,
+                                const double *sw, const int *y, double *loss, double *grad, double *hess, double *curvature);
+int fk_logistic_code_level(void);
+// The pass's 8-lane elementary functions (tests): t[i] = exp(-a[i]) and l[i] = log1p(t[i]) for a[i] >= 0
+// (baseline build; the same bits as the vector builds).
+void fk_logistic_exp_log1p(const double *a, size_t n, double *t, double *l);
 
 
 // The fit pass of MinMaxScaler / MaxAbsScaler (extremes.c), Double (_f64) and Float (_f32) input.

@@ -22,8 +22,10 @@ extension LogisticKernels {
     /// `a` is valid from column `a` on); `curvature`, when non-empty (`range.count` long), receives
     /// `s_i p_i (1 - p_i)`.
     /// Loss `softplus(±z) = max(±z, 0) + log1p(exp(-|z|))`, probabilities from `t = exp(-|z|)` without
-    /// cancellation (libm `exp`, `log1p`); explicit fused multiply-adds (correctly rounded), so the
-    /// AVX-512, AVX2 and baseline code paths give the same bits.
+    /// cancellation; `exp` and `log1p` are the kernel's own 8-lane polynomials (exp: <= 1 ulp from
+    /// glibc, <= 2 on subnormal results; log1p: fdlibm's method, <= 1 ulp; see
+    /// LogisticFusedMathTests), computed for 8 rows at once; explicit fused multiply-adds (correctly
+    /// rounded) and no contraction, so the AVX-512, AVX2 and baseline code paths give the same bits.
     /// - Complexity: one read of the rows; with the Hessian O(range.count * w8^2 / 2) multiply-adds;
     ///   allocations: the results.
     public static func binaryFusedBlock(x: [Double], columns d: Int, range: Range<Int>, coefficients: [Double], fitIntercept: Bool,

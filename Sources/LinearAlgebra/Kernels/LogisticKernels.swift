@@ -485,39 +485,79 @@ public enum LogisticKernels {
 }
 
 extension LogisticKernels {
-    /// Weighted column means and standard deviations of the row-major `x` (`rows x columns`), two
-    /// passes in row order: `mean_j = sum_i w_i x_ij / W`, `std_j = sqrt(sum_i w_i (x_ij - mean_j)^2 / W)`.
+    /// Weighted column means and standard deviations of the row-major `x` (`rows x columns`), in
+    /// one read of `x`: with the shift `c_j = x_rj` of the first row `r` of positive weight,
+    /// `m1_j = sum_i w_i (x_ij - c_j) / W`, `m2_j = sum_i w_i (x_ij - c_j)^2 / W`, then
+    /// `mean_j = c_j + m1_j` and `std_j = sqrt(max(m2_j - m1_j^2, 0))` (the shift keeps the
+    /// cancellation small: `|c_j - mean_j|` is of the order of the spread for any row).
+    /// Rows are cut into fixed blocks (a function of the column count only), each block's sums in its
+    /// own slot, added in block order: bit-identical for any thread count.
     /// Columns whose standard deviation is zero or not finite (constant columns, overflow near 1e300)
     /// get standard deviation 1 and, if their mean is not finite, mean 0: the result is always a
     /// usable finite affine map. For preconditioning only (not a statistics result).
     /// - Throws: `LinearAlgebraError.shapeMismatch` when lengths disagree.
-    /// - Complexity: two reads of `x`; allocations: the two results.
-    public static func columnLocationScale(x: [Double], rows: Int, columns d: Int, weights: [Double]) throws -> (mean: [Double], scale: [Double]) {
+    /// - Complexity: one read of `x`, 8 columns per vector operation; allocations: the results and
+    ///   two `columns`-long sums per row block.
+    public static func columnLocationScale(x: [Double], rows: Int, columns d: Int, weights: [Double],
+                                           threads: Int = 1) throws -> (mean: [Double], scale: [Double]) {
         guard d >= 0, rows >= 0, Self.product(rows, d) == x.count, weights.count == rows else {
             throw LinearAlgebraError.shapeMismatch(operation: "LogisticKernels.columnLocationScale", lhs: Shape(rows: rows, columns: d),
                                                    rhs: Shape(rows: weights.count, columns: 1), requirement: "x.count == rows * columns, weights.count == rows")
         }
-        var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 0, count: d)
         var total = 0.0
         for w in weights { total += w }
-        guard total > 0, total.isFinite, d > 0 else { return (mean, [Double](repeating: 1, count: d)) }
-        x.withUnsafeBufferPointer { xs in
-            mean.withUnsafeMutableBufferPointer { ms in
-                scale.withUnsafeMutableBufferPointer { ss in
-                    // invariant: non-empty (rows > 0 since total > 0, d > 0)
-                    let xBase = xs.baseAddress!, m = ms.baseAddress!, s = ss.baseAddress!
-                    for i in 0..<rows where weights[i] != 0 { axpy(weights[i], xBase + i &* d, m, d) }
-                    for j in 0..<d { m[j] /= total; if !m[j].isFinite { m[j] = 0 } }
-                    for i in 0..<rows where weights[i] != 0 {
-                        let row = xBase + i &* d, w = weights[i]
-                        for j in 0..<d { let c = row[j] - m[j]; s[j] += w * c * c }
-                    }
-                    for j in 0..<d {
-                        let v = (s[j] / total).squareRoot()
-                        s[j] = v > 0 && v.isFinite ? v : 1
+        guard total > 0, total.isFinite, d > 0, let first = weights.firstIndex(where: { $0 > 0 }) else {
+            return ([Double](repeating: 0, count: d), [Double](repeating: 1, count: d))
+        }
+        let shift = Array(x[(first * d)..<((first + 1) * d)])
+        let blocks = ParallelRows.blocks(rows: rows, blockRows: Swift.max(64, (1 << 16) / d))
+        let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> ([Double], [Double]) in
+            var s1 = [Double](repeating: 0, count: d), s2 = [Double](repeating: 0, count: d)
+            x.withUnsafeBufferPointer { xs in
+                shift.withUnsafeBufferPointer { cs in
+                    s1.withUnsafeMutableBufferPointer { p1 in
+                        s2.withUnsafeMutableBufferPointer { p2 in
+                            // invariant: non-empty (rows > 0 since total > 0, d > 0)
+                            let xBase = xs.baseAddress!, c = cs.baseAddress!, a1 = p1.baseAddress!, a2 = p2.baseAddress!
+                            let rc = UnsafeRawPointer(c), r1 = UnsafeMutableRawPointer(a1), r2 = UnsafeMutableRawPointer(a2)
+                            for i in blocks[b] where weights[i] != 0 {
+                                let row = xBase + i &* d, w = weights[i]
+                                let rr = UnsafeRawPointer(row)
+                                var j = 0
+                                while j &+ 8 <= d {
+                                    let v = rr.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
+                                        - rc.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self)
+                                    let wv = w * v
+                                    r1.storeBytes(of: r1.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self) + wv,
+                                                  toByteOffset: j &* 8, as: SIMD8<Double>.self)
+                                    r2.storeBytes(of: r2.loadUnaligned(fromByteOffset: j &* 8, as: SIMD8<Double>.self) + wv * v,
+                                                  toByteOffset: j &* 8, as: SIMD8<Double>.self)
+                                    j &+= 8
+                                }
+                                while j < d {
+                                    let v = row[j] - c[j], wv = w * v
+                                    a1[j] += wv
+                                    a2[j] += wv * v
+                                    j &+= 1
+                                }
+                            }
+                        }
                     }
                 }
             }
+            return (s1, s2)
+        }
+        var s1 = [Double](repeating: 0, count: d), s2 = [Double](repeating: 0, count: d)
+        for (p1, p2) in partials {  // fixed block order
+            for j in 0..<d { s1[j] += p1[j]; s2[j] += p2[j] }
+        }
+        var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
+        for j in 0..<d {
+            let m1 = s1[j] / total
+            let m = shift[j] + m1
+            mean[j] = m.isFinite ? m : 0
+            let v = Swift.max(s2[j] / total - m1 * m1, 0).squareRoot()
+            scale[j] = v > 0 && v.isFinite ? v : 1
         }
         return (mean, scale)
     }

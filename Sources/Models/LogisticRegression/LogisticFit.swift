@@ -34,19 +34,34 @@ enum LogisticFit {
             case let .lbfgs(memory):
                 // L-BFGS runs on standardised columns (ColumnPreconditioner): same objective, same
                 // original-scale tolerance test, far better conditioned on badly scaled data.
-                let (mean, scale) = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: features, weights: weights)
+                let (mean, scale) = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: features, weights: weights, threads: threads)
                 let map = ColumnPreconditioner(mean: mean, scale: scale, outputs: outputs, fitIntercept: config.fitIntercept)
                 var solver = LBFGS(memory: memory, tol: config.tol, maxIter: config.maxIter)
                 solver.measure = { maxAbs(map.gradientTheta($0)) }
+                // The last few evaluations in the original parameters: the returned point is one of
+                // them (usually the last), so reporting its objective and gradient costs no pass.
+                var recent: [(theta: [Double], value: LogisticObjective.Value)] = []
                 let inner = try solver.minimize(map.u(theta0)) { u in
-                    let v = try objective.evaluate(map.theta(u))
+                    let theta = map.theta(u)
+                    let v = try objective.evaluate(theta)
+                    recent.append((theta, v))
+                    if recent.count > 4 { recent.removeFirst() }
                     return (v.objective, map.gradientU(v.gradient))
                 }
-                // Report the original-scale point with its own objective and gradient (one more pass).
+                // Report the original-scale point with its own objective and gradient: map.theta is
+                // deterministic, so the point the solver returns was evaluated at exactly these
+                // parameters (same bits); one more pass only if it is not among the recent ones.
                 let theta = map.theta(inner.theta)
-                let v = try objective.evaluate(theta)
+                var passes = inner.evaluations
+                let v: LogisticObjective.Value
+                if let hit = recent.last(where: { $0.theta == theta }) {
+                    v = hit.value
+                } else {
+                    v = try objective.evaluate(theta)
+                    passes += 1
+                }
                 result = OptimizationResult(theta: theta, objective: v.objective, gradient: v.gradient, iterations: inner.iterations,
-                                            evaluations: inner.evaluations + 1, stopReason: inner.stopReason)
+                                            evaluations: passes, stopReason: inner.stopReason)
             case .newtonCholesky:
                 result = try NewtonCholesky(tol: config.tol, maxIter: config.maxIter, alwaysPseudoInverse: outputs > 1)
                     .minimize(theta0) { theta, hessian in
