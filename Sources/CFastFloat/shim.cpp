@@ -11,6 +11,9 @@
 #include <emmintrin.h>
 #endif
 #include <cstring>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace {
 
@@ -71,6 +74,33 @@ inline uint64_t leading_value(uint64_t word, int count) {
 }
 
 constexpr uint64_t kPowersOfTen[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+// fast_float's value of a mantissa of at most 19 digits times 10^exponent, by fast_float's own
+// steps: Clinger's exact path when the mantissa is <= 2^53 and the exponent is in [-22, 22] (the
+// caller checks once that the rounding mode is to nearest), else compute_float (Eisel-Lemire) and
+// to_float. False (nothing written) when fast_float would need its digit comparison path or the
+// value overflows: the caller then falls back to parse_prefix.
+inline bool to_double(bool negative, uint64_t mantissa, int64_t exponent, double *out) {
+    double value;
+    using format = fast_float::binary_format<double>;
+    if (format::min_exponent_fast_path() <= exponent && exponent <= format::max_exponent_fast_path() &&
+        mantissa <= format::max_mantissa_fast_path()) {
+        value = static_cast<double>(mantissa);
+        if (exponent < 0) {
+            value = value / format::exact_power_of_ten(-exponent);
+        } else {
+            value = value * format::exact_power_of_ten(exponent);
+        }
+        if (negative) value = -value;
+    } else {
+        fast_float::adjusted_mantissa am = fast_float::compute_float<format>(exponent, mantissa);
+        if (am.power2 < 0) return false;  // fast_float's digit comparison path
+        fast_float::to_float(negative, am, value);
+        if (!std::isfinite(value)) return false;  // overflow: parse_prefix reports it
+    }
+    *out = value;
+    return true;
+}
 
 inline const char *parse_common(const char *p, const char *last, double *out) {
     bool negative = false;
@@ -149,25 +179,7 @@ inline const char *parse_common(const char *p, const char *last, double *out) {
         }
         exponent += negative_exponent ? -number : number;
     }
-    double value;
-    using format = fast_float::binary_format<double>;
-    if (format::min_exponent_fast_path() <= exponent && exponent <= format::max_exponent_fast_path() &&
-        mantissa <= format::max_mantissa_fast_path()) {
-        value = static_cast<double>(mantissa);
-        if (exponent < 0) {
-            value = value / format::exact_power_of_ten(-exponent);
-        } else {
-            value = value * format::exact_power_of_ten(exponent);
-        }
-        if (negative) value = -value;
-    } else {
-        fast_float::adjusted_mantissa am = fast_float::compute_float<format>(exponent, mantissa);
-        if (am.power2 < 0) return nullptr;  // fast_float's digit comparison path
-        fast_float::to_float(negative, am, value);
-        if (!std::isfinite(value)) return nullptr;  // overflow: parse_prefix reports it
-    }
-    *out = value;
-    return p;
+    return to_double(negative, mantissa, exponent, out) ? p : nullptr;
 }
 
 }  // namespace
@@ -252,7 +264,84 @@ extern "C" size_t fk_count_newlines(const char *buffer, size_t length) {
     return n;
 }
 
-extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, char delimiter, size_t width,
+namespace {
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define FK_HAVE_AVX2_PATH 1
+#define FK_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+
+// The plain decimal shape with AVX2 and no data-dependent branches on its length: an optional '-',
+// digits with an optional '.', then a byte that is neither a digit nor 'e'/'E', within 32 bytes.
+// Reads [start - 32, start + 33): the caller checks that both ends are inside its buffer. Returns
+// the end of the number and writes *out, or nullptr (nothing written) for anything else (no
+// digits, an exponent, more than 19 significant digits, a '+', a value fast_float would settle by
+// digit comparison), which the caller then parses with parse_common / parse_prefix.
+//
+// The same mantissa and exponent as parse_common (and fast_float): the mantissa is the value of
+// all the digits with the '.' taken out (below 10^19, so exact), the exponent minus the number of
+// digits after the '.'. Steps: a 32-byte load from
+// the first digit finds the end (the first non-digit, or the one after the '.'); two loads that
+// end at the last digit (one shifted by a byte) give the digits right-aligned, the '.' removed by
+// a blend and the bytes before the number zeroed; then 32 digits -> four 8-digit groups with
+// maddubs / madd / packus / madd (the SWAR of fast_float's parse_eight_digits, four groups at once).
+FK_AVX2 inline const char *parse_plain_avx2(const char *start, double *out) {
+    const bool negative = *start == '-';
+    const char *const p = start + negative;
+    const __m256i zero_char = _mm256_set1_epi8('0');
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+    const __m256i d = _mm256_sub_epi8(v, zero_char);
+    const __m256i is_digit = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+    const uint32_t nondigit = ~static_cast<uint32_t>(_mm256_movemask_epi8(is_digit));
+    const uint32_t dots = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))));
+    const uint32_t a = _tzcnt_u32(nondigit);  // the integer digits (32 when all are digits)
+    const uint32_t has_dot = a < 32 ? (dots >> a) & 1 : 0;
+    // With a '.', the end is the next non-digit after it (clear the lowest set bit).
+    const uint32_t end = _tzcnt_u32(nondigit & (nondigit - has_dot));
+    if (end >= 32) return nullptr;
+    if ((p[end] | 0x20) == 'e') return nullptr;  // an exponent: parse_common's job
+    const uint32_t digits = end - has_dot;
+    if (digits == 0) return nullptr;  // "", ".", "-", "-.": parse_prefix refuses them
+    const char *const tail = p + end;
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(tail - 32));
+    const __m256i shifted = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(tail - 33));
+    const __m256i index = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                                           21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+    // In w the '.' is at 32 - end + a; it and the positions before it take the byte before them.
+    const int dot_next = has_dot ? static_cast<int>(33 - end + a) : 0;
+    const __m256i take_shifted = _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(dot_next)), index);
+    const __m256i joined = _mm256_blendv_epi8(w, shifted, take_shifted);
+    // Only the last `digits` positions are the number's digits.
+    const __m256i keep = _mm256_cmpgt_epi8(index, _mm256_set1_epi8(static_cast<char>(31 - static_cast<int>(digits))));
+    const __m256i values = _mm256_and_si256(_mm256_sub_epi8(joined, zero_char), keep);
+    const __m256i pairs = _mm256_maddubs_epi16(values, _mm256_set1_epi16(0x010A));       // 10 * d0 + d1
+    const __m256i quads = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00010064));       // 100 * p0 + p1
+    const __m256i packed = _mm256_packus_epi32(quads, quads);
+    const __m256i octets = _mm256_madd_epi16(packed, _mm256_set1_epi32(0x00012710));     // 10000 * q0 + q1
+    const uint64_t low = static_cast<uint64_t>(_mm256_extract_epi64(octets, 0));   // groups 0, 1
+    const uint64_t high = static_cast<uint64_t>(_mm256_extract_epi64(octets, 2));  // groups 2, 3
+    const uint64_t g1 = low >> 32;
+    if (static_cast<uint32_t>(low) != 0 || g1 >= 1000) return nullptr;  // 20 or more significant digits
+    const uint64_t mantissa = g1 * 10000000000000000ULL + (high & 0xFFFFFFFFULL) * 100000000ULL + (high >> 32);
+    const int64_t exponent = has_dot ? -static_cast<int64_t>(end - a - 1) : 0;
+    // Eisel-Lemire (compute_float) even where fast_float would take Clinger's path: both give the
+    // correctly rounded value whenever compute_float does not ask for the digit comparison path
+    // (power2 < 0), and it has no division and no branch on the digit count. The exponent is in
+    // [-31, 0] and the mantissa below 10^19, so no overflow and no subnormal.
+    fast_float::adjusted_mantissa am = fast_float::compute_float<fast_float::binary_format<double>>(exponent, mantissa);
+    if (am.power2 < 0) return nullptr;
+    double value;
+    fast_float::to_float(negative, am, value);
+    *out = value;
+    return tail;
+}
+#endif
+
+}  // namespace
+
+// The whole-line loop of fk_parse_numeric_lines; `Wide`: try parse_plain_avx2 first (instantiated
+// only in the AVX2 copy, numeric_lines_avx2).
+template <bool Wide>
+__attribute__((always_inline)) inline size_t numeric_lines(const char *first, const char *last, char delimiter, size_t width,
                                          double *const *columns, size_t row, size_t max_rows,
                                          size_t *rows_out, size_t *newlines_out) {
     const char *p = first;
@@ -268,7 +357,12 @@ extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, ch
             // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
             if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto stop;
             double value;
-            const char *end = common ? parse_common(q, last, &value) : nullptr;
+            const char *end = nullptr;
+#if FK_HAVE_AVX2_PATH
+            if (Wide && common && q - first >= 32 && last - q >= 34) end = parse_plain_avx2(q, &value);
+            if (!end)
+#endif
+            end = common ? parse_common(q, last, &value) : nullptr;
             if (end) {
                 q = end;
             } else {
@@ -300,4 +394,46 @@ stop:
     *rows_out = rows;
     *newlines_out = newlines;
     return static_cast<size_t>(p - first);
+}
+
+#if FK_HAVE_AVX2_PATH
+namespace {
+FK_AVX2 size_t numeric_lines_avx2(const char *first, const char *last, char delimiter, size_t width,
+                                  double *const *columns, size_t row, size_t max_rows, size_t *rows_out,
+                                  size_t *newlines_out) {
+    return numeric_lines<true>(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+}
+
+const bool kHaveAVX2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+}  // namespace
+#endif
+
+extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, char delimiter, size_t width,
+                                         double *const *columns, size_t row, size_t max_rows,
+                                         size_t *rows_out, size_t *newlines_out) {
+#if FK_HAVE_AVX2_PATH
+    if (kHaveAVX2) {
+        return numeric_lines_avx2(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+    }
+#endif
+    return numeric_lines<false>(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+}
+
+extern "C" size_t fk_parse_plain_prefix(const char *first, const char *at, const char *last, double *out) {
+#if FK_HAVE_AVX2_PATH
+    if (kHaveAVX2 && fast_float::detail::rounds_to_nearest() && at - first >= 32 && last - at >= 34) {
+        const char *end = parse_plain_avx2(at, out);
+        return end ? static_cast<size_t>(end - at) : 0;
+    }
+#endif
+    (void)first; (void)at; (void)last; (void)out;
+    return 0;
+}
+
+extern "C" int fk_plain_path_available(void) {
+#if FK_HAVE_AVX2_PATH
+    return kHaveAVX2 ? 1 : 0;
+#else
+    return 0;
+#endif
 }

@@ -37,6 +37,18 @@ size_t fk_parse_double_prefix(const char *first, const char *last, double *out, 
 /// value and the length equals fk_parse_double_prefix's.
 size_t fk_parse_common_prefix(const char *first, const char *last, double *out);
 
+/// The reader's AVX2 plain-decimal parser alone (for tests): parses the number at `at` when it is an
+/// optional '-', digits with an optional '.', followed within 32 bytes by a byte that is neither a
+/// digit nor 'e'/'E', with at most 19 significant digits. It reads [at - 32, at + 33), so it refuses
+/// (returns 0) unless at - first >= 32 and last - at >= 34, and it also refuses anything it does
+/// not handle (the reader then calls fk_parse_common_prefix / fk_parse_double_prefix). When it
+/// accepts it returns the bytes used, and *out and the length equal fk_parse_double_prefix's.
+/// Always 0 without AVX2 and BMI2 (see fk_plain_path_available).
+size_t fk_parse_plain_prefix(const char *first, const char *at, const char *last, double *out);
+
+/// 1 when this CPU runs the AVX2 plain-decimal path of fk_parse_numeric_lines, else 0.
+int fk_plain_path_available(void);
+
 /// The same for float (correctly rounded to binary32).
 int fk_parse_float(const char *first, size_t length, float *out);
 
