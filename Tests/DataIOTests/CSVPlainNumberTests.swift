@@ -2,13 +2,14 @@ import CFastFloat
 import Foundation
 import Testing
 
-/// The reader's AVX2 plain-decimal parser (`fk_parse_plain_prefix`, the first try of
+/// The reader's AVX2 plain-decimal field parser (`fk_parse_plain_field`, the first try of
 /// `fk_parse_numeric_lines` on CPUs with AVX2) against fast_float (`fk_parse_double_prefix`) and the
-/// C library's `strtod`: wherever it accepts a token, the value must be bit-identical and the
-/// length the same (tolerance: none, correct rounding is exact); refusing is always allowed (the
-/// reader then uses the fused parser or fast_float). Each token sits in a buffer between random
-/// bytes (digits, '.', ',', '-', 'e', line ends), since the parser reads 32 bytes on either side
-/// of it: nothing outside the token may change the result.
+/// C library's `strtod`: wherever it accepts a field, fast_float must read the whole field as a
+/// number with the bit-identical value (tolerance: none, correct rounding is exact); refusing is
+/// always allowed (the reader then uses the fused parser or fast_float). Each token sits in a
+/// buffer after random bytes (digits, '.', ',', '-', 'e', line ends), since the parser reads the
+/// 33 bytes before the field's end: nothing outside the field may change the result. The field
+/// ends, as in the reader, at the first ',', '\n' or '\r' at or after its start.
 @Suite struct CSVPlainNumberTests {
     /// (accepted length or 0, bits) of the plain parser; (status, bits, length) of fast_float; strtod's bits.
     static func both(_ text: String, terminator: String, generator: inout SystemRandomNumberGeneratorSeeded)
@@ -23,7 +24,9 @@ import Testing
             let last = first + buffer.count
             var a = 0.0, b = 0.0
             var status: Int32 = 0
-            let usedA = fk_parse_plain_prefix(first, first + at, last, &a)
+            var end = at
+            while end < buffer.count, buffer[end] != 44, buffer[end] != 10, buffer[end] != 13 { end += 1 }
+            let usedA = end < buffer.count && fk_parse_plain_field(first, first + at, first + end, last, &a) == 1 ? end - at : 0
             let usedB = fk_parse_double_prefix(first + at, last, &b, &status)
             let number = String(decoding: buffer[at..<(at + usedB)], as: UTF8.self)
             let c = strtod(number, nil)
@@ -31,7 +34,7 @@ import Testing
         }
     }
 
-    static let terminators = [",", "\n", "\r\n", "x", "e5", "E-3", "", ".", "\"", " ", "+", "-", "e", ";"]
+    static let terminators = [",", "\n", "\r\n", ",", "\n", ",", "x", "e5", "E-3", "", ".", "\"", " ", "+", "-", "e", ";"]
 
     /// Whether the plain parser accepted `text` (before a random terminator), and a description of
     /// the mismatch when it accepted and disagrees.
@@ -66,6 +69,7 @@ import Testing
     }
 
     @Test func writerShapesAreAccepted() throws {
+        // (fields that end at a delimiter or line end)
         try #require(fk_plain_path_available() == 1, "this CPU has no AVX2: the plain path is not used")
         var generator = SystemRandomNumberGeneratorSeeded(seed: 11)
         // The shapes the writer produces for the benchmark file must take the plain path.
@@ -117,7 +121,7 @@ import Testing
             check(halfway)
         }
         #expect(checked >= 85_000)
-        if fk_plain_path_available() == 1 { #expect(accepted > checked / 4) }
+        if fk_plain_path_available() == 1 { #expect(accepted > checked / 8) }  // not vacuous: ~22% of the tokens here are accepted
         #expect(failures.isEmpty, "mismatches: \(failures)")
     }
 }
