@@ -473,7 +473,11 @@ FK_AVX2 bool parse_field_avx2_call(const char *start, const char *end, double *o
     return parse_field_avx2(start, end, out);
 }
 
-const bool kHaveAVX2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+// __builtin_cpu_init first: this initializer may run before the runtime's own CPU-model constructor.
+const bool kHaveAVX2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+}();
 }  // namespace
 #endif
 
