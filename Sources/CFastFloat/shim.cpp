@@ -11,6 +11,9 @@
 #include <emmintrin.h>
 #endif
 #include <cstring>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace {
 
@@ -71,6 +74,33 @@ inline uint64_t leading_value(uint64_t word, int count) {
 }
 
 constexpr uint64_t kPowersOfTen[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+// fast_float's value of a mantissa of at most 19 digits times 10^exponent, by fast_float's own
+// steps: Clinger's exact path when the mantissa is <= 2^53 and the exponent is in [-22, 22] (the
+// caller checks once that the rounding mode is to nearest), else compute_float (Eisel-Lemire) and
+// to_float. False (nothing written) when fast_float would need its digit comparison path or the
+// value overflows: the caller then falls back to parse_prefix.
+inline bool to_double(bool negative, uint64_t mantissa, int64_t exponent, double *out) {
+    double value;
+    using format = fast_float::binary_format<double>;
+    if (format::min_exponent_fast_path() <= exponent && exponent <= format::max_exponent_fast_path() &&
+        mantissa <= format::max_mantissa_fast_path()) {
+        value = static_cast<double>(mantissa);
+        if (exponent < 0) {
+            value = value / format::exact_power_of_ten(-exponent);
+        } else {
+            value = value * format::exact_power_of_ten(exponent);
+        }
+        if (negative) value = -value;
+    } else {
+        fast_float::adjusted_mantissa am = fast_float::compute_float<format>(exponent, mantissa);
+        if (am.power2 < 0) return false;  // fast_float's digit comparison path
+        fast_float::to_float(negative, am, value);
+        if (!std::isfinite(value)) return false;  // overflow: parse_prefix reports it
+    }
+    *out = value;
+    return true;
+}
 
 inline const char *parse_common(const char *p, const char *last, double *out) {
     bool negative = false;
@@ -149,25 +179,7 @@ inline const char *parse_common(const char *p, const char *last, double *out) {
         }
         exponent += negative_exponent ? -number : number;
     }
-    double value;
-    using format = fast_float::binary_format<double>;
-    if (format::min_exponent_fast_path() <= exponent && exponent <= format::max_exponent_fast_path() &&
-        mantissa <= format::max_mantissa_fast_path()) {
-        value = static_cast<double>(mantissa);
-        if (exponent < 0) {
-            value = value / format::exact_power_of_ten(-exponent);
-        } else {
-            value = value * format::exact_power_of_ten(exponent);
-        }
-        if (negative) value = -value;
-    } else {
-        fast_float::adjusted_mantissa am = fast_float::compute_float<format>(exponent, mantissa);
-        if (am.power2 < 0) return nullptr;  // fast_float's digit comparison path
-        fast_float::to_float(negative, am, value);
-        if (!std::isfinite(value)) return nullptr;  // overflow: parse_prefix reports it
-    }
-    *out = value;
-    return p;
+    return to_double(negative, mantissa, exponent, out) ? p : nullptr;
 }
 
 }  // namespace
@@ -252,7 +264,89 @@ extern "C" size_t fk_count_newlines(const char *buffer, size_t length) {
     return n;
 }
 
-extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, char delimiter, size_t width,
+namespace {
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define FK_HAVE_AVX2_PATH 1
+#define FK_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+
+// The plain decimal shape, for a field whose extent [start, end) is known (the separators are
+// found 64 bytes at a time, so finding a field's end does not wait for the previous number's
+// parse): an optional '-', then 1 to 31 bytes that are digits with at most one '.' and at least one
+// digit. Reads [end - 33, end): the caller checks that this is inside its buffer. Returns false
+// (nothing written) for anything else (an exponent, a '+', spaces, no digits, two dots, more than 19
+// significant digits, a value fast_float would settle by digit comparison), which the caller then
+// parses with parse_common / parse_prefix from `start`.
+//
+// The same mantissa and exponent as parse_common and fast_float: the mantissa is the value of all
+// the digits with the '.' taken out (below 10^19, so exact), the exponent minus the number of
+// digits after the '.'. Steps, without branches on the number's shape: two loads that end at the
+// field's end (one shifted by a byte) give the digits right-aligned, the '.' removed by a blend and
+// the bytes before the number zeroed; then 32 digits -> four 8-digit groups by maddubs / madd /
+// packus / madd (the SWAR of fast_float's parse_eight_digits, four groups at once).
+FK_AVX2 __attribute__((always_inline)) inline bool parse_field_avx2(const char *start, const char *end, double *out) {
+    const bool negative = *start == '-';
+    const int64_t length = end - (start + negative);
+    if (length < 1 || length > 31) return false;
+    const __m256i zero_char = _mm256_set1_epi8('0');
+    const __m256i w = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(end - 32));
+    const __m256i shifted = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(end - 33));
+    const __m256i d = _mm256_sub_epi8(w, zero_char);
+    const uint32_t digit = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d)));
+    const uint32_t token = ~0u << (32 - length);  // the number's bytes: the last `length` positions
+    const uint32_t dots = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(w, _mm256_set1_epi8('.')))) & token;
+    if ((~digit & token) != dots || (dots & (dots - 1)) != 0) return false;  // other bytes, or two dots
+    const uint32_t has_dot = dots != 0;
+    const uint32_t digits = static_cast<uint32_t>(length) - has_dot;
+    if (digits == 0) return false;  // "." or "-."
+    const int dot = static_cast<int>(_tzcnt_u32(dots));  // 32 when there is none
+    const __m256i index = _mm256_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                                           21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+    // The '.' and the positions before it take the byte before them.
+    const int dot_next = has_dot ? dot + 1 : 0;
+    const __m256i take_shifted = _mm256_cmpgt_epi8(_mm256_set1_epi8(static_cast<char>(dot_next)), index);
+    const __m256i joined = _mm256_blendv_epi8(w, shifted, take_shifted);
+    // Only the last `digits` positions are the number's digits.
+    const __m256i keep = _mm256_cmpgt_epi8(index, _mm256_set1_epi8(static_cast<char>(31 - static_cast<int>(digits))));
+    const __m256i values = _mm256_and_si256(_mm256_sub_epi8(joined, zero_char), keep);
+    const __m256i pairs = _mm256_maddubs_epi16(values, _mm256_set1_epi16(0x010A));    // 10 * d0 + d1
+    const __m256i quads = _mm256_madd_epi16(pairs, _mm256_set1_epi32(0x00010064));    // 100 * p0 + p1
+    const __m256i packed = _mm256_packus_epi32(quads, quads);
+    const __m256i octets = _mm256_madd_epi16(packed, _mm256_set1_epi32(0x00012710));  // 10000 * q0 + q1
+    const uint64_t low = static_cast<uint64_t>(_mm256_extract_epi64(octets, 0));   // groups 0, 1
+    const uint64_t high = static_cast<uint64_t>(_mm256_extract_epi64(octets, 2));  // groups 2, 3
+    const uint64_t g1 = low >> 32;
+    if (static_cast<uint32_t>(low) != 0 || g1 >= 1000) return false;  // 20 or more significant digits
+    const uint64_t mantissa = g1 * 10000000000000000ULL + (high & 0xFFFFFFFFULL) * 100000000ULL + (high >> 32);
+    const int64_t exponent = has_dot ? -static_cast<int64_t>(31 - dot) : 0;
+    // Eisel-Lemire (compute_float) even where fast_float would take Clinger's path: both give the
+    // correctly rounded value whenever compute_float does not ask for the digit comparison path
+    // (power2 < 0), and it has no division and no branch on the digit count. The exponent is in
+    // [-30, 0] and the mantissa below 10^19, so no overflow and no subnormal.
+    fast_float::adjusted_mantissa am = fast_float::compute_float<fast_float::binary_format<double>>(exponent, mantissa);
+    if (am.power2 < 0) return false;
+    double value;
+    fast_float::to_float(negative, am, value);
+    *out = value;
+    return true;
+}
+
+// Bit k: p[k] is the delimiter, '\n' or '\r' (k < 64; reads [p, p + 64)).
+FK_AVX2 __attribute__((always_inline)) inline uint64_t separator_mask(const char *p, char delimiter) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(p + 32));
+    const __m256i del = _mm256_set1_epi8(delimiter), lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    const __m256i sa = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, del), _mm256_cmpeq_epi8(a, lf)), _mm256_cmpeq_epi8(a, cr));
+    const __m256i sb = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, del), _mm256_cmpeq_epi8(b, lf)), _mm256_cmpeq_epi8(b, cr));
+    return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(sa))) |
+           (static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(sb))) << 32);
+}
+#endif
+
+}  // namespace
+
+// The whole-line loop of fk_parse_numeric_lines (see numeric_lines_avx2 for the AVX2 copy).
+inline size_t numeric_lines(const char *first, const char *last, char delimiter, size_t width,
                                          double *const *columns, size_t row, size_t max_rows,
                                          size_t *rows_out, size_t *newlines_out) {
     const char *p = first;
@@ -300,4 +394,120 @@ stop:
     *rows_out = rows;
     *newlines_out = newlines;
     return static_cast<size_t>(p - first);
+}
+
+#if FK_HAVE_AVX2_PATH
+namespace {
+// numeric_lines with the separators found 64 bytes at a time and each field first tried by
+// parse_field_avx2 (where 33 bytes before the field and 64 from its start are in [first, last));
+// a field it refuses goes through the same steps as in numeric_lines, from its start, so the
+// values, the bytes consumed and the line it stops at are the same.
+FK_AVX2 size_t numeric_lines_avx2(const char *first, const char *last, char delimiter, size_t width,
+                                  double *const *columns, size_t row, size_t max_rows, size_t *rows_out,
+                                  size_t *newlines_out) {
+    const char *p = first;
+    size_t rows = 0;
+    size_t newlines = 0;
+    const bool common = fast_float::detail::rounds_to_nearest();  // both fused paths need it (as in fast_float)
+    const char *chunk = first;  // separators of [chunk, chunk + 64) are in `separators`
+    uint64_t separators = 0;
+    while (p < last && rows < max_rows) {
+        const char *q = p;
+        bool ended = false;  // the line ended at `last` without a line end
+        for (size_t c = 0; c < width; ++c) {
+            if (q >= last) goto stop;
+            double value;
+            const char *end = nullptr;
+            if (common && q - first >= 33 && last - q >= 64) {
+                uint64_t ahead = q - chunk < 64 ? separators >> (q - chunk) : 0;
+                if (ahead == 0) {
+                    chunk = q;
+                    separators = separator_mask(q, delimiter);
+                    ahead = separators;
+                }
+                if (ahead != 0) {
+                    const char *field_end = q + _tzcnt_u64(ahead);
+                    if (parse_field_avx2(q, field_end, &value)) end = field_end;
+                }
+            }
+            if (!end) {
+                unsigned char b = static_cast<unsigned char>(*q);
+                // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
+                if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto stop;
+                end = common ? parse_common(q, last, &value) : nullptr;
+                if (!end) {
+                    int status;
+                    size_t used = parse_prefix(q, last, &value, &status);
+                    if (used == 0 || status != FK_PARSE_OK) goto stop;
+                    end = q + used;
+                }
+            }
+            q = end;
+            columns[c][row + rows] = value;
+            if (c + 1 < width) {
+                if (q < last && *q == delimiter) { ++q; continue; }
+                goto stop;
+            }
+            if (q == last) {
+                ended = true;
+            } else if (*q == '\n') {
+                ++q;
+            } else if (*q == '\r' && q + 1 < last && q[1] == '\n') {
+                q += 2;
+            } else {
+                goto stop;
+            }
+        }
+        p = q;
+        ++rows;
+        if (!ended) ++newlines;
+    }
+stop:
+    *rows_out = rows;
+    *newlines_out = newlines;
+    return static_cast<size_t>(p - first);
+}
+
+// parse_field_avx2 as a call, for fk_parse_plain_field.
+FK_AVX2 bool parse_field_avx2_call(const char *start, const char *end, double *out) {
+    return parse_field_avx2(start, end, out);
+}
+
+// __builtin_cpu_init first: this initializer may run before the runtime's own CPU-model constructor.
+const bool kHaveAVX2 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+}();
+}  // namespace
+#endif
+
+extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, char delimiter, size_t width,
+                                         double *const *columns, size_t row, size_t max_rows,
+                                         size_t *rows_out, size_t *newlines_out) {
+#if FK_HAVE_AVX2_PATH
+    if (kHaveAVX2) {
+        return numeric_lines_avx2(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+    }
+#endif
+    return numeric_lines(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+}
+
+extern "C" int fk_parse_plain_field(const char *first, const char *start, const char *end, const char *last,
+                                    double *out) {
+#if FK_HAVE_AVX2_PATH
+    if (kHaveAVX2 && fast_float::detail::rounds_to_nearest() && start - first >= 33 && end >= start &&
+        end - start <= 32 && last - end >= 0) {
+        return parse_field_avx2_call(start, end, out) ? 1 : 0;
+    }
+#endif
+    (void)first; (void)start; (void)end; (void)last; (void)out;
+    return 0;
+}
+
+extern "C" int fk_plain_path_available(void) {
+#if FK_HAVE_AVX2_PATH
+    return kHaveAVX2 ? 1 : 0;
+#else
+    return 0;
+#endif
 }

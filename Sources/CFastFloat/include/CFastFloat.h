@@ -37,6 +37,19 @@ size_t fk_parse_double_prefix(const char *first, const char *last, double *out, 
 /// value and the length equals fk_parse_double_prefix's.
 size_t fk_parse_common_prefix(const char *first, const char *last, double *out);
 
+/// The reader's AVX2 plain-decimal field parser alone (for tests): parses the field [start, end)
+/// (end: where the reader found the next delimiter or line end) when it is an optional '-' and 1 to
+/// 31 bytes of digits with at most one '.' and at least one digit, with at most 19 significant
+/// digits. It reads [end - 33, end), so it refuses (returns 0) unless start - first >= 33 and
+/// end <= last, and it refuses anything else it does not handle (the reader then calls
+/// fk_parse_common_prefix / fk_parse_double_prefix from `start`). When it accepts it returns 1, and
+/// then fk_parse_double_prefix(start, last) (with a delimiter or line end at `end`) uses end - start
+/// bytes, with status FK_PARSE_OK and the same *out. Always 0 without AVX2 and BMI2.
+int fk_parse_plain_field(const char *first, const char *start, const char *end, const char *last, double *out);
+
+/// 1 when this CPU runs the AVX2 plain-decimal path of fk_parse_numeric_lines, else 0.
+int fk_plain_path_available(void);
+
 /// The same for float (correctly rounded to binary32).
 int fk_parse_float(const char *first, size_t length, float *out);
 

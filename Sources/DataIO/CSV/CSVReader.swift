@@ -7,8 +7,9 @@ import Tabular
 /// the output columns) and parse each block on `threads` threads, with output that does not depend
 /// on the thread count (see `CSVScan`). Blocks of 2 MiB and more are read from the file by
 /// `threads` concurrent `pread`s. Runs of plain numeric lines (every column numeric, no quotes,
-/// spaces or missing tokens) are tokenized and parsed in C (`fk_parse_numeric_lines`, fast_float
-/// straight from the buffer into the column buffers); any other line goes through the general
+/// spaces or missing tokens) are tokenized and parsed in C (`fk_parse_numeric_lines`, fast_float's
+/// algorithm straight from the buffer into the column buffers; with AVX2, plain decimals are parsed
+/// with SIMD, bit-identical, see Sources/CFastFloat/README.md); any other line goes through the general
 /// RFC 4180 tokenizer from its start, so values, errors and their lines are the same either way. The grammar, missing values and number syntax are in
 /// `CSVReadOptions` and `CSVNumberSyntax`.
 ///

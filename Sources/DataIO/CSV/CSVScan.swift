@@ -1,4 +1,5 @@
 import CFastFloat
+import Dispatch
 import LinearAlgebra
 import Tabular
 
@@ -11,9 +12,9 @@ struct SharedBytes: @unchecked Sendable {
 /// several threads.
 ///
 /// Block boundaries depend only on the file and `blockBytes` (the reader fills its buffer fully
-/// before cutting at the last record end), and each block is cut into `threads` pieces at record
-/// ends found by a quote-aware scan (`fk_record_ends`). Pieces are parsed independently and joined in
-/// order, with category levels merged in first-seen order, so the output is bit-identical for any
+/// before cutting at the last record end), and each block is cut into `4 * threads` pieces at
+/// record ends found by a quote-aware scan (`fk_record_ends`), which the threads take one at a time.
+/// Pieces are parsed independently and joined in order, with category levels merged in first-seen order, so the output is bit-identical for any
 /// thread count.
 final class CSVScan {
     let path: String
@@ -29,6 +30,9 @@ final class CSVScan {
     private var blockNewlines = 0
     /// Split points found with the block's end (nil: find them in `parse`).
     private var splitEnds: [Int]?
+    /// Pieces per block: 4 per thread (fewer bytes per piece, so the threads finish together even
+    /// when one is slowed), 1 on one thread.
+    private var pieceCount: Int { threads > 1 ? threads * 4 : 1 }
 
     init(path: String, options: CSVReadOptions, threads: Int) throws {
         try options.validate(file: path)
@@ -149,7 +153,7 @@ final class CSVScan {
             }
             // One pass finds both the block's end and the pieces' split points.
             let split = threads > 1 && bytes.count >= Swift.max(2, options.minimumSplitBytes)
-            var targets = split ? (1..<threads).map { bytes.count * $0 / threads } : []
+            var targets = split ? (1..<pieceCount).map { bytes.count * $0 / pieceCount } : []
             var ends = [Int](repeating: 0, count: targets.count)
             let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
             let last = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
@@ -162,14 +166,14 @@ final class CSVScan {
         }
     }
 
-    /// Parses `block` in `threads` pieces; returns the pieces (in order) and their first lines.
+    /// Parses `block` in `pieceCount` pieces on `threads` threads; returns the pieces (in order) and their first lines.
     func parse(_ block: SharedBytes, parser: CSVPieceParser) throws -> (pieces: [PieceOutput], lines: [Int]) {
         let bytes = block.bytes
         var ranges: [Range<Int>] = [0..<bytes.count]
         if threads > 1, bytes.count >= Swift.max(2, options.minimumSplitBytes) {
             var ends = splitEnds ?? []
             if splitEnds == nil {
-                var targets = (1..<threads).map { bytes.count * $0 / threads }
+                var targets = (1..<pieceCount).map { bytes.count * $0 / pieceCount }
                 ends = [Int](repeating: 0, count: targets.count)
                 let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
                 _ = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
@@ -182,8 +186,18 @@ final class CSVScan {
             }
         }
         let pieceRanges = ranges
-        let pieces = try ParallelRows.map(count: pieceRanges.count, threads: threads) { k in
-            parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[pieceRanges[k]]))
+        let pieces: [PieceOutput]
+        if threads > 1, pieceRanges.count > 1 {
+            // Handed out one at a time: a thread slowed by other load on the machine takes fewer.
+            let queue = PieceQueue(count: pieceRanges.count)
+            DispatchQueue.concurrentPerform(iterations: Swift.min(threads, pieceRanges.count)) { _ in
+                while let k = queue.take() {
+                    queue.set(k, parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[pieceRanges[k]])))
+                }
+            }
+            pieces = queue.results()
+        } else {
+            pieces = pieceRanges.map { parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[$0])) }
         }
         var lines: [Int] = []
         var next = line
@@ -207,5 +221,36 @@ final class CSVScan {
         blockLength = 0
         blockNewlines = 0
         splitEnds = nil
+    }
+}
+
+/// Piece indices handed out in order to several threads, and their results stored by index.
+private final class PieceQueue: @unchecked Sendable {
+    private var next = 0
+    private var slots: [PieceOutput?]
+    private let lock = DispatchSemaphore(value: 1)
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next index not taken yet, or nil when all are.
+    func take() -> Int? {
+        lock.wait()
+        defer { lock.signal() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func set(_ index: Int, _ value: PieceOutput) {
+        lock.wait()
+        slots[index] = value
+        lock.signal()
+    }
+
+    /// The results in index order (after every taken index was set).
+    func results() -> [PieceOutput] {
+        lock.wait()
+        defer { lock.signal() }
+        return slots.compactMap { $0 }  // all set: concurrentPerform returned after every index was taken and set
     }
 }
