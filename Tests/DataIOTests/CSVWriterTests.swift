@@ -7,8 +7,8 @@ import Testing
 @Suite struct CSVWriterTests {
     @Test func seededDoublesRoundTripBitForBit() throws {
         var generator = SystemRandomNumberGeneratorSeeded(seed: 2026)
-        var values: [Double] = [0.1, -0.0, 0, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, 2.2250738585072014e-308, 2.2250738585072009e-308,
-                                1.7976931348623157e308, -1.7976931348623157e308, 9007199254740993, 1e23, 123456789012345680000]
+        var values: [Double] = [0.1, -0.0, 0, Double.leastNonzeroMagnitude, -Double.leastNonzeroMagnitude, 2.2250738585072014e-308, Double(sign: .plus, exponent: -1022, significand: 1).nextDown,  // the largest subnormal
+                                1.7976931348623157e308, -1.7976931348623157e308, 9007199254740992, 1e23, 123456789012345683968]
         while values.count < 20_000 {
             let pattern = generator.next()
             let value = Double(bitPattern: pattern)
