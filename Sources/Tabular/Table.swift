@@ -41,15 +41,40 @@ public struct Table: Sendable, Hashable {
         guard names.count == matrix.columns else {
             throw TableError.columnLengthMismatch(column: "(names)", expected: matrix.columns, got: names.count)
         }
-        var columns: [Column] = []
-        columns.reserveCapacity(names.count)
-        let elements = matrix.elements
-        for (j, name) in names.enumerated() {
-            var values = [Double](repeating: 0, count: matrix.rows)
-            for i in 0..<matrix.rows { values[i] = Double(elements[i * matrix.columns + j]) }
-            columns.append(.numeric(name, values))
+        // A public generic is not specialised in the caller's module: dispatch to the concrete
+        // element types here (the generic loop ran per element through value witnesses).
+        let values: [[Double]]
+        if let doubles = matrix as? Matrix<Double> {
+            values = Self.columnValues(doubles) { $0 }
+        } else if let floats = matrix as? Matrix<Float> {
+            values = Self.columnValues(floats) { Double($0) }
+        } else {
+            values = Self.columnValues(matrix) { Double($0) }
         }
-        try self.init(columns)
+        try self.init(zip(names, values).map { Column.numeric($0, $1) })
+    }
+
+    /// The columns of a row-major matrix as Double arrays, 4096 rows at a time (the block stays in
+    /// cache while its columns are gathered).
+    @inline(__always)
+    private static func columnValues<Scalar: LinearAlgebraScalar>(_ matrix: Matrix<Scalar>, _ convert: (Scalar) -> Double) -> [[Double]] {
+        let (rows, width) = (matrix.rows, matrix.columns)
+        var columns = (0..<width).map { _ in [Double](repeating: 0, count: rows) }
+        matrix.elements.withUnsafeBufferPointer { source in
+            for start in stride(from: 0, to: rows, by: 4096) {
+                let end = Swift.min(start + 4096, rows)
+                for j in 0..<width {
+                    columns[j].withUnsafeMutableBufferPointer { target in
+                        var k = start * width + j
+                        for i in start..<end {
+                            target[i] = convert(source[k])
+                            k += width
+                        }
+                    }
+                }
+            }
+        }
+        return columns
     }
 
     public var columnCount: Int { columns.count }

@@ -40,6 +40,21 @@ import Testing
         #expect(try back.numeric("q") == [2, 4])
     }
 
+    @Test("a matrix becomes columns across the 4096-row blocks, from Double and from Float")
+    func tableFromMatrixAcrossBlocks() throws {
+        let (rows, width) = (9000, 3)
+        let values = (0..<(rows * width)).map { Double($0) * 0.5 - 7 }
+        let table = try Table(try Matrix<Double>(rows: rows, columns: width, elements: values), names: ["a", "b", "c"])
+        let fromFloat = try Table(try Matrix<Float>(rows: rows, columns: width, elements: values.map { Float($0) }), names: ["a", "b", "c"])
+        for (j, name) in ["a", "b", "c"].enumerated() {
+            let expected = (0..<rows).map { values[$0 * width + j] }
+            #expect(try table.numeric(name) == expected)
+            #expect(try fromFloat.numeric(name) == expected.map { Double(Float($0)) })
+        }
+        #expect(throws: TableError.self) { try Table(try Matrix<Double>(rows: 2, columns: 2, repeating: 0), names: ["x"]) }
+        #expect(try Table(try Matrix<Double>(rows: 0, columns: 2), names: ["x", "y"]).rowCount == 0)
+    }
+
     @Test func categoriesAreDictionaryEncodedAndSortedLikeNumpy() throws {
         let column = try CategoricalValues(["b", "a", nil, "b", "Z", "é", "e\u{301}"])
         #expect(column.levels == ["b", "a", "Z", "é", "e\u{301}"])
