@@ -10,6 +10,7 @@
 #include <string.h>
 
 #pragma clang fp contract(off)
+#include "vexp.h"
 #pragma clang diagnostic ignored "-Wpsabi"  // the vector helpers are always inlined: no call ABI involved
 
 typedef double fk_lv8 __attribute__((vector_size(64), aligned(8)));
@@ -46,39 +47,9 @@ static inline __attribute__((always_inline)) void gram_pair(double *row0, size_t
     for (size_t c = 0; c < chunks; c++) { lv_store(row0 + 8 * c, acc0[c]); lv_store(row1 + 8 * c, acc1[c]); }
 }
 
-// exp(x) per lane for x <= 0 (NaN lanes give a finite value; callers replace them): the same
-// table-free method and constants as LogisticKernels.exp8 / logistic_predict.c (Cody-Waite
-// reduction x = k ln2 + r, |r| <= ln2 / 2, Taylor polynomial of degree 13, 2^k applied in two
-// exact halves so that subnormal results are formed without exponent overflow); x < -746 gives 0.
-// Separate multiplies and adds (no contraction): the same bits on every build. Accuracy: <= 1 ulp
-// against glibc's exp on normal results, <= 2 ulp on subnormal ones (LogisticKernelTests).
+// exp(x) per lane for x <= 0: vexp.h, shared with logistic_predict.c.
 static inline __attribute__((always_inline)) fk_lv8 lv_exp_nonpositive(fk_lv8 x) {
-    const double log2e = 1.4426950408889634;
-    const double ln2hi = 6.93147180369123816490e-01, ln2lo = 1.90821492927058770002e-10;
-    const double shifter = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
-    const fk_lv8 floor = lv_splat(-746.0);
-    const fk_lv8 clamped = lv_select((fk_li8)(x > floor), x, floor);
-    const fk_lv8 shifted = clamped * log2e + shifter;
-    const fk_lv8 kf = shifted - shifter;
-    const fk_li8 k = (fk_li8)shifted - (fk_li8)lv_splat(shifter);
-    const fk_lv8 r = (clamped - kf * ln2hi) - kf * ln2lo;
-    fk_lv8 p = lv_splat(1.0 / 6227020800.0);
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    const fk_li8 k1 = k >> 1, k2 = k - k1;
-    const fk_lv8 s1 = (fk_lv8)((k1 + 1023) << 52), s2 = (fk_lv8)((k2 + 1023) << 52);
-    return p * s1 * s2;
+    return (fk_lv8)fk_vexp_nonpositive((fk_vexp_double8)x);
 }
 
 // log1p(t) per lane for t in [0, 1] (here t = exp(-|z|)): fdlibm's log1p method and coefficients.

@@ -16,6 +16,7 @@
 #pragma clang fp contract(off)
 #include "CKernels.h"
 #include "cpu.h"
+#include "vexp.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -41,35 +42,10 @@ FK_LR_INLINE fk_lr_double8 lr_select(fk_lr_long8 mask, fk_lr_double8 a, fk_lr_do
 FK_LR_INLINE fk_lr_double8 lr_min(fk_lr_double8 a, fk_lr_double8 b) { return lr_select((fk_lr_long8)(a < b), a, b); }
 FK_LR_INLINE fk_lr_double8 lr_max(fk_lr_double8 a, fk_lr_double8 b) { return lr_select((fk_lr_long8)(a > b), a, b); }
 
-// LogisticKernels.exp8, operation for operation, for finite x <= 0 (the only arguments here): its
-// upper clamp (710) and its NaN pass-through change nothing for those and are left out.
+// LogisticKernels.exp8, operation for operation, for finite x <= 0 (the only arguments here; its
+// upper clamp and NaN pass-through change nothing for those): vexp.h, shared with logistic.c.
 FK_LR_INLINE fk_lr_double8 lr_exp8_nonpositive(fk_lr_double8 x) {
-    const double log2e = 1.4426950408889634;
-    const double ln2hi = 6.93147180369123816490e-01, ln2lo = 1.90821492927058770002e-10;
-    const double shifter = 6755399441055744.0;
-    fk_lr_double8 clamped = lr_max(x, lr_splat(-746.0));
-    fk_lr_double8 shifted = clamped * log2e + shifter;
-    fk_lr_double8 kf = shifted - shifter;
-    fk_lr_long8 k = (fk_lr_long8)shifted - (fk_lr_long8)lr_splat(shifter);
-    fk_lr_double8 r = (clamped - kf * ln2hi) - kf * ln2lo;
-    fk_lr_double8 p = lr_splat(1.0 / 6227020800.0);
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    fk_lr_long8 k1 = k >> 1, k2 = k - k1;
-    fk_lr_double8 s1 = (fk_lr_double8)((k1 + 1023) << 52);
-    fk_lr_double8 s2 = (fk_lr_double8)((k2 + 1023) << 52);
-    return p * s1 * s2;
+    return (fk_lr_double8)fk_vexp_nonpositive((fk_vexp_double8)x);
 }
 
 // LogisticKernels.sigmoid8 for finite z (the callers check every group first; sigmoid8's NaN
