@@ -345,6 +345,15 @@ FK_AVX2 __attribute__((always_inline)) inline uint64_t separator_mask(const char
 
 }  // namespace
 
+// After a row's last field: steps over a line end (LF or CRLF), or sets `ended` at the end of the
+// data. False for anything else (the row does not end there).
+__attribute__((always_inline)) inline bool skip_line_end(const char *&q, const char *last, bool &ended) {
+    if (q == last) { ended = true; return true; }
+    if (*q == '\n') { ++q; return true; }
+    if (*q == '\r' && q + 1 < last && q[1] == '\n') { q += 2; return true; }
+    return false;
+}
+
 // The whole-line loop of fk_parse_numeric_lines (see numeric_lines_avx2 for the AVX2 copy).
 inline size_t numeric_lines(const char *first, const char *last, char delimiter, size_t width,
                                          double *const *columns, size_t row, size_t max_rows,
@@ -376,15 +385,7 @@ inline size_t numeric_lines(const char *first, const char *last, char delimiter,
                 if (q < last && *q == delimiter) { ++q; continue; }
                 goto stop;
             }
-            if (q == last) {
-                ended = true;
-            } else if (*q == '\n') {
-                ++q;
-            } else if (*q == '\r' && q + 1 < last && q[1] == '\n') {
-                q += 2;
-            } else {
-                goto stop;
-            }
+            if (!skip_line_end(q, last, ended)) goto stop;
         }
         p = q;
         ++rows;
@@ -448,15 +449,7 @@ FK_AVX2 size_t numeric_lines_avx2(const char *first, const char *last, char deli
                 if (q < last && *q == delimiter) { ++q; continue; }
                 goto stop;
             }
-            if (q == last) {
-                ended = true;
-            } else if (*q == '\n') {
-                ++q;
-            } else if (*q == '\r' && q + 1 < last && q[1] == '\n') {
-                q += 2;
-            } else {
-                goto stop;
-            }
+            if (!skip_line_end(q, last, ended)) goto stop;
         }
         p = q;
         ++rows;
