@@ -155,17 +155,12 @@ struct CentredGram {
     /// `b0 = y0 + ȳ_s - x0^T b - s^T b / W`, compensated.
     func intercept(for b: [Double]) -> Double {
         guard fitIntercept else { return 0 }
-        var (s, e) = twoSumPair(y0, shiftedYMean)
+        var sum = CompensatedDifference(y0, plus: shiftedYMean)
         for j in 0..<d {
-            for (u, v) in [(x0[j], b[j]), (shiftedMeans[j], b[j])] {
-                let p = u * v
-                let pe = (-p).addingProduct(u, v)
-                let (t, te) = twoSumPair(s, -p)
-                s = t
-                e += te - pe
-            }
+            sum.subtractProduct(x0[j], b[j])
+            sum.subtractProduct(shiftedMeans[j], b[j])
         }
-        return s + e
+        return sum.value
     }
 
     /// `||y_c - X_c b||_W^2 = y^T y - 2 b^T X^T y + b^T G b` (no pass over the data; accurate to

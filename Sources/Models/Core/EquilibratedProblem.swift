@@ -112,16 +112,7 @@ struct EquilibratedProblem: Sendable {
 
     /// `ȳ - m^T b`, accumulated with compensation (the terms can cancel heavily).
     func interceptFor(_ b: [Double]) -> Double {
-        var s = yMean, c = 0.0
-        for j in 0..<columns {
-            let p = xMean[j] * b[j]
-            let e = (-p).addingProduct(xMean[j], b[j])
-            let t = s - p
-            let bb = t - s
-            c += (s - (t - bb)) + (-p - bb) - e
-            s = t
-        }
-        return s + c
+        compensatedIntercept(yMean, xMean, b)
     }
 
     /// `sum_i w_i (y_i - ȳ_w)^2 / a_y^2`: the total sum of squares of R^2 in units of `max |y|`

@@ -61,15 +61,9 @@ struct LinearModelQR {
     /// `b0 = y0 + c - x0^T b`, compensated.
     func intercept(c: Double, b: [Double]) -> Double {
         guard fitIntercept else { return 0 }
-        var (s, e) = twoSumPair(y0, c)
-        for j in 0..<d {
-            let p = x0[j] * b[j]
-            let pe = (-p).addingProduct(x0[j], b[j])
-            let (t, te) = twoSumPair(s, -p)
-            s = t
-            e += te - pe
-        }
-        return s + e
+        var sum = CompensatedDifference(y0, plus: c)
+        for j in 0..<d { sum.subtractProduct(x0[j], b[j]) }
+        return sum.value
     }
 
     func fit(refinement: RefinementPolicy, rankCutoff: Double?, maxSteps: Int, threads: Int) throws -> LinearRegressionFit {
@@ -198,12 +192,6 @@ struct LinearModelQR {
         }
         return (b, b0, progress.steps, rss)
     }
-}
-
-@inline(__always) func twoSumPair(_ a: Double, _ b: Double) -> (Double, Double) {
-    let s = a + b
-    let bb = s - a
-    return (s, (a - (s - bb)) + (b - bb))
 }
 
 func norm2(_ v: [Double]) -> Double {

@@ -185,26 +185,7 @@ extension LinearRegression {
 /// `y - b0 - sum_j x[row + j] b_j` accumulated in double-double (TwoSum and an FMA TwoProduct),
 /// rounded once.
 func compensatedResidual(_ x: [Double], row: Int, count: Int, y: Double, b: [Double], b0: Double) -> Double {
-    var (s, e) = twoSumPair(y, -b0)
-    for j in 0..<count {
-        let product = x[row + j] * b[j]
-        let error = (-product).addingProduct(x[row + j], b[j])
-        let (t, te) = twoSumPair(s, -product)
-        s = t
-        e += te - error
-    }
-    return s + e
-}
-
-/// `ȳ - m^T b`, accumulated in double-double (the terms can cancel heavily).
-func compensatedIntercept(_ yMean: Double, _ xMean: [Double], _ b: [Double]) -> Double {
-    var (s, e) = (yMean, 0.0)
-    for j in 0..<b.count {
-        let product = xMean[j] * b[j]
-        let error = (-product).addingProduct(xMean[j], b[j])
-        let (t, te) = twoSumPair(s, -product)
-        s = t
-        e += te - error
-    }
-    return s + e
+    var sum = CompensatedDifference(y, plus: -b0)
+    for j in 0..<count { sum.subtractProduct(x[row + j], b[j]) }
+    return sum.value
 }
