@@ -81,6 +81,25 @@ extension OneHotEncoder.Fitted {
         Swift.max(16, Swift.min(4096, (256 << 10) / Swift.max(elementBytes * outputCount, 1)))
     }
 
+    /// `body` (a dense-output kernel) with its `LinearAlgebraError` (an output too large to
+    /// allocate, a bad shape) reported as this transform's `.invalidParameter` ("output").
+    func mappingOutputErrors<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch let error as LinearAlgebraError {
+            throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
+        }
+    }
+
+    /// Throws `.invalidParameter` ("output") unless an output of `rows x columns` fits `table`.
+    func checkOutput(rows: Int, columns: Int, for table: Table) throws {
+        guard rows == table.rowCount, columns == outputCount else {
+            throw FeatureError.invalidParameter(
+                transform: Self.transformName, parameter: "output",
+                reason: "is \(rows)x\(columns), expected \(table.rowCount)x\(outputCount)")
+        }
+    }
+
     /// The dense one-hot matrix in the encoder's `dtype` (scikit-learn's `transform` with
     /// `sparse_output=False, dtype=`): the same 0/1 pattern as `transform(_:threads:)`, unknown
     /// categories and dropped columns handled alike.
@@ -99,11 +118,9 @@ extension OneHotEncoder.Fitted {
     /// - Complexity: one pass over each column's codes; `rows * outputCount` bytes written once.
     public func transformUInt8(_ table: Table, threads: Int = 1) throws -> UInt8Matrix {
         let (codes, targets) = try lookup(table)
-        do {
-            return try ColumnKernels.scatterOnes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets, as: UInt8.self,
-                                                 blockRows: denseBlockRows(elementBytes: 1), threads: threads)
-        } catch let error as LinearAlgebraError {
-            throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
+        return try mappingOutputErrors {
+            try ColumnKernels.scatterOnes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets, as: UInt8.self,
+                                          blockRows: denseBlockRows(elementBytes: 1), threads: threads)
         }
     }
 
@@ -112,11 +129,9 @@ extension OneHotEncoder.Fitted {
     /// - Complexity: one pass over each column's codes; `rows * outputCount` Floats written once.
     public func transformFloat(_ table: Table, threads: Int = 1) throws -> Matrix<Float> {
         let (codes, targets) = try lookup(table)
-        do {
-            return try ColumnKernels.scatterOnes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets, as: Float.self,
-                                                 blockRows: denseBlockRows(elementBytes: 4), threads: threads)
-        } catch let error as LinearAlgebraError {
-            throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
+        return try mappingOutputErrors {
+            try ColumnKernels.scatterOnes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets, as: Float.self,
+                                          blockRows: denseBlockRows(elementBytes: 4), threads: threads)
         }
     }
 
@@ -124,16 +139,10 @@ extension OneHotEncoder.Fitted {
     /// no allocation (the steady state, batch after batch).
     /// - Throws: as `transform(_:threads:)`; `.invalidParameter` ("output") for a matrix of the wrong shape.
     public func transform(_ table: Table, into output: inout UInt8Matrix, threads: Int = 1) throws {
-        guard output.rows == table.rowCount, output.columns == outputCount else {
-            throw FeatureError.invalidParameter(
-                transform: Self.transformName, parameter: "output",
-                reason: "is \(output.rows)x\(output.columns), expected \(table.rowCount)x\(outputCount)")
-        }
+        try checkOutput(rows: output.rows, columns: output.columns, for: table)
         let (codes, targets) = try lookup(table)
-        do {
+        try mappingOutputErrors {
             try ColumnKernels.scatterOnes(into: &output, codes: codes, targets: targets, blockRows: denseBlockRows(elementBytes: 1), threads: threads)
-        } catch let error as LinearAlgebraError {
-            throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
         }
     }
 }

@@ -269,7 +269,7 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
         /// Rows per block for the dense output: about 256 KiB of output per block, so the block
         /// is zeroed and then scattered into while it sits in L2 (4096 rows of 110 columns would
         /// be 3.6 MB and go to memory twice).
-        var denseBlockRows: Int { Swift.max(16, Swift.min(4096, (256 << 10) / Swift.max(8 * outputCount, 1))) }
+        var denseBlockRows: Int { denseBlockRows(elementBytes: 8) }
 
         /// Per column: its codes and a code -> output column table (built once per column from
         /// the column's own levels), with unknown values handled.
@@ -298,13 +298,11 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
         ///   memory for many categories, or use `transformIndices`). No allocation per block.
         public func transform(_ table: Table, threads: Int = 1) throws -> Matrix<Double> {
             let (codes, targets) = try lookup(table)
-            do {
-                // Fresh pages are first touched here; streaming them through a scratch block measured
-                // no better (the kernel's zeroing of each new page dominates), so write directly.
-                return try ColumnKernels.scatterCodes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets,
-                                                      blockRows: denseBlockRows, threads: threads, streamingBytes: .max)
-            } catch let error as LinearAlgebraError {
-                throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
+            // Fresh pages are first touched here; streaming them through a scratch block measured
+            // no better (the kernel's zeroing of each new page dominates), so write directly.
+            return try mappingOutputErrors {
+                try ColumnKernels.scatterCodes(rows: table.rowCount, width: outputCount, codes: codes, targets: targets,
+                                               blockRows: denseBlockRows, threads: threads, streamingBytes: .max)
             }
         }
 
@@ -313,16 +311,10 @@ public struct OneHotEncoder: Sendable, Hashable, Codable {
         /// kernel's zeroing of every new page, which for wide outputs is most of the time).
         /// - Throws: as `transform`; `.invalidParameter` ("output") for a matrix of the wrong shape.
         public func transform(_ table: Table, into output: inout Matrix<Double>, threads: Int = 1) throws {
-            guard output.rows == table.rowCount, output.columns == outputCount else {
-                throw FeatureError.invalidParameter(
-                    transform: Self.transformName, parameter: "output",
-                    reason: "is \(output.rows)x\(output.columns), expected \(table.rowCount)x\(outputCount)")
-            }
+            try checkOutput(rows: output.rows, columns: output.columns, for: table)
             let (codes, targets) = try lookup(table)
-            do {
+            try mappingOutputErrors {
                 try ColumnKernels.scatterCodes(into: &output, codes: codes, targets: targets, blockRows: denseBlockRows, threads: threads)
-            } catch let error as LinearAlgebraError {
-                throw FeatureError.invalidParameter(transform: Self.transformName, parameter: "output", reason: error.description)
             }
         }
 
