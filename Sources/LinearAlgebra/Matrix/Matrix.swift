@@ -164,25 +164,32 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable {
     /// `rows * columns`, validated: no negative dimension, no overflow.
     @inlinable
     internal static func elementCount(rows: Int, columns: Int) throws -> Int {
-        guard rows >= 0 else {
-            throw LinearAlgebraError.invalidArgument(parameter: "rows", reason: "must be >= 0, got \(rows)")
-        }
-        guard columns >= 0 else {
-            throw LinearAlgebraError.invalidArgument(parameter: "columns", reason: "must be >= 0, got \(columns)")
-        }
-        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-        let (bytes, byteOverflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
-        guard !overflow, !byteOverflow else {
-            throw LinearAlgebraError.invalidArgument(parameter: "rows x columns", reason: "\(rows) x \(columns) elements overflow Int")
-        }
-        // An allocation larger than the machine's memory would trap inside Array: refuse it here.
-        guard bytes <= physicalMemoryBytes else {
-            throw LinearAlgebraError.invalidArgument(
-                parameter: "rows x columns",
-                reason: "\(rows) x \(columns) \(Scalar.typeName) needs \(bytes >> 20) MiB, more than this machine's \(physicalMemoryBytes >> 20) MiB of memory")
-        }
-        return count
+        try checkedElementCount(rows: rows, columns: columns, elementBytes: MemoryLayout<Scalar>.stride, typeName: Scalar.typeName)
     }
+}
+
+/// `rows * columns` for a matrix of `elementBytes`-byte `typeName` elements, validated: no negative
+/// dimension, no overflow of the element or byte count, and no more bytes than the machine's
+/// memory (such an allocation would trap inside Array). Shared by `Matrix` and `UInt8Matrix`.
+@usableFromInline
+internal func checkedElementCount(rows: Int, columns: Int, elementBytes: Int, typeName: String) throws -> Int {
+    guard rows >= 0 else {
+        throw LinearAlgebraError.invalidArgument(parameter: "rows", reason: "must be >= 0, got \(rows)")
+    }
+    guard columns >= 0 else {
+        throw LinearAlgebraError.invalidArgument(parameter: "columns", reason: "must be >= 0, got \(columns)")
+    }
+    let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+    let (bytes, byteOverflow) = count.multipliedReportingOverflow(by: elementBytes)
+    guard !overflow, !byteOverflow else {
+        throw LinearAlgebraError.invalidArgument(parameter: "rows x columns", reason: "\(rows) x \(columns) elements overflow Int")
+    }
+    guard bytes <= physicalMemoryBytes else {
+        throw LinearAlgebraError.invalidArgument(
+            parameter: "rows x columns",
+            reason: "\(rows) x \(columns) \(typeName) needs \(bytes >> 20) MiB, more than this machine's \(physicalMemoryBytes >> 20) MiB of memory")
+    }
+    return count
 }
 
 extension Matrix: CustomStringConvertible {

@@ -79,18 +79,7 @@ public struct UInt8Matrix: Sendable, Hashable {
     }
 
     static func elementCount(rows: Int, columns: Int) throws -> Int {
-        guard rows >= 0 else { throw LinearAlgebraError.invalidArgument(parameter: "rows", reason: "must be >= 0, got \(rows)") }
-        guard columns >= 0 else { throw LinearAlgebraError.invalidArgument(parameter: "columns", reason: "must be >= 0, got \(columns)") }
-        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-        guard !overflow else {
-            throw LinearAlgebraError.invalidArgument(parameter: "rows x columns", reason: "\(rows) x \(columns) elements overflow Int")
-        }
-        guard count <= physicalMemoryBytes else {
-            throw LinearAlgebraError.invalidArgument(
-                parameter: "rows x columns",
-                reason: "\(rows) x \(columns) UInt8 needs \(count >> 20) MiB, more than this machine's \(physicalMemoryBytes >> 20) MiB of memory")
-        }
-        return count
+        try checkedElementCount(rows: rows, columns: columns, elementBytes: 1, typeName: "UInt8")
     }
 }
 
