@@ -240,3 +240,5 @@ int fk_logistic_uses_avx512(void) {
     return 0;
 #endif
 }
+
+size_t fk_claim_next(size_t *counter) { return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }

@@ -132,6 +132,10 @@ int fk_bracket_rows8_f64(const double *x, size_t xs, size_t rows, const double *
 /// 1 when fk_logistic_binary_rows runs its AVX-512 build on this CPU.
 int fk_logistic_uses_avx512(void);
 
+/// The value of *counter before adding 1 to it, atomically (relaxed order): hands out work-unit
+/// indices 0, 1, 2, ... to threads that claim them (ParallelRows.forEachClaimed).
+size_t fk_claim_next(size_t *counter);
+
 // The binary logistic objective's fused row pass (logistic.c). Width: w8 = columns + intercept
 // rounded up to a multiple of 8 (fk_logistic_tile_width; 0 when wider than 512, unsupported).
 // fk_logistic_binary_block reads rows [0, n) of the row-major x (d columns) once and, with

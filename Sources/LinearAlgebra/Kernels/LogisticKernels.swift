@@ -205,34 +205,60 @@ public enum LogisticKernels {
         case .classIndex: width = 1
         }
         if rows == 0 { return Prediction(values: [], nonFiniteRow: nil, overflowRow: nil) }
-        let blocks = ParallelRows.blocks(rows: rows, blockRows: predictBlockRows)
-        var flags: [(Int?, Int?)] = []
-        var failure: (any Error)?
+        // Work units: fixed row ranges of `predictPartRows` rows, each inside one fixed block of
+        // `predictBlockRows` (which the error report is defined by, below), claimed one at a time
+        // by the threads (ParallelRows.forEachClaimed), each unit writing its own output rows and
+        // its own flag slot: the values and flags do not depend on which thread ran which unit.
+        let partRows = predictPartRows(columns: columns)
+        let parts = ParallelRows.blocks(rows: rows, blockRows: partRows)
+        var flags = [(Int?, Int?)](repeating: (nil, nil), count: parts.count)
         let values = [Double](unsafeUninitializedCapacity: rows * width) { buffer, initialized in
             // Every slot is written below unless a row is flagged, in which case the caller
             // throws and never reads the values (Double is trivial: no deinitialisation issue).
             initialized = rows * width
             let target = UnsafeMutableSendablePointer(buffer.baseAddress!)  // invariant: rows * width > 0
-            do {
-                flags = try ParallelRows.map(count: blocks.count, threads: threads) { b in
-                    x.withUnsafeBufferPointer { xs in
-                        coefficients.withUnsafeBufferPointer { ws in
-                            intercepts.withUnsafeBufferPointer { bs in
-                                // invariant: non-empty buffers (checked above)
-                                predictBlock(blocks[b], x: xs.baseAddress!, d: columns, w: ws.baseAddress!, b: bs.baseAddress!,
-                                             k: k, output: output, width: width, out: target.pointer, accelerated: accelerated)
+            flags.withUnsafeMutableBufferPointer { slots in
+                x.withUnsafeBufferPointer { xs in
+                    coefficients.withUnsafeBufferPointer { ws in
+                        intercepts.withUnsafeBufferPointer { bs in
+                            // invariant: non-empty buffers (checked above; parts.count >= 1 as rows > 0)
+                            let (flagSlots, xp) = (slots.baseAddress!, xs.baseAddress!)
+                            let (wp, bp) = (ws.baseAddress!, bs.baseAddress!)
+                            ParallelRows.forEachClaimed(count: parts.count, threads: threads) { p in
+                                flagSlots[p] = predictBlock(parts[p], x: xp, d: columns, w: wp, b: bp, k: k, output: output,
+                                                           width: width, out: target.pointer, accelerated: accelerated)
                             }
                         }
                     }
                 }
-            } catch {
-                failure = error
             }
         }
-        if let failure { throw failure }
-        let nonFinite = flags.lazy.compactMap { $0.0 }.first
-        let overflow = nonFinite == nil ? flags.lazy.compactMap { $0.1 }.first : nil
+        // The report of one fixed block of predictBlockRows rows is its first flagged row (a block
+        // stops there), i.e. the flag of its first flagged unit; the first block reporting a
+        // non-finite input wins, else the first reporting an overflow.
+        let partsPerBlock = predictBlockRows / partRows
+        var nonFinite: Int?, overflow: Int?
+        var reportedBlock = -1
+        for (p, flag) in flags.enumerated() where flag.0 != nil || flag.1 != nil {
+            let block = p / partsPerBlock
+            if block == reportedBlock { continue }  // the whole block would have stopped at an earlier unit's row
+            reportedBlock = block
+            if nonFinite == nil { nonFinite = flag.0 }
+            if overflow == nil { overflow = flag.1 }
+        }
+        if nonFinite != nil { overflow = nil }
         return Prediction(values: values, nonFiniteRow: nonFinite, overflowRow: overflow)
+    }
+
+    /// Rows per work unit of `predict`: the largest power of two dividing `predictBlockRows` whose
+    /// rows take at most 1 MiB of `x` (at least 8 rows, one group of the C kernel), so that wide
+    /// rows still give the threads enough units to share evenly (100,000 x 256: 196 units of 512
+    /// rows instead of 25 blocks of 4096, which split 13 : 12 between two threads).
+    static func predictPartRows(columns: Int) -> Int {
+        var partRows = predictBlockRows
+        // partRows * columns > 2^17 doubles, without overflow (partRows is a power of two <= 4096).
+        while partRows > 8 && columns > (1 << 17) / partRows { partRows /= 2 }
+        return partRows
     }
 
     /// One block of `predict`; returns (first row with NaN/Inf input, first row whose decision value
