@@ -166,12 +166,16 @@ public enum LogisticKernels {
     }
 
     /// Fixed prediction block (rows): each row's result depends on that row only, so any block cut
-    /// and any thread count give the same bits; the cut only spreads work over threads.
+    /// and any thread count give the same bits. The blocks define which row an error names (each
+    /// block stops at its first flagged row); the threads share them in smaller units
+    /// (`predictPartRows`).
     public static let predictBlockRows = 4096
 
     /// Decision values, probabilities or class indices of every row of the row-major `x`
     /// (`rows x columns`) for `k` coefficient rows (`coefficients`, row-major `k x columns`) and
-    /// intercepts, in one pass per fixed row block written straight into the output.
+    /// intercepts, in one pass per fixed row range written straight into the output; the threads
+    /// claim the ranges (about 1 MiB of `x` each) one at a time, so a thread that starts late or
+    /// shares its core takes fewer of them instead of delaying the call.
     ///
     /// Binary (`k = 1`) runs 8 rows at a time: 8 row dot products, then `sigmoid8` on the lanes, in
     /// the C kernel `fk_logistic_binary_rows` (compiled for the baseline CPU and for AVX-512, chosen at
@@ -180,7 +184,8 @@ public enum LogisticKernels {
     /// every thread count give the same bits (tested against `accelerated: false`).
     /// - Throws: `LinearAlgebraError.shapeMismatch` when a length disagrees with the shape.
     /// - Complexity: one read of `x`; one write of `rows x width` values (width `k`, `max(k, 2)` or 1);
-    ///   allocations: the output and the per-call block bookkeeping, none per row or per block.
+    ///   allocations: the output and the per-call bookkeeping (one flag pair per range, the
+    ///   claim counter), none per row or per range.
     public static func predict(x: [Double], rows: Int, columns: Int, coefficients: [Double], intercepts: [Double],
                                output: Output, threads: Int) throws -> Prediction {
         try predict(x: x, rows: rows, columns: columns, coefficients: coefficients, intercepts: intercepts,
