@@ -12,7 +12,8 @@ extension ParallelRows {
     /// callers must make each unit's result depend on the unit only (write it into the unit's own
     /// slot and combine the slots in unit order), which keeps their results bit-identical for every
     /// thread count.
-    /// - Complexity: one atomic increment per unit and per thread; one 8-byte allocation per call.
+    /// - Complexity: one atomic increment per unit and per thread; no allocation of its own (the
+    ///   counter is on the caller's stack).
     static func forEachClaimed(count: Int, threads: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }
         let workers = Swift.max(1, Swift.min(threads, count))
@@ -20,17 +21,17 @@ extension ParallelRows {
             for unit in 0..<count { body(unit) }
             return
         }
-        let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
-        counter.initialize(to: 0)
-        defer { counter.deallocate() }
-        let shared = UnsafeMutableSendablePointer(counter)
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendableBody(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let unit = fk_claim_next(shared.pointer)
-                    guard unit < count else { return }
-                    work.body(unit)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { counter in
+            let shared = UnsafeMutableSendablePointer(counter.baseAddress!)  // invariant: capacity 1
+            shared.pointer.initialize(to: 0)
+            withoutActuallyEscaping(body) { body in
+                let work = UncheckedSendableBody(body)
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    while true {
+                        let unit = fk_claim_next(shared.pointer)
+                        guard unit < count else { return }
+                        work.body(unit)
+                    }
                 }
             }
         }
