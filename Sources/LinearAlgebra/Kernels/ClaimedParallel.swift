@@ -1,5 +1,8 @@
 import CKernels
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension ParallelRows {
     /// `body(unit)` for every unit in `0..<count`, on `threads` threads that claim the units one at a
@@ -26,13 +29,38 @@ extension ParallelRows {
             shared.pointer.initialize(to: 0)
             withoutActuallyEscaping(body) { body in
                 let work = UncheckedSendableBody(body)
-                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let claimLoop = {
                     while true {
                         let unit = fk_claim_next(shared.pointer)
                         guard unit < count else { return }
                         work.body(unit)
                     }
                 }
+                #if os(Linux)
+                // Threads of our own, started now and joined before returning: measured in the
+                // benchmark (featurekit bench --peers, system-wide perf), libdispatch's pool woke its
+                // worker 0-12 ms after the request when the process had been idle for a few
+                // milliseconds, i.e. most of a 15 ms prediction ran on one thread; pthread_create
+                // takes tens of microseconds. A thread that cannot be created leaves its share to the others.
+                var started: [pthread_t] = []
+                for _ in 1..<workers {
+                    let box = Unmanaged.passRetained(ClaimWorker(claimLoop)).toOpaque()
+                    var thread = pthread_t()
+                    if pthread_create(&thread, nil, { argument in
+                        // invariant: the argument is the retained ClaimWorker passed below
+                        Unmanaged<ClaimWorker>.fromOpaque(argument!).takeRetainedValue().run()
+                        return nil
+                    }, box) == 0 {
+                        started.append(thread)
+                    } else {
+                        Unmanaged<ClaimWorker>.fromOpaque(box).release()
+                    }
+                }
+                claimLoop()
+                for thread in started { pthread_join(thread, nil) }
+                #else
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in claimLoop() }
+                #endif
             }
         }
     }
@@ -42,4 +70,10 @@ extension ParallelRows {
 private struct UncheckedSendableBody: @unchecked Sendable {
     let body: (Int) -> Void
     init(_ body: @escaping (Int) -> Void) { self.body = body }
+}
+
+/// The claim loop a started thread runs (handed over as a retained pointer).
+private final class ClaimWorker {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }
