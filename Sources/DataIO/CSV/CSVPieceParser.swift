@@ -92,7 +92,9 @@ struct CSVPieceParser: Sendable {
     /// kept, from the newline count and the bytes per record). Runs of plain numeric lines are parsed by the C fast path
     /// `fk_parse_numeric_lines` (when every column is numeric); any line it does not take is parsed
     /// here, from its start, by the general tokenizer, so errors and values are the same either way.
-    func parse(_ bytes: UnsafeRawBufferPointer) -> PieceOutput {
+    ///
+    /// - Parameter newlines: the '\n' bytes in `bytes` when the caller counted them (nil: counted here).
+    func parse(_ bytes: UnsafeRawBufferPointer, newlines: Int? = nil) -> PieceOutput {
         let width = plans.count
         var state = State(out: PieceOutput(columns: [], levels: Array(repeating: [], count: width)),
                           record: Array(repeating: 0, count: width), dictionaries: Array(repeating: [:], count: width),
@@ -105,7 +107,7 @@ struct CSVPieceParser: Sendable {
         // A kept record has `width` fields: width - 1 delimiters and a line end (but the last) outside
         // quotes, so at least `width` bytes. Both bounds hold; the second keeps the buffers within
         // 8 bytes per input byte when a file has many short (ragged) lines and many columns.
-        let capacity = Swift.min(fk_count_newlines(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), n) + 1,
+        let capacity = Swift.min((newlines ?? fk_count_newlines(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), n)) + 1,
                                  n / Swift.max(1, width) + 1)
         let buffers = (0..<width).map { _ in ColumnBuffer(capacity: capacity) }
         let targets: [UnsafeMutablePointer<Double>?] = buffers.map { $0.storage.baseAddress }
