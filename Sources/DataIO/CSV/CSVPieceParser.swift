@@ -287,10 +287,15 @@ struct CSVPieceParser: Sendable {
                 state.record[column] = value
                 return
             }
-            // Inferred columns read a spelled-out infinity ("inf", "-Infinity", any case) as a number,
-            // as pandas does; the transforms then refuse it with an error naming the row and column.
+            // Inferred columns read a spelled-out infinity ("inf", "-Infinity", any case) and a finite
+            // literal beyond the range of Double ("1e400") as +-infinity, as pandas and polars do; the
+            // transforms and fits then refuse it with an error naming the row and column.
             if plan == .inferNumeric, status == Int32(FK_PARSE_NONFINITE), let infinity = Self.spelledInfinity(token) {
                 state.record[column] = infinity
+                return
+            }
+            if plan == .inferNumeric, status == Int32(FK_PARSE_OVERFLOW) {
+                state.record[column] = Self.isNegative(token) ? -.infinity : .infinity
                 return
             }
             state.record[column] = .nan
@@ -336,6 +341,12 @@ struct CSVPieceParser: Sendable {
             return byte | 0x20 == 105 ? (negative ? -.infinity : .infinity) : nil  // i or I
         }
         return nil
+    }
+
+    /// Whether a number token's first byte after ASCII spaces and tabs is `-`.
+    static func isNegative(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in token where byte != 32 && byte != 9 { return byte == 45 }
+        return false
     }
 
     /// A number token: ASCII spaces and tabs around it are allowed; then `fk_parse_double`.
