@@ -14,6 +14,8 @@ struct SharedBytes: @unchecked Sendable {
 /// Block boundaries depend only on the file and `blockBytes` (the reader fills its buffer fully
 /// before cutting at the last record end), and each block is cut into `4 * threads` pieces at
 /// record ends found by a quote-aware scan (`fk_record_ends`), which the threads take one at a time.
+/// (A split block is first scanned on all threads for a quote byte and its newlines; without a
+/// quote every newline ends a record, and each piece gets its exact newline count from that scan.)
 /// Pieces are parsed independently and joined in order, with category levels merged in first-seen order, so the output is bit-identical for any
 /// thread count.
 final class CSVScan {
