@@ -584,6 +584,7 @@ FK_AVX2 size_t numeric_lines_batched(const char *first, const char *last, char d
             const size_t delimited = line_end ? count - 1 : count;
             unsigned wrong = 0;
             const char *start = q;
+            _Pragma("clang loop unroll_count(2)")  // two fields' chains interleaved (~2 % in the C loop)
             for (size_t k = 0; k < count; ++k) {
                 const char *end = ends[k];
                 if (!(end - first >= 33 && plain_digits_avx2(start, end, &digits[k].mantissa, &digits[k].exponent))) {
@@ -594,6 +595,7 @@ FK_AVX2 size_t numeric_lines_batched(const char *first, const char *last, char d
                 start = end + 1;
             }
             if (wrong) goto by_field;
+            _Pragma("clang loop unroll_count(2)")
             for (size_t k = 0; k < count; ++k) {
                 double value;
                 if (!(digits[k].exponent != kRefused && plain_value(digits[k].negative, digits[k].mantissa, digits[k].exponent, &value))) {
@@ -669,7 +671,7 @@ extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, ch
     // inside a field: the field-by-field loop handles those as numeric_lines does.)
     const bool separable = delimiter != '\n' && delimiter != '\r' && !is_digit(delimiter) && delimiter != '.' &&
                            delimiter != '-' && delimiter != '+' && (delimiter | 0x20) != 'e';
-    if (kHaveAVX2 && separable && fast_float::detail::rounds_to_nearest()) {
+    if (kHaveAVX2 && separable && width > 0 && fast_float::detail::rounds_to_nearest()) {
         return numeric_lines_batched(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
     }
     if (kHaveAVX2) {
