@@ -148,6 +148,15 @@ int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *
 int fk_logistic_binary_block_at(int max_level, const double *x, size_t n, size_t d, const double *coef, int intercept,
                                 const double *sw, const int *y, double *loss, double *grad, double *hess, double *curvature);
 int fk_logistic_code_level(void);
+// The L-BFGS start pass (logistic.c): one read of rows [0, n) of the row-major x (d columns); per
+// column j, over the rows with sw_i != 0, s1[j] += sw_i e_ij and s2[j] += (sw_i e_ij) e_ij with
+// e_ij = x_ij - shift[j]; over all rows, g[j] = fma(r_i, x_ij, g[j]) (r may be NULL: r_i = 0).
+// Rows in order, no contraction: the same bits on every code path (_at: as fk_logistic_binary_block_at).
+// Returns 1 when every x_ij is finite (whatever its row's weight), else 0.
+int fk_logistic_column_pass(const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
+                            double *s1, double *s2, double *g);
+int fk_logistic_column_pass_at(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
+                               double *s1, double *s2, double *g);
 // The pass's 8-lane elementary functions (tests): t[i] = exp(-a[i]) and l[i] = log1p(t[i]) for a[i] >= 0
 // (baseline build; the same bits as the vector builds).
 void fk_logistic_exp_log1p(const double *a, size_t n, double *t, double *l);
