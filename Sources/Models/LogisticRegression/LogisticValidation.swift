@@ -93,6 +93,8 @@ enum LogisticValidation {
                 }
                 continue
             }
+            if value == first { continue }  // raw[i] = 0 already; the usual two classes without a search
+            if seen.count > 1, value == seen[1] { raw[i] = 1; continue }
             if let k = seen.firstIndex(of: value) { raw[i] = Int32(k); continue }
             raw[i] = Int32(seen.count)
             seen.append(value)
