@@ -155,7 +155,8 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
         }
         const size_t tstride = direct ? 8 : w8;
         for (size_t k = 0; k < m; k++) yl[k] = y[i0 + k] == 1 ? -1 : 0;
-        if (m == 8) lv_store(wl, lv_load(sw + i0));
+        if (!sw) for (size_t k = 0; k < m; k++) wl[k] = 1;  // unit weights: not read (w * v = v exactly)
+        else if (m == 8) lv_store(wl, lv_load(sw + i0));
         else for (size_t k = 0; k < m; k++) wl[k] = sw[i0 + k];
         {  // each row's z: its own fma chain over the column chunks in order, then lv_sum's tree
             fk_lv8 acc[8];

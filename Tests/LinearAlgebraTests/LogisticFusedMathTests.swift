@@ -138,6 +138,15 @@ struct LogisticFusedMathTests {
             }
             let tile = run(hessian: true), inPlace = run(hessian: false)
             #expect(tile.0 == inPlace.0 && tile.1 == inPlace.1, "level \(level), \(d) columns, intercept \(fitIntercept)")
+            // Unit weights passed as NULL (not read) give the bits of an array of ones.
+            func unit(_ ones: [Double]?) -> (UInt64, [UInt64]) {
+                var loss = 0.0
+                var gradient = [Double](repeating: 0, count: w8)
+                _ = fk_logistic_binary_block_at(Int32(level), x, rows, d, coefficients, fitIntercept ? 1 : 0, ones, y, &loss, &gradient, nil, nil)
+                return (loss.bitPattern, gradient.map(\.bitPattern))
+            }
+            let viaOnes = unit([Double](repeating: 1, count: rows)), viaNull = unit(nil)
+            #expect(viaOnes.0 == viaNull.0 && viaOnes.1 == viaNull.1, "unit weights, level \(level)")
         }
     }
 

@@ -139,6 +139,7 @@ int fk_logistic_uses_avx512(void);
 // adds sum_i sw_i loss_i to *loss, sum_i sw_i (p_i - y_i) t_i to grad (w8 values), and, when hess is
 // not NULL, the upper part (row a from column a & ~7 on) of sum_i h_i t_i t_i^T to hess (w8 x w8,
 // row-major), h_i = sw_i p_i (1 - p_i); when curvature is not NULL writes h_i there (n values).
+// sw NULL: every weight 1 (the same bits as an array of ones, without reading it).
 // Explicit fma, no contraction: the same bits on every CPU. Returns 0, or -1 when too wide.
 size_t fk_logistic_tile_width(size_t columns, int intercept);
 int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *coef, int intercept, const double *sw,

@@ -28,8 +28,9 @@ extension LogisticKernels {
     /// rounded) and no contraction, so the AVX-512, AVX2 and baseline code paths give the same bits.
     /// - Complexity: one read of the rows; with the Hessian O(range.count * w8^2 / 2) multiply-adds;
     ///   allocations: the results.
+    /// `unitWeights`: every weight is 1 (`weights` is then not read; same bits, less memory traffic).
     public static func binaryFusedBlock(x: [Double], columns d: Int, range: Range<Int>, coefficients: [Double], fitIntercept: Bool,
-                                        weights: [Double], target: [Int32], wantHessian: Bool,
+                                        weights: [Double], unitWeights: Bool = false, target: [Int32], wantHessian: Bool,
                                         curvature: inout [Double]) -> (loss: Double, gradient: [Double], hessian: [Double]) {
         guard let w8 = fusedTileWidth(columns: d, fitIntercept: fitIntercept), coefficients.count == w8, !range.isEmpty else {
             return (0, [], [])
@@ -48,7 +49,7 @@ extension LogisticKernels {
                                     // invariant: range within the validated rows; non-empty buffers
                                     _ = fk_logistic_binary_block(
                                         xs.baseAddress! + lo * d, range.count, d, cs.baseAddress!, fitIntercept ? 1 : 0,
-                                        ws.baseAddress! + lo, ts.baseAddress! + lo, &loss, gs.baseAddress!,
+                                        unitWeights ? nil : ws.baseAddress! + lo, ts.baseAddress! + lo, &loss, gs.baseAddress!,
                                         wantHessian ? hs.baseAddress : nil, cv.isEmpty ? nil : cv.baseAddress)
                                 }
                             }

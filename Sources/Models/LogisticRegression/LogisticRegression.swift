@@ -232,7 +232,11 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         }
         var weights = sampleWeights
         var total = 0.0
-        for i in weights.indices { weights[i] *= perClass[Int(target[i])]; total += weights[i] }
+        if classWeight == nil {  // every class weight 1: the product is the sample weight itself
+            for w in weights { total += w }
+        } else {
+            for i in weights.indices { weights[i] *= perClass[Int(target[i])]; total += weights[i] }
+        }
         guard total > 0, total.isFinite else {
             if !total.isFinite {
                 throw ModelError.invalidParameter(model: model, parameter: "sampleWeight", reason: "the total weight overflows (\(total))")

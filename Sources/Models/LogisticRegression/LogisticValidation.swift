@@ -81,6 +81,7 @@ enum LogisticValidation {
     }
 
     /// The class search of `encode` on plain values of one kind (`==` and hashing as the labels').
+    @inline(__always)  // specialised in its two callers (an unspecialised == per row costs ~7 ns)
     private static func encodeValues<T: Hashable>(_ y: [T], label: (T) -> ClassLabel) throws -> (classes: [ClassLabel], target: [Int32]) {
         guard let first = y.first else { return ([], []) }
         var seen: [T] = [first]
@@ -148,7 +149,8 @@ enum LogisticValidation {
         var rank = [Int32](repeating: 0, count: seen.count)
         for (position, k) in order.enumerated() { rank[k] = Int32(position) }
         let classes = order.map { seen[$0] }
-        let target = raw.map { rank[Int($0)] }
+        // Already sorted in order of first appearance: the indices are the ranks.
+        let target = rank.enumerated().allSatisfy({ Int($0.element) == $0.offset }) ? raw : raw.map { rank[Int($0)] }
         return (classes, target)
     }
 }
