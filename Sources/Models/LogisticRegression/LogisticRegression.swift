@@ -107,7 +107,10 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     ///   `.unknownClass` (class weights or warm start naming a class not in `y`);
     ///   `.columnCountMismatch` (warm start).
     /// - Complexity: per iteration one read of `x` (plus, for Newton, O(n p^2) for the Hessian);
-    ///   memory O(n) besides `x` (O(n d) more for `Float` input).
+    ///   L-BFGS reads `x` once more at the start (column moments, the finiteness check and, binary
+    ///   without a warm start, the objective at the start point: intercept at the log-odds of the
+    ///   weighted class totals, first step scaled by the inverse Hessian there); Newton checks `x`
+    ///   in a read of its own. Memory O(n) besides `x` (O(n d) more for `Float` input).
     public func fit<Scalar: LinearAlgebraScalar>(
         _ x: Matrix<Scalar>, _ y: [ClassLabel], sampleWeight: [Double]? = nil,
         warmStart: LogisticRegressionModel? = nil, threads: Int = 1
