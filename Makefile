@@ -39,7 +39,7 @@ FEATUREKIT := .build/release/featurekit
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help deps deps-cmake build release run test cmake bench bench-predict-memory check-limits alloc-gate reference clean
+.PHONY: help deps deps-cmake build release run test cmake bench bench-predict-memory check-limits alloc-gate reference clean bench-logistic-1thread
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -88,6 +88,15 @@ bench: release
 	mkdir -p build
 	$(FEATUREKIT) bench --peers --out build/bench.json --chart BENCHMARKS.svg --markdown BENCHMARKS.md \
 	  | tee build/bench.txt
+
+# The logistic fits of issue 5 at ONE thread (make bench runs at all cores): FeatureKit's and
+# scikit-learn's L-BFGS and Newton on the well-posed problems (1,000,000 x 32 and 100,000 x 256),
+# alternating run by run, next to the 1-thread read limit; the peer is held to 1 thread too
+# (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and threadpoolctl). BENCHMARKS.md quotes this file.
+bench-logistic-1thread: release
+	mkdir -p build
+	$(FEATUREKIT) bench --threads 1 --peers --only memory.read --only "LogisticRegression.fit well-posed" \
+	  --out build/bench-logistic-1thread.json | tee build/bench-logistic-1thread.txt
 
 # Independent cross-checks of the limits: a STREAM-style C program (gcc, OpenMP) and a plain C
 # call of OpenBLAS's dgemm, run next to featurekit bench's own figures for the same shapes.

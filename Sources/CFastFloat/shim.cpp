@@ -212,17 +212,22 @@ extern "C" int fk_parse_float(const char *first, size_t length, float *out) {
     return status;
 }
 
+extern "C" size_t fk_record_ends_unquoted(const char *buffer, size_t length, const size_t *targets, size_t count,
+                                          size_t *ends) {
+    // Every newline ends a record (memchr / memrchr run at memory speed).
+    for (size_t k = 0; k < count; ++k) {
+        size_t target = targets[k] < length ? targets[k] : length;
+        const void *hit = std::memchr(buffer + target, '\n', length - target);
+        ends[k] = hit ? static_cast<size_t>(static_cast<const char *>(hit) - buffer) + 1 : length;
+    }
+    const void *last = length ? memrchr(buffer, '\n', length) : nullptr;
+    return last ? static_cast<size_t>(static_cast<const char *>(last) - buffer) + 1 : 0;
+}
+
 extern "C" size_t fk_record_ends(const char *buffer, size_t length, char quote, const size_t *targets, size_t count,
                                  size_t *ends) {
     if (std::memchr(buffer, quote, length) == nullptr) {
-        // No quotes: every newline ends a record (memchr / memrchr run at memory speed).
-        for (size_t k = 0; k < count; ++k) {
-            size_t target = targets[k] < length ? targets[k] : length;
-            const void *hit = std::memchr(buffer + target, '\n', length - target);
-            ends[k] = hit ? static_cast<size_t>(static_cast<const char *>(hit) - buffer) + 1 : length;
-        }
-        const void *last = length ? memrchr(buffer, '\n', length) : nullptr;
-        return last ? static_cast<size_t>(static_cast<const char *>(last) - buffer) + 1 : 0;
+        return fk_record_ends_unquoted(buffer, length, targets, count, ends);
     }
     size_t k = 0;
     size_t last_end = 0;
@@ -238,6 +243,43 @@ extern "C" size_t fk_record_ends(const char *buffer, size_t length, char quote, 
     }
     while (k < count) ends[k++] = length;
     return last_end;
+}
+
+extern "C" size_t fk_scan_newlines_and_quotes(const char *buffer, size_t length, char quote, int *has_quote) {
+    // As fk_count_newlines, with the quote test in the same pass (checked once per 4 KiB, so a
+    // quoted file stops early).
+    size_t n = 0;
+    size_t i = 0;
+    *has_quote = 0;
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i quotes = _mm_set1_epi8(quote);
+    while (i + 16 <= length) {
+        __m128i counts = _mm_setzero_si128();
+        __m128i seen = _mm_setzero_si128();
+        size_t rounds = (length - i) / 16;
+        if (rounds > 255) rounds = 255;
+        for (size_t r = 0; r < rounds; ++r, i += 16) {
+            __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i *>(buffer + i));
+            counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(chunk, newline));
+            seen = _mm_or_si128(seen, _mm_cmpeq_epi8(chunk, quotes));
+        }
+        if (_mm_movemask_epi8(seen) != 0) {
+            *has_quote = 1;
+            return n;
+        }
+        __m128i sums = _mm_sad_epu8(counts, _mm_setzero_si128());
+        n += static_cast<size_t>(_mm_cvtsi128_si64(sums)) + static_cast<size_t>(_mm_extract_epi16(sums, 4));
+    }
+#endif
+    for (; i < length; ++i) {
+        n += buffer[i] == '\n';
+        if (buffer[i] == quote) {
+            *has_quote = 1;
+            return n;
+        }
+    }
+    return n;
 }
 
 extern "C" size_t fk_count_newlines(const char *buffer, size_t length) {
@@ -284,7 +326,12 @@ namespace {
 // field's end (one shifted by a byte) give the digits right-aligned, the '.' removed by a blend and
 // the bytes before the number zeroed; then 32 digits -> four 8-digit groups by maddubs / madd /
 // packus / madd (the SWAR of fast_float's parse_eight_digits, four groups at once).
-FK_AVX2 __attribute__((always_inline)) inline bool parse_field_avx2(const char *start, const char *end, double *out) {
+//
+// Split in two steps (plain_digits_avx2, then plain_value) so that the line loop can run the first
+// over a batch of fields and then the second: each step's dependency chain is shorter than the
+// whole parse, so more fields are in flight at once.
+FK_AVX2 __attribute__((always_inline)) inline bool plain_digits_avx2(const char *start, const char *end, uint64_t *mantissa_out,
+                                                                     int32_t *exponent_out) {
     const bool negative = *start == '-';
     const int64_t length = end - (start + negative);
     if (length < 1 || length > 31) return false;
@@ -317,18 +364,32 @@ FK_AVX2 __attribute__((always_inline)) inline bool parse_field_avx2(const char *
     const uint64_t high = static_cast<uint64_t>(_mm256_extract_epi64(octets, 2));  // groups 2, 3
     const uint64_t g1 = low >> 32;
     if (static_cast<uint32_t>(low) != 0 || g1 >= 1000) return false;  // 20 or more significant digits
-    const uint64_t mantissa = g1 * 10000000000000000ULL + (high & 0xFFFFFFFFULL) * 100000000ULL + (high >> 32);
-    const int64_t exponent = has_dot ? -static_cast<int64_t>(31 - dot) : 0;
-    // Eisel-Lemire (compute_float) even where fast_float would take Clinger's path: both give the
-    // correctly rounded value whenever compute_float does not ask for the digit comparison path
-    // (power2 < 0), and it has no division and no branch on the digit count. The exponent is in
-    // [-30, 0] and the mantissa below 10^19, so no overflow and no subnormal.
+    *mantissa_out = g1 * 10000000000000000ULL + (high & 0xFFFFFFFFULL) * 100000000ULL + (high >> 32);
+    *exponent_out = has_dot ? -static_cast<int32_t>(31 - dot) : 0;
+    return true;
+}
+
+// The value of a mantissa and exponent from plain_digits_avx2 (false: nothing written, the caller
+// falls back).
+//
+// Eisel-Lemire (compute_float) even where fast_float would take Clinger's path: both give the
+// correctly rounded value whenever compute_float does not ask for the digit comparison path
+// (power2 < 0), and it has no division and no branch on the digit count. The exponent is in
+// [-30, 0] and the mantissa below 10^19, so no overflow and no subnormal.
+__attribute__((always_inline)) inline bool plain_value(bool negative, uint64_t mantissa, int32_t exponent, double *out) {
     fast_float::adjusted_mantissa am = fast_float::compute_float<fast_float::binary_format<double>>(exponent, mantissa);
     if (am.power2 < 0) return false;
     double value;
     fast_float::to_float(negative, am, value);
     *out = value;
     return true;
+}
+
+// Both steps for one field.
+FK_AVX2 __attribute__((always_inline)) inline bool parse_field_avx2(const char *start, const char *end, double *out) {
+    uint64_t mantissa;
+    int32_t exponent;
+    return plain_digits_avx2(start, end, &mantissa, &exponent) && plain_value(*start == '-', mantissa, exponent, out);
 }
 
 // Bit k: p[k] is the delimiter, '\n' or '\r' (k < 64; reads [p, p + 64)).
@@ -403,7 +464,8 @@ namespace {
 // parse_field_avx2 (where 33 bytes before the field and 64 from its start are in [first, last));
 // a field it refuses goes through the same steps as in numeric_lines, from its start, so the
 // values, the bytes consumed and the line it stops at are the same.
-FK_AVX2 size_t numeric_lines_avx2(const char *first, const char *last, char delimiter, size_t width,
+// `floor` (<= first): where the buffer that may be read starts.
+FK_AVX2 size_t numeric_lines_avx2(const char *floor, const char *first, const char *last, char delimiter, size_t width,
                                   double *const *columns, size_t row, size_t max_rows, size_t *rows_out,
                                   size_t *newlines_out) {
     const char *p = first;
@@ -419,7 +481,7 @@ FK_AVX2 size_t numeric_lines_avx2(const char *first, const char *last, char deli
             if (q >= last) goto stop;
             double value;
             const char *end = nullptr;
-            if (common && q - first >= 33 && last - q >= 64) {
+            if (common && q - floor >= 33 && last - q >= 64) {
                 uint64_t ahead = q - chunk < 64 ? separators >> (q - chunk) : 0;
                 if (ahead == 0) {
                     chunk = q;
@@ -461,6 +523,133 @@ stop:
     return static_cast<size_t>(p - first);
 }
 
+// The whole-line loop on CPUs with AVX2: a line at a time, in batches of up to kBatch fields. The
+// separators (delimiter, '\n', '\r') are found 64 bytes at a time and their positions kept in a
+// queue (branch-free for up to 8 per 64 bytes), so each field's extent is known up front; then
+// plain_digits_avx2 runs over the batch, and plain_value over the results (two short dependency
+// chains per field instead of one long one, so the CPU overlaps more fields). A field either step
+// refuses (an exponent, a '+', 20+ digits, ... , or one within 33 bytes of `first`) is parsed
+// from its start by parse_common / parse_prefix, as numeric_lines does, and must end exactly at
+// its separator. A line this loop does not take whole (a separator that is not the delimiter
+// where one is due or not a line end after the last field, a field that is not a number, a line
+// that ends within 64 bytes of `last`) is handed to numeric_lines_avx2 for that one line, which
+// parses it or stops exactly where numeric_lines would. So the lines taken, their values (each
+// correctly rounded, hence the same from any of the parsers), the bytes consumed and the line
+// it stops at are those of numeric_lines.
+FK_AVX2 size_t numeric_lines_batched(const char *first, const char *last, char delimiter, size_t width,
+                                     double *const *columns, size_t row, size_t max_rows, size_t *rows_out,
+                                     size_t *newlines_out) {
+    constexpr size_t kBatch = 64;
+    constexpr size_t kQueue = 256;  // >= kBatch - 1 + 64 after compaction, + 8 for the unconditional writes
+    const char *queue[kQueue];
+    // A batch's fields after plain_digits_avx2: mantissa, exponent (kRefused when it refused the
+    // field), sign.
+    constexpr int32_t kRefused = 1000;
+    struct Digits { uint64_t mantissa; int32_t exponent; int32_t negative; };
+    Digits digits[kBatch];
+    size_t head = 0, tail = 0;  // queue[head..<tail]: separators at or after `p`, in order, below `scan`
+    const char *scan = first;   // the next 64 bytes to look for separators in
+    const char *p = first;
+    size_t rows = 0;
+    size_t newlines = 0;
+    while (p < last && rows < max_rows) {
+        const char *q = p;  // the current field's start
+        size_t c = 0;
+        while (c < width) {
+            const size_t count = width - c < kBatch ? width - c : kBatch;
+            while (tail - head < count) {
+                if (last - scan < 64) goto by_field;
+                if (tail + 64 + 8 > kQueue) {
+                    std::memmove(queue, queue + head, (tail - head) * sizeof(*queue));
+                    tail -= head;
+                    head = 0;
+                }
+                uint64_t mask = separator_mask(scan, delimiter);
+                const int found = __builtin_popcountll(mask);
+                const char **out = queue + tail;
+                for (int k = 0; k < 8; ++k) {  // tzcnt of 0 is 64: entries past `found` are overwritten later
+                    out[k] = scan + _tzcnt_u64(mask);
+                    mask = _blsr_u64(mask);
+                }
+                for (int k = 8; k < found; ++k) {
+                    out[k] = scan + _tzcnt_u64(mask);
+                    mask = _blsr_u64(mask);
+                }
+                tail += static_cast<size_t>(found);
+                scan += 64;
+            }
+            const char *const *ends = queue + head;
+            // Every separator but the line's last must be the delimiter (the last is checked below).
+            const bool line_end = c + count == width;
+            const size_t delimited = line_end ? count - 1 : count;
+            unsigned wrong = 0;
+            const char *start = q;
+            _Pragma("clang loop unroll_count(2)")  // two fields' chains interleaved (~2 % in the C loop)
+            for (size_t k = 0; k < count; ++k) {
+                const char *end = ends[k];
+                if (!(end - first >= 33 && plain_digits_avx2(start, end, &digits[k].mantissa, &digits[k].exponent))) {
+                    digits[k].exponent = kRefused;
+                }
+                digits[k].negative = *start == '-';
+                wrong |= k < delimited ? static_cast<unsigned char>(*end ^ delimiter) : 0u;
+                start = end + 1;
+            }
+            if (wrong) goto by_field;
+            _Pragma("clang loop unroll_count(2)")
+            for (size_t k = 0; k < count; ++k) {
+                double value;
+                if (!(digits[k].exponent != kRefused && plain_value(digits[k].negative, digits[k].mantissa, digits[k].exponent, &value))) {
+                    const char *start = k == 0 ? q : ends[k - 1] + 1;
+                    unsigned char b = static_cast<unsigned char>(*start);
+                    // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
+                    if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto by_field;
+                    const char *end = parse_common(start, last, &value);
+                    if (!end) {
+                        int status;
+                        size_t used = parse_prefix(start, last, &value, &status);
+                        if (used == 0 || status != FK_PARSE_OK) goto by_field;
+                        end = start + used;
+                    }
+                    if (end != ends[k]) goto by_field;
+                }
+                columns[c + k][row + rows] = value;
+            }
+            q = ends[count - 1];  // the separator after the batch
+            head += count;
+            c += count;
+            if (!line_end) ++q;
+        }
+        // q: the last field's separator, which must be a '\n' or "\r\n" (else the line is not taken here).
+        if (*q == '\n') {
+            p = q + 1;
+        } else if (*q == '\r' && q + 1 < last && q[1] == '\n') {
+            p = q + 2;
+        } else {
+            goto by_field;
+        }
+        ++rows;
+        ++newlines;
+        while (head < tail && queue[head] < p) ++head;  // the '\n' of a "\r\n"
+        if (scan < p) scan = p;
+        continue;
+    by_field:
+        // This line by the field-by-field loop (it may end at `last`, or not be taken at all).
+        {
+            size_t taken = 0, lines = 0;
+            size_t used = numeric_lines_avx2(first, p, last, delimiter, width, columns, row + rows, 1, &taken, &lines);
+            if (taken == 0) break;
+            p += used;
+            rows += taken;
+            newlines += lines;
+            head = tail = 0;
+            scan = p;
+        }
+    }
+    *rows_out = rows;
+    *newlines_out = newlines;
+    return static_cast<size_t>(p - first);
+}
+
 // parse_field_avx2 as a call, for fk_parse_plain_field.
 FK_AVX2 bool parse_field_avx2_call(const char *start, const char *end, double *out) {
     return parse_field_avx2(start, end, out);
@@ -478,8 +667,26 @@ extern "C" size_t fk_parse_numeric_lines(const char *first, const char *last, ch
                                          double *const *columns, size_t row, size_t max_rows,
                                          size_t *rows_out, size_t *newlines_out) {
 #if FK_HAVE_AVX2_PATH
+    // (A delimiter that is a line end or can be part of a number would be taken for a separator
+    // inside a field: the field-by-field loop handles those as numeric_lines does.)
+    const bool separable = delimiter != '\n' && delimiter != '\r' && !is_digit(delimiter) && delimiter != '.' &&
+                           delimiter != '-' && delimiter != '+' && (delimiter | 0x20) != 'e';
+    if (kHaveAVX2 && separable && width > 0 && fast_float::detail::rounds_to_nearest()) {
+        return numeric_lines_batched(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+    }
     if (kHaveAVX2) {
-        return numeric_lines_avx2(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+        return numeric_lines_avx2(first, first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+    }
+#endif
+    return numeric_lines(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
+}
+
+extern "C" size_t fk_parse_numeric_lines_by_field(const char *first, const char *last, char delimiter, size_t width,
+                                                 double *const *columns, size_t row, size_t max_rows,
+                                                 size_t *rows_out, size_t *newlines_out) {
+#if FK_HAVE_AVX2_PATH
+    if (kHaveAVX2) {
+        return numeric_lines_avx2(first, first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);
     }
 #endif
     return numeric_lines(first, last, delimiter, width, columns, row, max_rows, rows_out, newlines_out);

@@ -9,6 +9,7 @@
 // the caller checks the extremes and searches the block only then.
 #include "CKernels.h"
 #include "cpu.h"
+#include <stdint.h>
 #include <string.h>
 
 typedef double fk_ext_double8 __attribute__((vector_size(64)));
@@ -35,6 +36,22 @@ typedef long long fk_ext_long8 __attribute__((vector_size(64)));
         (c) -= (fk_ext_long8)(v_ != v_);                                                            \
     } while (0)
 
+// A software prefetch into L2 (prefetcht1) of the same strip FK_EXT_AHEAD rows further on, issued
+// while a row's strip is folded. The strip walk visits each row's 256 bytes and then jumps a whole
+// row ahead (2 KiB on a 256-column Double matrix), a pattern the hardware prefetchers follow only
+// in part; the fold's compare-and-select work also leaves fewer loads in flight than a plain read.
+// Measured in C on 100,000 x 256 Double, 2 threads, cold (the LLC flushed before each run): the
+// fit took 0.0102-0.0106 s without it (1.2x a read of the same matrix) and 0.0075-0.0077 s with it
+// (at or below that read); 16 rows ahead into L2 beat 8 rows into L1 and 32 rows into L2. Prefetches
+// never fault, so the rows past the block's end cost nothing but a wasted line fetch.
+#define FK_EXT_AHEAD 16
+// The address is formed as an integer: it may lie past the end of the matrix.
+#define FK_EXT_PREFETCH(p, ahead, bytes)                                                            \
+    do {                                                                                            \
+        uintptr_t pf_ = (uintptr_t)(p) + (ahead);                                                   \
+        for (size_t q_ = 0; q_ < (bytes); q_ += 64) __builtin_prefetch((const void *)(pf_ + q_), 0, 2); \
+    } while (0)
+
 // Strips of 32 columns (four vectors of accumulators held in registers), then of 8, then the scalar
 // tail, over groups of FK_EXT_GROUP rows: a group of a wide row-major block (16 rows of 256 Double
 // columns = 32 KiB) stays in L1 while its strips are walked, so the block is still read from memory
@@ -53,6 +70,7 @@ typedef long long fk_ext_long8 __attribute__((vector_size(64)));
         memcpy(&c2, nans + j + 16, 64); memcpy(&c3, nans + j + 24, 64);                             \
         for (size_t i = (i0); i < (i1); i++) {                                                      \
             const T *r = x + i * xs + j;                                                            \
+            FK_EXT_PREFETCH(r, FK_EXT_AHEAD * xs * sizeof(T), 32 * sizeof(T));                     \
             FK_EXT_STEP(LOAD, r, l0, h0, c0);                                                       \
             FK_EXT_STEP(LOAD, r + 8, l1, h1, c1);                                                   \
             FK_EXT_STEP(LOAD, r + 16, l2, h2, c2);                                                  \
@@ -70,7 +88,10 @@ typedef long long fk_ext_long8 __attribute__((vector_size(64)));
         fk_ext_double8 l0, h0;                                                                      \
         fk_ext_long8 c0;                                                                            \
         memcpy(&l0, lo + j, 64); memcpy(&h0, hi + j, 64); memcpy(&c0, nans + j, 64);                \
-        for (size_t i = (i0); i < (i1); i++) FK_EXT_STEP(LOAD, x + i * xs + j, l0, h0, c0);         \
+        for (size_t i = (i0); i < (i1); i++) {                                                      \
+            FK_EXT_PREFETCH(x + i * xs + j, FK_EXT_AHEAD * xs * sizeof(T), 8 * sizeof(T));          \
+            FK_EXT_STEP(LOAD, x + i * xs + j, l0, h0, c0);                                          \
+        }                                                                                           \
         memcpy(lo + j, &l0, 64); memcpy(hi + j, &h0, 64); memcpy(nans + j, &c0, 64);                \
     }
 #define FK_EXT_TAIL(T, i0, i1)                                                                      \

@@ -54,7 +54,7 @@ struct PredictCommand: ParsableCommand {
             progress.stage("predict \(data)")
             try reader.forEachBlock(data, threads: common.threadCount) { block in
                 let ids = try id.map { try block.column(named: $0) }
-                let prediction = try document.predict(block, threads: common.threadCount)
+                let prediction = try document.predict(block, threads: common.threadCount, firstRow: rows)
                 // The block's rows formatted in `threads` fixed row ranges in parallel, each into one
                 // byte array, appended in order (the same bytes for any thread count).
                 let count = block.rowCount

@@ -20,6 +20,10 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A trained model that a model file cannot hold: a non-finite value (JSON has no infinity or
     /// NaN) at `path` in the fitted state, e.g. a variance that overflows Double for values near 1e300.
     case unwritableModel(path: String, value: String)
+    /// NaN or ±infinity in a feature the model takes (the output of the features pipeline, named),
+    /// at `row` of the data: the scalers keep NaN, as scikit-learn's do, so a missing value reaches
+    /// the model unless the pipeline imputes it.
+    case nonFiniteFeature(model: String, feature: String, row: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -44,6 +48,9 @@ public enum LifecycleError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the models cannot be compared: \(reason)"
         case let .unwritableModel(path, value):
             return "the trained model cannot be written: \(path) is \(value), which a model file (JSON) cannot hold; the data has values too large or too small for this pipeline (rescale them)"
+        case let .nonFiniteFeature(model, feature, row, value):
+            let advice = value.isNaN ? "a missing value reaches the model: add an imputer step (e.g. SimpleImputer) to the features, or fill the value" : "rescale or clip the input"
+            return "\(model): non-finite value \(value) in feature '\(feature)' at row \(row); \(advice)"
         }
     }
 }

@@ -118,6 +118,9 @@ import Tabular
         // silently missing); an infinity is a number, as in pandas (CSVFastPathTests has more).
         #expect(try readCSV("x\n1\nNAN\n").categorical("x").levels == ["1", "NAN"])
         #expect(bits(try readCSV("x\n1\n-inf\n").numeric("x")) == bits([1, -.infinity]))
+        // An overflowing literal in an inferred column is +-infinity, as in pandas and polars (not a
+        // categorical column that a numeric selection would silently drop); the transforms refuse it.
+        #expect(bits(try readCSV("x\n1\n1e400\n -1e400 \n+1e999\n").numeric("x")) == bits([1, .infinity, -.infinity, .infinity]))
         // Underflow is not an error: it rounds to the nearest subnormal or zero.
         #expect(try readCSV("x\n1e-400\n-1e-400\n").numeric("x").map(\.bitPattern) == [0, (-0.0).bitPattern])
     }

@@ -118,6 +118,48 @@ func dataTable(_ name: String) throws -> Table {
         #expect(refusal(overflow) != "accepted")
     }
 
+    /// A block of a larger input (as `featurekit predict` streams a file) names the rows of the
+    /// whole input, and a NaN that reaches the model names the feature, not a column index.
+    @Test func predictionErrorsNameTheRowOfTheWholeInputAndTheFeature() throws {
+        let table = try dataTable("iris")
+        let document = try Trainer.train(try TrainingSpec.read(json: Data(Self.irisSpec.utf8)), on: table)
+        func replacing(_ name: String, row: Int, with value: Double) throws -> Table {
+            var values = try table.numeric(name)
+            values[row] = value
+            return try table.with(.numeric(name, values))
+        }
+        let missing = try replacing("petal_length_cm", row: 7, with: .nan)
+        for firstRow in [0, 1_000_000] {
+            do {
+                _ = try document.predict(missing, firstRow: firstRow)
+                Issue.record("NaN accepted")
+            } catch let LifecycleError.nonFiniteFeature(model, feature, row, value) {
+                #expect(model == "LogisticRegression" && feature.contains("petal_length_cm") && row == firstRow + 7 && value.isNaN)
+                #expect(LifecycleError.nonFiniteFeature(model: model, feature: feature, row: row, value: value).description.contains("SimpleImputer"))
+            }
+        }
+        do {
+            _ = try document.predict(try replacing("sepal_width_cm", row: 3, with: -.infinity), threads: 2, firstRow: 500)
+            Issue.record("infinity accepted")
+        } catch let FeatureError.infiniteValue(_, row, column, _) {
+            #expect(row == 503 && column == "sepal_width_cm")
+        }
+        #expect(throws: LifecycleError.self) { try document.predict(table, firstRow: -1) }
+        // Training names the feature too.
+        do {
+            _ = try Trainer.train(try TrainingSpec.read(json: Data(Self.irisSpec.utf8)), on: missing)
+            Issue.record("NaN trained")
+        } catch let LifecycleError.nonFiniteFeature(_, feature, row, _) {
+            #expect(feature.contains("petal_length_cm") && row == 7)
+        }
+        // Saturating: a row beyond Int.max is never a wrapped negative row.
+        do {
+            _ = try document.predict(missing, firstRow: Int.max - 2)
+        } catch let LifecycleError.nonFiniteFeature(_, _, row, _) {
+            #expect(row == Int.max)
+        }
+    }
+
     @Test func predictionRefusesDataThatDoesNotFitTheSchema() throws {
         let table = try dataTable("iris")
         let document = try Trainer.train(try TrainingSpec.read(json: Data(Self.irisSpec.utf8)), on: table)

@@ -110,6 +110,46 @@ struct LogisticFusedMathTests {
         }
     }
 
+    /// Without the Hessian, full groups of 8 rows are read in place (no tile copy); with it, every
+    /// row goes through the padded tile. Both orders of operations are the same, so the loss and the
+    /// gradient must agree bit for bit (widths with and without a tail chunk, with and without the
+    /// intercept, a partial last group, zero weights, |z| in the hundreds).
+    @Test("rows read in place give the same bits as the tile copy", arguments: [(5, true), (8, false), (8, true), (16, true), (31, true), (32, true), (40, false), (63, true)])
+    func inPlaceMatchesTile(columns d: Int, fitIntercept: Bool) {
+        let rows = 45
+        let u = Self.uniforms(rows * d + 2 * rows, seed: UInt64(d) &+ 7)
+        var x = (0..<(rows * d)).map { 4 * u[$0] - 2 }
+        for j in 0..<d { x[9 * d + j] = 400 * (j % 2 == 0 ? 1 : -1) }
+        let w = (0..<rows).map { i in i % 9 == 4 ? 0 : 2 * u[rows * d + i] }
+        let y = (0..<rows).map { Int32(u[rows * d + rows + $0] < 0.5 ? 1 : 0) }
+        let s = d + (fitIntercept ? 1 : 0)
+        let w8 = Int(fk_logistic_tile_width(d, fitIntercept ? 1 : 0))
+        var coefficients = [Double](repeating: 0, count: w8)
+        for j in 0..<s { coefficients[j] = 0.5 * cos(Double(j + 1)) }
+        for level in 0...Swift.max(0, Int(fk_logistic_code_level())) {
+            func run(hessian: Bool) -> (UInt64, [UInt64]) {
+                var loss = 0.0
+                var gradient = [Double](repeating: 0, count: w8), h = [Double](repeating: 0, count: w8 * w8)
+                _ = h.withUnsafeMutableBufferPointer { hs in
+                    fk_logistic_binary_block_at(Int32(level), x, rows, d, coefficients, fitIntercept ? 1 : 0, w, y, &loss, &gradient,
+                                                hessian ? hs.baseAddress : nil, nil)
+                }
+                return (loss.bitPattern, gradient.map(\.bitPattern))
+            }
+            let tile = run(hessian: true), inPlace = run(hessian: false)
+            #expect(tile.0 == inPlace.0 && tile.1 == inPlace.1, "level \(level), \(d) columns, intercept \(fitIntercept)")
+            // Unit weights passed as NULL (not read) give the bits of an array of ones.
+            func unit(_ ones: [Double]?) -> (UInt64, [UInt64]) {
+                var loss = 0.0
+                var gradient = [Double](repeating: 0, count: w8)
+                _ = fk_logistic_binary_block_at(Int32(level), x, rows, d, coefficients, fitIntercept ? 1 : 0, ones, y, &loss, &gradient, nil, nil)
+                return (loss.bitPattern, gradient.map(\.bitPattern))
+            }
+            let viaOnes = unit([Double](repeating: 1, count: rows)), viaNull = unit(nil)
+            #expect(viaOnes.0 == viaNull.0 && viaOnes.1 == viaNull.1, "unit weights, level \(level)")
+        }
+    }
+
     /// The one-pass shifted moments against the two-pass textbook formulas (relative 1e-12: the
     /// shift keeps the cancellation at the scale of the spread; sums of 5000 terms; scale 1e-11), and the same
     /// bits for 1, 2 and 3 threads (fixed blocks).
@@ -135,5 +175,51 @@ struct LogisticFusedMathTests {
             #expect(abs(one.mean[j] - m) <= 1e-12 * abs(m), "mean \(j)")
             #expect(abs(one.scale[j] - sd) <= 1e-11 * sd, "scale \(j)")
         }
+    }
+
+    /// The L-BFGS start pass: the same mean and scale bits as `columnLocationScale` (same formulas,
+    /// blocks and order), the same bits for 1, 2 and 3 threads and on every code path, the column
+    /// sums `sum_i r_i x_ij` within 1e-12 relative of a naive loop (5000 terms of mixed sign; the
+    /// bound is against the sum of |terms|), and any NaN or infinity reported, also in a row of
+    /// weight 0.
+    @Test("columnStartPass: columnLocationScale's bits, the residual sums, the finiteness check", arguments: [3, 8, 17, 40, 64, 256])
+    func startPass(columns d: Int) throws {
+        let rows = 5000
+        let u = Self.uniforms(rows * d + 2 * rows, seed: UInt64(d) &+ 3)
+        var x = (0..<(rows * d)).map { 1000 + Double($0 % d) * 3 + (4 * u[$0] - 2) * Double($0 % d + 1) }
+        let w = (0..<rows).map { i in i % 11 == 0 ? 0 : u[rows * d + i] * 2 }
+        let r = (0..<rows).map { i in u[rows * d + rows + i] - 0.5 }
+        let reference = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: d, weights: w, threads: 1)
+        let one = try LogisticKernels.columnStartPass(x: x, rows: rows, columns: d, weights: w, residuals: r, threads: 1)
+        #expect(one.finite)
+        #expect(one.mean.map(\.bitPattern) == reference.mean.map(\.bitPattern) && one.scale.map(\.bitPattern) == reference.scale.map(\.bitPattern))
+        for threads in [2, 3] {
+            let other = try LogisticKernels.columnStartPass(x: x, rows: rows, columns: d, weights: w, residuals: r, threads: threads)
+            #expect(other.mean.map(\.bitPattern) == one.mean.map(\.bitPattern) && other.scale.map(\.bitPattern) == one.scale.map(\.bitPattern)
+                    && other.gradient?.map(\.bitPattern) == one.gradient?.map(\.bitPattern), "\(threads) threads")
+        }
+        let gradient = try #require(one.gradient)
+        for j in 0..<d {
+            var sum = 0.0, magnitude = 0.0
+            for i in 0..<rows { sum += r[i] * x[i * d + j]; magnitude += abs(r[i] * x[i * d + j]) }
+            #expect(abs(gradient[j] - sum) <= 1e-12 * magnitude, "column \(j)")
+        }
+        // Every code path, one block: the same bits.
+        func raw(_ level: Int32, _ xs: [Double]) -> (Int32, [UInt64]) {
+            var s1 = [Double](repeating: 0, count: d), s2 = s1, g = s1
+            let ok = fk_logistic_column_pass_at(level, xs, rows, d, xs, w, r, &s1, &s2, &g)
+            return (ok, (s1 + s2 + g).map(\.bitPattern))
+        }
+        let base = raw(0, x)
+        for level in 1...Swift.max(1, fk_logistic_code_level()) { #expect(raw(level, x) == base, "level \(level)") }
+        // Non-finite entries, in a weighted row and in a row of weight 0 (row 22: 22 % 11 == 0).
+        for (row, value) in [(5, Double.nan), (22, Double.infinity), (22, -Double.infinity)] {
+            var bad = x
+            bad[row * d + d - 1] = value
+            #expect(try !LogisticKernels.columnStartPass(x: bad, rows: rows, columns: d, weights: w, residuals: nil).finite)
+            #expect(raw(0, bad).0 == 0)
+        }
+        x[0] = 1e300  // huge but finite
+        #expect(try LogisticKernels.columnStartPass(x: x, rows: rows, columns: d, weights: w, residuals: r).finite)
     }
 }

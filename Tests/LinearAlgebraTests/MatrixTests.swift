@@ -1,6 +1,8 @@
 import Testing
 @testable import LinearAlgebra
 
+private struct GenerationStop: Error {}
+
 @Suite("Matrix, MatrixView and VectorView: construction, layout, views")
 struct MatrixTests {
     func checkConstruction<S: LinearAlgebraScalar>(_: S.Type) throws {
@@ -34,6 +36,17 @@ struct MatrixTests {
             #expect(e.transposed.shape == Shape(rows: dims.columns, columns: dims.rows))
         }
         #expect(!m.isEmpty)
+
+        // Generated in row-major order, also above the 4 MiB where huge pages are advised.
+        var calls: [Int] = []
+        let generated = try Matrix<S>(rows: 2, columns: 3) { i, j in calls.append(i * 3 + j); return S(i * 10 + j) }
+        #expect(generated.elements == [0, 1, 2, 10, 11, 12] && calls == Array(0..<6))
+        let large = try Matrix<S>(rows: 1100, columns: 1000) { i, j in S((i &* 7 &+ j) % 13) }
+        #expect(large[1099, 999] == S((1099 * 7 + 999) % 13) && large[3, 4] == S(25 % 13))
+        #expect(try Matrix<S>(rows: 1100, columns: 1000, repeating: 3).elements.allSatisfy { $0 == 3 })
+        #expect(try Matrix<S>(rows: 0, columns: 5) { _, _ in 1 }.shape == Shape(rows: 0, columns: 5))
+        #expect(throws: LinearAlgebraError.self) { try Matrix<S>(rows: -1, columns: 5) { _, _ in 1 } }
+        #expect(throws: GenerationStop.self) { try Matrix<S>(rows: 3, columns: 3) { i, j in if i == 2 && j == 1 { throw GenerationStop() }; return 0 } }
     }
 
     @Test("construction, row-major indexing, identity, empty shapes", arguments: bothScalars)

@@ -31,6 +31,40 @@ struct LogisticErrorTests {
         }
     }
 
+    /// L-BFGS checks X inside its first pass, not up front: a NaN in X must still be the error
+    /// reported when y (a NaN label, a single class) or the class weights are wrong too, for the
+    /// binary and the multinomial fit, with and without a warm start, as Newton reports it.
+    @Test(arguments: [LogisticRegression.Solver.lbfgs(memory: 10), .newtonCholesky])
+    func nonFiniteXComesFirst(solver: LogisticRegression.Solver) throws {
+        var bad = x
+        bad[3, 0] = .nan
+        let fits: [(String, () throws -> Any)] = [
+            ("NaN label", { try LogisticRegression(solver: solver).fit(bad, [0, 1, .nan, 1, 0, 1] as [Double]) }),
+            ("one class", { try LogisticRegression(solver: solver).fit(bad, [1, 1, 1, 1, 1, 1]) }),
+            ("unknown class weight", { try LogisticRegression(classWeight: .explicit([7: 2]), solver: solver).fit(bad, y) }),
+            ("three classes", { try LogisticRegression(solver: solver).fit(bad, [0, 1, 2, 0, 1, 2]) }),
+            ("warm start", { try LogisticRegression(solver: solver).fit(bad, y, warmStart: try LogisticRegression().fit(x, y)) }),
+        ]
+        for (name, fit) in fits {
+            guard case .nonFiniteValue(_, "X", 3, 0, _)? = fitError(fit) else { Issue.record("\(name): X's NaN not reported first"); continue }
+        }
+    }
+
+    /// Real and integer labels take their own class search (no per-row ClassLabel values): the same
+    /// classes (first-seen representative, -0.0 == 0.0) and the same fit bit for bit as ClassLabel labels.
+    @Test func labelFastPaths() throws {
+        let reals: [Double] = [0.0, 2.5, -0.0, 2.5, 7, 0.0]
+        let viaReals = try LogisticRegression().fit(x, reals)
+        let viaLabels = try LogisticRegression().fit(x, reals.map { ClassLabel.real($0) })
+        #expect(viaReals.classes == viaLabels.classes && viaReals.classes.count == 3)
+        #expect(viaReals.coefficients.flatMap { $0 }.map(\.bitPattern) == viaLabels.coefficients.flatMap { $0 }.map(\.bitPattern))
+        let viaInts = try LogisticRegression().fit(x, y)
+        let viaIntLabels = try LogisticRegression().fit(x, y.map { ClassLabel.integer($0) })
+        #expect(viaInts.classes == viaIntLabels.classes)
+        #expect(viaInts.coefficients.flatMap { $0 }.map(\.bitPattern) == viaIntLabels.coefficients.flatMap { $0 }.map(\.bitPattern))
+        guard case .singleClass? = fitError({ try LogisticRegression().fit(x, [0.0, -0.0, 0, 0, 0, 0]) }) else { Issue.record("0.0 and -0.0 are one class"); return }
+    }
+
     @Test(arguments: [Double.nan, .infinity, -.infinity])
     func nonFiniteX(value: Double) throws {
         var bad = x

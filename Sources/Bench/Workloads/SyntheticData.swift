@@ -76,12 +76,9 @@ public enum SyntheticData {
         guard rows >= 0, columns >= 0, !rows.multipliedReportingOverflow(by: columns).overflow else {
             throw LinearAlgebraError.invalidArgument(parameter: "rows x columns", reason: "\(rows) x \(columns) is not a valid shape")
         }
-        var elements: [Double] = []
-        elements.reserveCapacity(rows * columns)
-        for i in 0..<rows {
-            for j in 0..<columns { elements.append(feature(seed: seed, row: i, column: j, columns: columns)) }
-        }
-        return try Matrix(rows: rows, columns: columns, elements: elements)
+        // On huge pages, as numpy puts the peer's copy and as the library's readers and transforms
+        // put the matrices they return.
+        return try Matrix(rows: rows, columns: columns) { i, j in feature(seed: seed, row: i, column: j, columns: columns) }
     }
 
     /// A `rows x columns` matrix of `2u - 1` (uniform in [-1, 1)) from `stream`; element `(i, j)`
@@ -90,8 +87,9 @@ public enum SyntheticData {
         guard rows >= 0, columns >= 0, !rows.multipliedReportingOverflow(by: columns).overflow else {
             throw LinearAlgebraError.invalidArgument(parameter: "rows x columns", reason: "\(rows) x \(columns) is not a valid shape")
         }
-        let elements = (0..<(rows * columns)).map { 2 * uniform(seed: seed, stream: stream, index: UInt64($0)) - 1 }
-        return try Matrix(rows: rows, columns: columns, elements: elements)
+        return try Matrix(rows: rows, columns: columns) { i, j in
+            2 * uniform(seed: seed, stream: stream, index: UInt64(i * columns + j)) - 1
+        }
     }
 
     /// The true coefficients of the regression target: `beta_j = ((j mod 5) - 2) / scale_j`, so

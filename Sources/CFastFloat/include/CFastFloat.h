@@ -64,6 +64,15 @@ size_t fk_record_ends(const char *buffer, size_t length, char quote, const size_
 /// The number of '\n' bytes in [buffer, buffer + length).
 size_t fk_count_newlines(const char *buffer, size_t length);
 
+/// One pass over [buffer, buffer + length) for the reader's block split, run on several threads over
+/// parts of a block: returns the number of '\n' bytes, and sets *has_quote to 1 when a `quote` byte
+/// occurs (0 otherwise; the count is then not meaningful and the scan may stop early).
+size_t fk_scan_newlines_and_quotes(const char *buffer, size_t length, char quote, int *has_quote);
+
+/// fk_record_ends for a buffer known to hold no quote byte (every '\n' ends a record): the same
+/// results without its own scan for quotes.
+size_t fk_record_ends_unquoted(const char *buffer, size_t length, const size_t *targets, size_t count, size_t *ends);
+
 /// The CSV reader's whole-line fast path: parses consecutive lines of [first, last) that consist of
 /// exactly `width` unquoted numbers, each accepted by `fk_parse_double_prefix` with status
 /// FK_PARSE_OK (a number must start with a digit, '-', '+' or '.'), separated by `delimiter`, the
@@ -77,6 +86,14 @@ size_t fk_count_newlines(const char *buffer, size_t length);
 size_t fk_parse_numeric_lines(const char *first, const char *last, char delimiter, size_t width,
                               double *const *columns, size_t row, size_t max_rows,
                               size_t *rows_out, size_t *newlines_out);
+
+/// fk_parse_numeric_lines's field-by-field loop alone (for tests): the same contract and results. On
+/// CPUs with AVX2, fk_parse_numeric_lines reads a line at a time in batches of fields and hands a
+/// line it does not take whole to this loop; both must agree on every input (lines taken, bytes
+/// consumed, newlines, and every value bit for bit).
+size_t fk_parse_numeric_lines_by_field(const char *first, const char *last, char delimiter, size_t width,
+                                       double *const *columns, size_t row, size_t max_rows,
+                                       size_t *rows_out, size_t *newlines_out);
 
 #ifdef __cplusplus
 }

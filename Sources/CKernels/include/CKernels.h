@@ -143,6 +143,7 @@ size_t fk_claim_next(size_t *counter);
 // adds sum_i sw_i loss_i to *loss, sum_i sw_i (p_i - y_i) t_i to grad (w8 values), and, when hess is
 // not NULL, the upper part (row a from column a & ~7 on) of sum_i h_i t_i t_i^T to hess (w8 x w8,
 // row-major), h_i = sw_i p_i (1 - p_i); when curvature is not NULL writes h_i there (n values).
+// sw NULL: every weight 1 (the same bits as an array of ones, without reading it).
 // Explicit fma, no contraction: the same bits on every CPU. Returns 0, or -1 when too wide.
 size_t fk_logistic_tile_width(size_t columns, int intercept);
 int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *coef, int intercept, const double *sw,
@@ -152,6 +153,15 @@ int fk_logistic_binary_block(const double *x, size_t n, size_t d, const double *
 int fk_logistic_binary_block_at(int max_level, const double *x, size_t n, size_t d, const double *coef, int intercept,
                                 const double *sw, const int *y, double *loss, double *grad, double *hess, double *curvature);
 int fk_logistic_code_level(void);
+// The L-BFGS start pass (logistic.c): one read of rows [0, n) of the row-major x (d columns); per
+// column j, over the rows with sw_i != 0, s1[j] += sw_i e_ij and s2[j] += (sw_i e_ij) e_ij with
+// e_ij = x_ij - shift[j]; over all rows, g[j] = fma(r_i, x_ij, g[j]) (r may be NULL: r_i = 0).
+// Rows in order, no contraction: the same bits on every code path (_at: as fk_logistic_binary_block_at).
+// Returns 1 when every x_ij is finite (whatever its row's weight), else 0.
+int fk_logistic_column_pass(const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
+                            double *s1, double *s2, double *g);
+int fk_logistic_column_pass_at(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
+                               double *s1, double *s2, double *g);
 // The pass's 8-lane elementary functions (tests): t[i] = exp(-a[i]) and l[i] = log1p(t[i]) for a[i] >= 0
 // (baseline build; the same bits as the vector builds).
 void fk_logistic_exp_log1p(const double *a, size_t n, double *t, double *l);

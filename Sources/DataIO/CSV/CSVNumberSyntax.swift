@@ -14,9 +14,10 @@ import CFastFloat
 /// `Double.greatestFiniteMagnitude` ("1e400": overflow), and infinities or NaN spelled out ("inf",
 /// "-Infinity", "NAN") unless the token is one of `missingValues` (by default "NaN" and "nan" are,
 /// and read as missing). In an inferred column a spelled-out infinity ("inf", "infinity", any case,
-/// optional sign) is read as ±infinity, as pandas does, whatever the block size; the transforms and
-/// fits then refuse it with an error naming the row and column. Overflow and NaN spellings make an
-/// inferred column categorical (see `CSVReadOptions.columnTypes`).
+/// optional sign) and an overflowing literal ("1e400") are read as ±infinity, as pandas and polars
+/// do, whatever the block size; the transforms and fits then refuse them with an error naming the
+/// row and column. NaN spellings that are not missing-value tokens make an inferred column
+/// categorical (see `CSVReadOptions.columnTypes`).
 ///
 /// **Why fast_float** (`CFastFloat`, Daniel Lemire's algorithm, header-only C++ from Debian's
 /// libfast-float-dev) rather than Swift's `Double(Substring)`: both are correctly rounded (Swift's

@@ -57,12 +57,13 @@ public struct CSVReadOptions: Sendable, Hashable {
     /// "NaN", "nan", "null" (a subset of pandas's `na_values`; add others explicitly).
     public var missingValues: Set<String>
     /// Column types by name; columns not named are inferred: numeric when every non-missing token of
-    /// the column is a finite number in range or a spelled-out infinity ("inf", "-Infinity", any
-    /// case: read as ±infinity, as in pandas, and refused later by the transforms with an error
-    /// naming the row and column) — an all-missing column is numeric, all NaN, as in pandas —
-    /// categorical (string) otherwise: "1e400" or "NAN" (not in `missingValues`) makes an inferred
-    /// column categorical, while in a column declared `.numeric` these and "inf" are errors naming
-    /// the cell. (Inference never raises a number error: one found early could be undone by a
+    /// the column is a number — a finite one, a finite literal beyond the range of Double ("1e400",
+    /// "-1e400") or a spelled-out infinity ("inf", "-Infinity", any case); the last two are read as
+    /// ±infinity, as pandas and polars do, and refused later by the transforms and fits with an
+    /// error naming the row and column — an all-missing column is numeric, all NaN, as in pandas —
+    /// categorical (string) otherwise: "NAN" (not in `missingValues`) or "1.5x" makes an inferred
+    /// column categorical, while in a column declared `.numeric` these, "1e400" and "inf" are errors
+    /// naming the cell. (Inference never raises a number error: one found early could be undone by a
     /// later token, and the result would depend on the block size.) Naming a column the header
     /// lacks is an error.
     public var columnTypes: [String: CSVColumnType]

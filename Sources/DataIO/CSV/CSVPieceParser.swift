@@ -92,7 +92,9 @@ struct CSVPieceParser: Sendable {
     /// kept, from the newline count and the bytes per record). Runs of plain numeric lines are parsed by the C fast path
     /// `fk_parse_numeric_lines` (when every column is numeric); any line it does not take is parsed
     /// here, from its start, by the general tokenizer, so errors and values are the same either way.
-    func parse(_ bytes: UnsafeRawBufferPointer) -> PieceOutput {
+    ///
+    /// - Parameter newlines: the '\n' bytes in `bytes` when the caller counted them (nil: counted here).
+    func parse(_ bytes: UnsafeRawBufferPointer, newlines: Int? = nil) -> PieceOutput {
         let width = plans.count
         var state = State(out: PieceOutput(columns: [], levels: Array(repeating: [], count: width)),
                           record: Array(repeating: 0, count: width), dictionaries: Array(repeating: [:], count: width),
@@ -105,7 +107,7 @@ struct CSVPieceParser: Sendable {
         // A kept record has `width` fields: width - 1 delimiters and a line end (but the last) outside
         // quotes, so at least `width` bytes. Both bounds hold; the second keeps the buffers within
         // 8 bytes per input byte when a file has many short (ragged) lines and many columns.
-        let capacity = Swift.min(fk_count_newlines(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), n) + 1,
+        let capacity = Swift.min((newlines ?? fk_count_newlines(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), n)) + 1,
                                  n / Swift.max(1, width) + 1)
         let buffers = (0..<width).map { _ in ColumnBuffer(capacity: capacity) }
         let targets: [UnsafeMutablePointer<Double>?] = buffers.map { $0.storage.baseAddress }
@@ -285,10 +287,15 @@ struct CSVPieceParser: Sendable {
                 state.record[column] = value
                 return
             }
-            // Inferred columns read a spelled-out infinity ("inf", "-Infinity", any case) as a number,
-            // as pandas does; the transforms then refuse it with an error naming the row and column.
+            // Inferred columns read a spelled-out infinity ("inf", "-Infinity", any case) and a finite
+            // literal beyond the range of Double ("1e400") as +-infinity, as pandas and polars do; the
+            // transforms and fits then refuse it with an error naming the row and column.
             if plan == .inferNumeric, status == Int32(FK_PARSE_NONFINITE), let infinity = Self.spelledInfinity(token) {
                 state.record[column] = infinity
+                return
+            }
+            if plan == .inferNumeric, status == Int32(FK_PARSE_OVERFLOW) {
+                state.record[column] = Self.isNegative(token) ? -.infinity : .infinity
                 return
             }
             state.record[column] = .nan
@@ -334,6 +341,12 @@ struct CSVPieceParser: Sendable {
             return byte | 0x20 == 105 ? (negative ? -.infinity : .infinity) : nil  // i or I
         }
         return nil
+    }
+
+    /// Whether a number token's first byte after ASCII spaces and tabs is `-`.
+    static func isNegative(_ token: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in token where byte != 32 && byte != 9 { return byte == 45 }
+        return false
     }
 
     /// A number token: ASCII spaces and tabs around it are allowed; then `fk_parse_double`.

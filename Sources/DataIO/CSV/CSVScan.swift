@@ -14,6 +14,8 @@ struct SharedBytes: @unchecked Sendable {
 /// Block boundaries depend only on the file and `blockBytes` (the reader fills its buffer fully
 /// before cutting at the last record end), and each block is cut into `4 * threads` pieces at
 /// record ends found by a quote-aware scan (`fk_record_ends`), which the threads take one at a time.
+/// (A split block is first scanned on all threads for a quote byte and its newlines; without a
+/// quote every newline ends a record, and each piece gets its exact newline count from that scan.)
 /// Pieces are parsed independently and joined in order, with category levels merged in first-seen order, so the output is bit-identical for any
 /// thread count.
 final class CSVScan {
@@ -30,6 +32,8 @@ final class CSVScan {
     private var blockNewlines = 0
     /// Split points found with the block's end (nil: find them in `parse`).
     private var splitEnds: [Int]?
+    /// For each split point, the '\n' bytes before it (known when the block holds no quote).
+    private var splitNewlines: [Int]?
     /// Pieces per block: 4 per thread (fewer bytes per piece, so the threads finish together even
     /// when one is slowed), 1 on one thread.
     private var pieceCount: Int { threads > 1 ? threads * 4 : 1 }
@@ -148,6 +152,7 @@ final class CSVScan {
             if bytes.count == 0 { return nil }
             if reader.atEnd {
                 splitEnds = nil
+                splitNewlines = nil
                 blockLength = bytes.count
                 return SharedBytes(bytes: bytes)
             }
@@ -156,20 +161,60 @@ final class CSVScan {
             var targets = split ? (1..<pieceCount).map { bytes.count * $0 / pieceCount } : []
             var ends = [Int](repeating: 0, count: targets.count)
             let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
-            let last = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
+            // Split blocks: the quote test and the newline count run on all threads (the count gives
+            // each piece its row capacity, so the pieces need not count again); a block with a quote
+            // takes the quote-aware scan.
+            let counts = split ? unquotedNewlines(bytes, bounds: [0] + targets + [bytes.count]) : nil
+            let last = counts == nil
+                ? fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
+                : fk_record_ends_unquoted(base, bytes.count, &targets, targets.count, &ends)
             if last > 0 {
                 blockLength = last
                 splitEnds = ends.map { Swift.min($0, last) }
+                splitNewlines = counts.map { counts in
+                    // '\n' bytes before each end: those before its target and the one it follows; an
+                    // end past `last` (no '\n' after its target) is cut to `last`, after all of them.
+                    // Then the block's end (`last`, after all of them).
+                    let total = counts.reduce(0, +)
+                    var before = 0
+                    return ends.indices.map { k in
+                        before += counts[k]
+                        return ends[k] <= last ? before + 1 : total
+                    } + [total]
+                }
                 return SharedBytes(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<last]))
             }
             reader.grow()  // one record longer than the buffer
         }
     }
 
+    /// The '\n' bytes in each of the ranges `bounds[k]..<bounds[k + 1]` of `bytes`, counted on
+    /// `threads` threads; nil when `bytes` holds a quote byte.
+    private func unquotedNewlines(_ bytes: UnsafeRawBufferPointer, bounds: [Int]) -> [Int]? {
+        let parts = bounds.count - 1
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts)
+        let quoted = UnsafeMutableBufferPointer<Int32>.allocate(capacity: parts)
+        defer { counts.deallocate(); quoted.deallocate() }
+        let shared = SharedCounts(bytes: bytes, counts: counts, quoted: quoted)
+        let quote = CChar(bitPattern: options.quote)
+        let workers = Swift.min(threads, parts)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for k in stride(from: worker, to: parts, by: workers) {
+                let base = shared.bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: called with count > 0
+                var hasQuote: Int32 = 0
+                shared.counts[k] = fk_scan_newlines_and_quotes(base + bounds[k], bounds[k + 1] - bounds[k], quote, &hasQuote)
+                shared.quoted[k] = hasQuote
+            }
+        }
+        return quoted.contains { $0 != 0 } ? nil : Array(counts)
+    }
+
     /// Parses `block` in `pieceCount` pieces on `threads` threads; returns the pieces (in order) and their first lines.
     func parse(_ block: SharedBytes, parser: CSVPieceParser) throws -> (pieces: [PieceOutput], lines: [Int]) {
         let bytes = block.bytes
         var ranges: [Range<Int>] = [0..<bytes.count]
+        // Each piece's '\n' bytes, when known from the block's scan (nil: the piece counts them).
+        var newlines: [Int?] = [nil]
         if threads > 1, bytes.count >= Swift.max(2, options.minimumSplitBytes) {
             var ends = splitEnds ?? []
             if splitEnds == nil {
@@ -178,26 +223,32 @@ final class CSVScan {
                 let base = bytes.baseAddress!.assumingMemoryBound(to: CChar.self)  // invariant: count > 0
                 _ = fk_record_ends(base, bytes.count, CChar(bitPattern: options.quote), &targets, targets.count, &ends)
             }
+            let before = splitEnds == nil ? nil : splitNewlines  // '\n' bytes before each end and the block's end
             ranges = []
+            newlines = []
             var lower = 0
-            for end in ends + [bytes.count] where end > lower {
+            var lowerBefore = 0
+            for (k, end) in (ends + [bytes.count]).enumerated() where end > lower {
                 ranges.append(lower..<end)
+                newlines.append(before.map { $0[k] - lowerBefore })
                 lower = end
+                lowerBefore = before?[k] ?? 0
             }
         }
         let pieceRanges = ranges
+        let pieceNewlines = newlines
         let pieces: [PieceOutput]
         if threads > 1, pieceRanges.count > 1 {
             // Handed out one at a time: a thread slowed by other load on the machine takes fewer.
             let queue = PieceQueue(count: pieceRanges.count)
             DispatchQueue.concurrentPerform(iterations: Swift.min(threads, pieceRanges.count)) { _ in
                 while let k = queue.take() {
-                    queue.set(k, parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[pieceRanges[k]])))
+                    queue.set(k, parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[pieceRanges[k]]), newlines: pieceNewlines[k]))
                 }
             }
             pieces = queue.results()
         } else {
-            pieces = pieceRanges.map { parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[$0])) }
+            pieces = pieceRanges.indices.map { parser.parse(UnsafeRawBufferPointer(rebasing: block.bytes[pieceRanges[$0]]), newlines: pieceNewlines[$0]) }
         }
         var lines: [Int] = []
         var next = line
@@ -221,7 +272,15 @@ final class CSVScan {
         blockLength = 0
         blockNewlines = 0
         splitEnds = nil
+        splitNewlines = nil
     }
+}
+
+/// A block and the per-range results of `unquotedNewlines`, written by one thread per range.
+private struct SharedCounts: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    let counts: UnsafeMutableBufferPointer<Int>
+    let quoted: UnsafeMutableBufferPointer<Int32>
 }
 
 /// Piece indices handed out in order to several threads, and their results stored by index.

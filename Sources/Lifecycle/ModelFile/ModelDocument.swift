@@ -155,10 +155,25 @@ public struct ModelDocument: Sendable, Codable {
     }
 
     /// Predictions for `table`: the features pipeline (fused, in row blocks), then the model.
-    /// - Throws: `.schemaMismatch`, the pipeline's and model's errors (naming rows and columns).
-    public func predict(_ table: Table, threads: Int = 1) throws -> FittedModel.Prediction {
+    ///
+    /// `firstRow` is the row of the data at which `table` starts when a larger input is predicted
+    /// block by block (as `featurekit predict` streams a file): errors then name the row of the
+    /// whole input, not of the block.
+    /// - Throws: `.schemaMismatch`; the pipeline's errors naming row and column; `.nonFiniteFeature`
+    ///   naming the row and the feature (by name) where NaN or infinity reaches the model;
+    ///   `.invalidParameter` for a negative `firstRow`.
+    public func predict(_ table: Table, threads: Int = 1, firstRow: Int = 0) throws -> FittedModel.Prediction {
+        guard firstRow >= 0 else { throw LifecycleError.invalidParameter(parameter: "firstRow", reason: "must be >= 0, got \(firstRow)") }
         try checkSchema(table)
-        let x = try features.transform(table, threads: threads)
-        return try model.predict(x, threads: threads)
+        do {
+            let x = try features.transform(table, threads: threads)
+            do {
+                return try model.predict(x, threads: threads)
+            } catch let ModelError.nonFiniteValue(name, "X", row, column?, value) where features.outputNames.indices.contains(column) {
+                throw LifecycleError.nonFiniteFeature(model: name, feature: features.outputNames[column], row: row, value: value)
+            }
+        } catch {
+            throw RowOffset.shift(error, by: firstRow)
+        }
     }
 }

@@ -28,8 +28,9 @@ extension LogisticKernels {
     /// rounded) and no contraction, so the AVX-512, AVX2 and baseline code paths give the same bits.
     /// - Complexity: one read of the rows; with the Hessian O(range.count * w8^2 / 2) multiply-adds;
     ///   allocations: the results.
+    /// `unitWeights`: every weight is 1 (`weights` is then not read; same bits, less memory traffic).
     public static func binaryFusedBlock(x: [Double], columns d: Int, range: Range<Int>, coefficients: [Double], fitIntercept: Bool,
-                                        weights: [Double], target: [Int32], wantHessian: Bool,
+                                        weights: [Double], unitWeights: Bool = false, target: [Int32], wantHessian: Bool,
                                         curvature: inout [Double]) -> (loss: Double, gradient: [Double], hessian: [Double]) {
         guard let w8 = fusedTileWidth(columns: d, fitIntercept: fitIntercept), coefficients.count == w8, !range.isEmpty else {
             return (0, [], [])
@@ -48,7 +49,7 @@ extension LogisticKernels {
                                     // invariant: range within the validated rows; non-empty buffers
                                     _ = fk_logistic_binary_block(
                                         xs.baseAddress! + lo * d, range.count, d, cs.baseAddress!, fitIntercept ? 1 : 0,
-                                        ws.baseAddress! + lo, ts.baseAddress! + lo, &loss, gs.baseAddress!,
+                                        unitWeights ? nil : ws.baseAddress! + lo, ts.baseAddress! + lo, &loss, gs.baseAddress!,
                                         wantHessian ? hs.baseAddress : nil, cv.isEmpty ? nil : cv.baseAddress)
                                 }
                             }
@@ -58,5 +59,87 @@ extension LogisticKernels {
             }
         }
         return (loss, gradient, hessian)
+    }
+}
+
+extension LogisticKernels {
+    /// What `columnStartPass` returns: `columnLocationScale`'s preconditioner (the same formulas),
+    /// whether every entry of `x` is finite, and `sum_i r_i x_i` when residuals were given.
+    public struct ColumnStart: Sendable {
+        public var mean: [Double]
+        public var scale: [Double]
+        /// False when some entry of `x` is NaN or infinite (in any row, whatever its weight); the
+        /// other fields are then meaningless.
+        public var finite: Bool
+        /// `sum_i r_i x_ij` per column (nil without residuals).
+        public var gradient: [Double]?
+    }
+
+    /// One read of `x` for the start of an L-BFGS fit: the weighted column means and standard
+    /// deviations of `columnLocationScale` (shift `c_j = x_rj` of the first row of positive weight,
+    /// `m1_j = sum_i w_i (x_ij - c_j) / W`, `m2_j = sum_i w_i (x_ij - c_j)^2 / W`, `mean_j = c_j + m1_j`,
+    /// `std_j = sqrt(max(m2_j - m1_j^2, 0))`, zero or non-finite deviations give 1, non-finite means
+    /// 0), the finiteness check of `x`, and, with `residuals` (`rows` values), the column sums
+    /// `sum_i r_i x_ij` (explicit fma, rows in order; the gradient of the objective at a point where
+    /// the decision value is the same for every row). Fixed row blocks (a function of the column count
+    /// only), partial sums added in block order: bit-identical for any thread count and code path
+    /// (C kernel `fk_logistic_column_pass`).
+    /// - Throws: `LinearAlgebraError.shapeMismatch` when lengths disagree.
+    /// - Complexity: one read of `x`; allocations: the results and three `columns`-long sums per block.
+    public static func columnStartPass(x: [Double], rows: Int, columns d: Int, weights: [Double], residuals: [Double]?,
+                                       threads: Int = 1) throws -> ColumnStart {
+        guard d >= 0, rows >= 0, Self.product(rows, d) == x.count, weights.count == rows, residuals.map({ $0.count == rows }) ?? true else {
+            throw LinearAlgebraError.shapeMismatch(operation: "LogisticKernels.columnStartPass", lhs: Shape(rows: rows, columns: d),
+                                                   rhs: Shape(rows: weights.count, columns: 1),
+                                                   requirement: "x.count == rows * columns, weights.count == rows == residuals.count")
+        }
+        guard rows > 0, d > 0 else {
+            return ColumnStart(mean: [Double](repeating: 0, count: d), scale: [Double](repeating: 1, count: d), finite: true,
+                               gradient: residuals == nil ? nil : [Double](repeating: 0, count: d))
+        }
+        var total = 0.0
+        for w in weights { total += w }
+        let first = weights.firstIndex(where: { $0 > 0 })
+        let shift = first.map { Array(x[($0 * d)..<(($0 + 1) * d)]) } ?? [Double](repeating: 0, count: d)
+        let blocks = ParallelRows.blocks(rows: rows, blockRows: Swift.max(64, (1 << 16) / d))
+        let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> (Bool, [Double], [Double], [Double]) in
+            var s1 = [Double](repeating: 0, count: d), s2 = [Double](repeating: 0, count: d), g = [Double](repeating: 0, count: d)
+            let range = blocks[b]
+            var finite = true
+            x.withUnsafeBufferPointer { xs in
+                weights.withUnsafeBufferPointer { ws in
+                    shift.withUnsafeBufferPointer { cs in
+                        // invariant: rows > 0 and d > 0, so every buffer is non-empty
+                        func pass(_ r: UnsafePointer<Double>?) {
+                            finite = fk_logistic_column_pass(xs.baseAddress! + range.lowerBound * d, range.count, d, cs.baseAddress!,
+                                                             ws.baseAddress! + range.lowerBound, r, &s1, &s2, &g) == 1
+                        }
+                        if let residuals {
+                            residuals.withUnsafeBufferPointer { pass($0.baseAddress! + range.lowerBound) }
+                        } else {
+                            pass(nil)
+                        }
+                    }
+                }
+            }
+            return (finite, s1, s2, g)
+        }
+        var s1 = [Double](repeating: 0, count: d), s2 = [Double](repeating: 0, count: d), g = [Double](repeating: 0, count: d)
+        var finite = true
+        for (f, p1, p2, pg) in partials {  // fixed block order
+            finite = finite && f
+            for j in 0..<d { s1[j] += p1[j]; s2[j] += p2[j]; g[j] += pg[j] }
+        }
+        var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
+        if total > 0, total.isFinite, first != nil {
+            for j in 0..<d {
+                let m1 = s1[j] / total
+                let m = shift[j] + m1
+                mean[j] = m.isFinite ? m : 0
+                let v = Swift.max(s2[j] / total - m1 * m1, 0).squareRoot()
+                scale[j] = v > 0 && v.isFinite ? v : 1
+            }
+        }
+        return ColumnStart(mean: mean, scale: scale, finite: finite, gradient: residuals == nil ? nil : g)
     }
 }

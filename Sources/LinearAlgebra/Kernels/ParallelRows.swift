@@ -12,19 +12,22 @@ public enum ParallelRows {
         return stride(from: 0, to: rows, by: blockRows).map { $0..<Swift.min($0 + blockRows, rows) }
     }
 
-    /// `body(blockIndex)` for every index in `0..<count`, spread over `threads` threads (blocks are
-    /// handed out in contiguous chunks, one chunk per thread). Returns the results in index order.
-    /// The first error thrown (by index order) is rethrown after all threads finish.
+    /// `body(blockIndex)` for every index in `0..<count`, spread over `threads` threads. Returns the
+    /// results in index order. The first error thrown (by index order) is rethrown after all
+    /// threads finish.
+    ///
+    /// Indices are handed out one at a time, in increasing order, to whichever thread is free, so a
+    /// thread that starts late or that the system stalls (a shared machine, a worker woken from
+    /// sleep) holds up at most the block it is on, not a fixed share of them. Which thread runs an
+    /// index never changes a result: each index has its own slot.
     @inlinable
     public static func map<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
         guard count > 0 else { return [] }
         let workers = Swift.max(1, Swift.min(threads, count))
         if workers == 1 { return try (0..<count).map(body) }
         let slots = Slots<Result<T, any Error>>(count: count)
-        let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            // With count not a multiple of chunk the last workers may have nothing to do.
-            for i in Swift.min(w * chunk, count)..<Swift.min((w + 1) * chunk, count) {
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = slots.claim() {
                 slots.set(i, Result { try body(i) })
             }
         }
@@ -32,14 +35,26 @@ public enum ParallelRows {
     }
 }
 
-/// Write-once slots filled from several threads (each index by one thread), read after all finish.
+/// Write-once slots filled from several threads (each index by one thread), read after all finish,
+/// and the counter that hands the indices out.
 @usableFromInline
 final class Slots<T>: @unchecked Sendable {
     private var storage: [T?]
+    private var claimed = 0
     private let lock = DispatchSemaphore(value: 1)
 
     @usableFromInline
     init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    /// The next index nobody has claimed yet, or nil when all are taken.
+    @usableFromInline
+    func claim() -> Int? {
+        lock.wait()
+        defer { lock.signal() }
+        guard claimed < storage.count else { return nil }
+        claimed &+= 1
+        return claimed &- 1
+    }
 
     @usableFromInline
     func set(_ index: Int, _ value: T) {

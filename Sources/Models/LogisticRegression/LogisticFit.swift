@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 
 /// The fit itself, on validated `Double` data.
@@ -34,16 +35,52 @@ enum LogisticFit {
             case let .lbfgs(memory):
                 // L-BFGS runs on standardised columns (ColumnPreconditioner): same objective, same
                 // original-scale tolerance test, far better conditioned on badly scaled data.
-                let (mean, scale) = try LogisticKernels.columnLocationScale(x: x, rows: rows, columns: features, weights: weights, threads: threads)
-                let map = ColumnPreconditioner(mean: mean, scale: scale, outputs: outputs, fitIntercept: config.fitIntercept)
+                // Binary from the constant model (no warm start): the start point is W = 0 with the
+                // intercept at the log-odds of the weighted class totals (the optimum over the
+                // intercept alone), where every row has the same decision value, so the objective
+                // and gradient there need no separate pass: the gradient's column sums come from the
+                // preconditioner's pass, which also checks that X is finite (see LogisticRegression.fit).
+                let start = warmStart == nil && outputs == 1
+                    ? constantStart(weights: weights, target: target, features: features, fitIntercept: config.fitIntercept) : nil
+                let pass = try LogisticKernels.columnStartPass(x: x, rows: rows, columns: features, weights: weights,
+                                                               residuals: start?.residuals, threads: threads)
+                guard pass.finite else {
+                    try LogisticValidation.checkFinite(x, columns: features)
+                    throw ModelError.numericalOverflow(model: model, detail: "X holds a NaN or an infinity")  // invariant: checkFinite throws first
+                }
+                let map = ColumnPreconditioner(mean: pass.mean, scale: pass.scale, outputs: outputs, fitIntercept: config.fitIntercept)
                 var solver = LBFGS(memory: memory, tol: config.tol, maxIter: config.maxIter)
                 solver.measure = { maxAbs(map.gradientTheta($0)) }
+                var seeded: (theta: [Double], value: LogisticObjective.Value)?
+                if let start, let columnSums = pass.gradient {
+                    theta0 = start.theta
+                    // The first step scaled by the inverse Hessian at the start: every row's
+                    // curvature there is c = p0 (1 - p0), so on the standardised columns (weighted
+                    // mean 0, weighted variance 1) the normalised objective's Hessian is c I, plus the
+                    // penalty alpha / sigma_j^2 on the coefficients (without an intercept the columns
+                    // are not centred: c (1 + mu_j^2 / sigma_j^2)). The first step is then Newton's
+                    // step from the start point instead of a unit-length steepest-descent step;
+                    // L-BFGS is unchanged after it (the line search still checks every step).
+                    solver.initialInverseHessian = startInverseHessian(curvature: start.curvature, mean: pass.mean, scale: pass.scale,
+                                                                       alpha: alpha, fitIntercept: config.fitIntercept)
+                    let inverse = 1 / objective.weightSum
+                    var gradient = [Double](repeating: 0, count: objective.parameterCount)
+                    for j in 0..<features { gradient[j] = columnSums[j] * inverse }
+                    if config.fitIntercept { gradient[features] = start.residualSum * inverse }
+                    seeded = (start.theta, LogisticObjective.Value(objective: start.loss * inverse, gradient: gradient, hessian: nil))
+                }
                 // The last few evaluations in the original parameters: the returned point is one of
                 // them (usually the last), so reporting its objective and gradient costs no pass.
                 var recent: [(theta: [Double], value: LogisticObjective.Value)] = []
                 let inner = try solver.minimize(map.u(theta0)) { u in
                     let theta = map.theta(u)
-                    let v = try objective.evaluate(theta)
+                    let v: LogisticObjective.Value
+                    if let first = seeded, first.theta == theta {  // the start point: from the pass above
+                        v = first.value
+                        seeded = nil
+                    } else {
+                        v = try objective.evaluate(theta)
+                    }
                     recent.append((theta, v))
                     if recent.count > 4 { recent.removeFirst() }
                     return (v.objective, map.gradientU(v.gradient))
@@ -112,6 +149,56 @@ enum LogisticFit {
             stopReason: result.stopReason, separation: separation, l2Strength: alpha, weightSum: weightSum)
         return LogisticRegressionModel(configuration: config, classes: classes, coefficients: coefficients,
                                        intercepts: intercepts, featureCount: features, diagnostics: diagnostics)
+    }
+
+    /// The binary L-BFGS start: `W = 0`, intercept `b0 = log(W1 / W0)` (0 without an intercept or
+    /// when a class has zero total weight), where every row's decision value is `b0`: the residuals
+    /// `r_i = s_i (p0 - y_i)` (p0 = sigmoid(b0), `1 - p0` without cancellation, as the fused pass),
+    /// their sum, the unnormalised loss `W1 softplus(-b0) + W0 softplus(b0)` and the curvature
+    /// `p0 (1 - p0)`. The penalty is 0 there.
+    struct ConstantStart {
+        var theta: [Double]
+        var residuals: [Double]
+        var residualSum: Double
+        var loss: Double
+        var curvature: Double
+    }
+
+    static func constantStart(weights: [Double], target: [Int32], features d: Int, fitIntercept: Bool) -> ConstantStart {
+        var positive = 0.0, negative = 0.0
+        for i in weights.indices {
+            if target[i] == 1 { positive += weights[i] } else { negative += weights[i] }
+        }
+        var theta = [Double](repeating: 0, count: d + (fitIntercept ? 1 : 0))
+        var b0 = 0.0
+        if fitIntercept, positive > 0, negative > 0 {
+            let b = Foundation.log(positive / negative)
+            if b.isFinite { b0 = b; theta[d] = b }
+        }
+        let t = Foundation.exp(-abs(b0))
+        let big = 1 / (1 + t), small = t * big
+        let (p, q) = b0 >= 0 ? (big, small) : (small, big)
+        var residuals = [Double](repeating: 0, count: weights.count)
+        for i in weights.indices { residuals[i] = weights[i] * (target[i] == 1 ? -q : p) }
+        func softplus(_ u: Double) -> Double { Swift.max(u, 0) + Foundation.log1p(Foundation.exp(-abs(u))) }
+        let loss = positive * softplus(-b0) + negative * softplus(b0)
+        return ConstantStart(theta: theta, residuals: residuals, residualSum: negative * p - positive * q, loss: loss,
+                             curvature: small * big)
+    }
+
+    /// The diagonal inverse Hessian at the constant start in `ColumnPreconditioner`'s standardised
+    /// parameters (see the call site); entries that would not be finite and positive are 1.
+    static func startInverseHessian(curvature: Double, mean: [Double], scale: [Double], alpha: Double, fitIntercept: Bool) -> [Double] {
+        let d = scale.count
+        let c = Swift.max(curvature, 1e-12)
+        var diagonal = [Double](repeating: 1 / c, count: d + (fitIntercept ? 1 : 0))
+        for j in 0..<d {
+            let sigma2 = scale[j] * scale[j]
+            let spread = fitIntercept ? 1 : 1 + mean[j] * mean[j] / sigma2
+            let h = c * spread + alpha / sigma2
+            diagonal[j] = h.isFinite && h > 0 ? 1 / h : 1
+        }
+        return diagonal
     }
 
     /// Whether the unpenalised maximum-likelihood estimate fails to exist (see `Separation`).

@@ -27,6 +27,8 @@ struct LogisticObjective: Sendable {
     /// Per-row weight: sample weight times class weight.
     let weights: [Double]
     let weightSum: Double
+    /// Every weight is 1: the fused pass does not read `weights` (same bits).
+    let unitWeights: Bool
     let classCount: Int
     let fitIntercept: Bool
     /// L2 strength on the normalised objective (scikit-learn's `1 / (C * S)`).
@@ -45,8 +47,10 @@ struct LogisticObjective: Sendable {
         self.x = x; self.rows = rows; self.features = features; self.target = target
         self.weights = weights
         var s = 0.0
-        for w in weights { s += w }
+        var unit = true
+        for w in weights { s += w; unit = unit && w == 1 }
         self.weightSum = s
+        self.unitWeights = unit
         self.classCount = classCount; self.fitIntercept = fitIntercept; self.alpha = alpha
         self.threads = Swift.max(1, threads)
         // ~512 KiB of rows per block (at least 64 rows): cache-sized work per task, and a cut that
@@ -117,7 +121,8 @@ struct LogisticObjective: Sendable {
             let range = self.blocks[b]
             var curvature = wantCurvature ? [Double](repeating: 0, count: range.count) : []
             let part = LogisticKernels.binaryFusedBlock(x: self.x, columns: self.features, range: range, coefficients: coefficients,
-                                                        fitIntercept: self.fitIntercept, weights: self.weights, target: self.target,
+                                                        fitIntercept: self.fitIntercept, weights: self.weights, unitWeights: self.unitWeights,
+                                                        target: self.target,
                                                         wantHessian: inPass, curvature: &curvature)
             return (part.loss, part.gradient, part.hessian, curvature)
         }

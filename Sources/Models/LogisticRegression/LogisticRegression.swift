@@ -107,10 +107,22 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     ///   `.unknownClass` (class weights or warm start naming a class not in `y`);
     ///   `.columnCountMismatch` (warm start).
     /// - Complexity: per iteration one read of `x` (plus, for Newton, O(n p^2) for the Hessian);
-    ///   memory O(n) besides `x` (O(n d) more for `Float` input).
+    ///   L-BFGS reads `x` once more at the start (column moments, the finiteness check and, binary
+    ///   without a warm start, the objective at the start point: intercept at the log-odds of the
+    ///   weighted class totals, first step scaled by the inverse Hessian there); Newton checks `x`
+    ///   in a read of its own. Memory O(n) besides `x` (O(n d) more for `Float` input).
     public func fit<Scalar: LinearAlgebraScalar>(
         _ x: Matrix<Scalar>, _ y: [ClassLabel], sampleWeight: [Double]? = nil,
         warmStart: LogisticRegressionModel? = nil, threads: Int = 1
+    ) throws -> LogisticRegressionModel {
+        try fit(x, rows: y.count, encode: { try LogisticValidation.encode(y) }, sampleWeight: sampleWeight, warmStart: warmStart, threads: threads)
+    }
+
+    /// The fit behind every label type: `encode` turns the `rows` labels into sorted classes and
+    /// per-row class indices (called after X is validated, so errors come in the same order).
+    func fit<Scalar: LinearAlgebraScalar>(
+        _ x: Matrix<Scalar>, rows labelCount: Int, encode: () throws -> (classes: [ClassLabel], target: [Int32]),
+        sampleWeight: [Double]?, warmStart: LogisticRegressionModel?, threads: Int
     ) throws -> LogisticRegressionModel {
         try checkParameters()
         let model = LogisticValidation.model
@@ -118,20 +130,30 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         guard x.columns > 0 else {
             throw ModelError.invalidParameter(model: model, parameter: "X", reason: "has zero columns; at least one feature is needed")
         }
-        guard y.count == x.rows else {
-            throw ModelError.lengthMismatch(model: model, argument: "y", expected: x.rows, got: y.count)
+        guard labelCount == x.rows else {
+            throw ModelError.lengthMismatch(model: model, argument: "y", expected: x.rows, got: labelCount)
         }
         let sampleWeights = try LogisticValidation.checkWeights(sampleWeight, rows: x.rows)
         let values = LogisticValidation.doubles(x)
-        try LogisticValidation.checkFinite(values, columns: x.columns)
-        let (classes, target) = try LogisticValidation.encode(y)
-        if case .newtonCholesky = solver {
-            let (vectors, overflow) = (classes.count == 2 ? 1 : classes.count).multipliedReportingOverflow(by: x.columns + (fitIntercept ? 1 : 0))
-            try DenseSolverLimit.check(model: model, solver: solver.name, order: overflow ? .max : vectors)
+        // L-BFGS checks X in its first read of it (LogisticFit: the preconditioner's pass), not in a
+        // pass of its own; any error found before that is reported only after X is checked here, so
+        // the first error is the same as with the check up front.
+        let deferCheck: Bool
+        if case .lbfgs = solver { deferCheck = true } else { deferCheck = false }
+        if !deferCheck { try LogisticValidation.checkFinite(values, columns: x.columns) }
+        do {
+            let (classes, target) = try encode()
+            if case .newtonCholesky = solver {
+                let (vectors, overflow) = (classes.count == 2 ? 1 : classes.count).multipliedReportingOverflow(by: x.columns + (fitIntercept ? 1 : 0))
+                try DenseSolverLimit.check(model: model, solver: solver.name, order: overflow ? .max : vectors)
+            }
+            let weights = try combinedWeights(classes: classes, target: target, sampleWeights: sampleWeights)
+            return try LogisticFit.run(self, x: values, rows: x.rows, features: x.columns, classes: classes,
+                                       target: target, weights: weights, warmStart: warmStart, threads: threads)
+        } catch {
+            if deferCheck { try LogisticValidation.checkFinite(values, columns: x.columns) }
+            throw error
         }
-        let weights = try combinedWeights(classes: classes, target: target, sampleWeights: sampleWeights)
-        return try LogisticFit.run(self, x: values, rows: x.rows, features: x.columns, classes: classes,
-                                   target: target, weights: weights, warmStart: warmStart, threads: threads)
     }
 
     /// Fits with integer class labels. See `fit(_:_:sampleWeight:warmStart:threads:)`.
@@ -139,7 +161,8 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         _ x: Matrix<Scalar>, _ y: [Int], sampleWeight: [Double]? = nil,
         warmStart: LogisticRegressionModel? = nil, threads: Int = 1
     ) throws -> LogisticRegressionModel {
-        try fit(x, y.map { ClassLabel.integer($0) }, sampleWeight: sampleWeight, warmStart: warmStart, threads: threads)
+        try fit(x, rows: y.count, encode: { try LogisticValidation.encode(integers: y) }, sampleWeight: sampleWeight,
+                warmStart: warmStart, threads: threads)
     }
 
     /// Fits with string class labels (sorted by Unicode code points, as NumPy).
@@ -155,7 +178,8 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         _ x: Matrix<Scalar>, _ y: [Double], sampleWeight: [Double]? = nil,
         warmStart: LogisticRegressionModel? = nil, threads: Int = 1
     ) throws -> LogisticRegressionModel {
-        try fit(x, y.map { ClassLabel.real($0) }, sampleWeight: sampleWeight, warmStart: warmStart, threads: threads)
+        try fit(x, rows: y.count, encode: { try LogisticValidation.encode(reals: y) }, sampleWeight: sampleWeight,
+                warmStart: warmStart, threads: threads)
     }
 
     func checkParameters() throws {
@@ -211,7 +235,11 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         }
         var weights = sampleWeights
         var total = 0.0
-        for i in weights.indices { weights[i] *= perClass[Int(target[i])]; total += weights[i] }
+        if classWeight == nil {  // every class weight 1: the product is the sample weight itself
+            for w in weights { total += w }
+        } else {
+            for i in weights.indices { weights[i] *= perClass[Int(target[i])]; total += weights[i] }
+        }
         guard total > 0, total.isFinite else {
             if !total.isFinite {
                 throw ModelError.invalidParameter(model: model, parameter: "sampleWeight", reason: "the total weight overflows (\(total))")

@@ -42,7 +42,10 @@ public struct LogisticDiagnostics: Sendable, Hashable, Codable {
     public let solver: String
     /// Iterations taken (scikit-learn's `n_iter_`).
     public let iterations: Int
-    /// Objective evaluations (passes over the data).
+    /// Objective evaluations (passes over the data). L-BFGS: its first read of X (the
+    /// preconditioner's column moments and X's finiteness check) also gives the objective at a binary
+    /// fit's start point and counts as one evaluation; with a warm start or more than two classes
+    /// that read comes on top of the count.
     public let evaluations: Int
     /// The objective `f` at the returned coefficients (see `LogisticRegression`).
     public let objective: Double

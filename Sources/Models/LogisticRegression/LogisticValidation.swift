@@ -66,6 +66,48 @@ enum LogisticValidation {
 
     /// Sorted classes and each row's class index.
     /// - Throws: `.nonFiniteValue` for a NaN/Inf real label; `.mixedLabelTypes`; `.singleClass`.
+    /// `encode(y.map { .real($0) })` without building the labels: the same classes (first-seen
+    /// value of each class, `-0.0 == 0.0`), the same targets and the same errors, in the same order.
+    static func encode(reals y: [Double]) throws -> (classes: [ClassLabel], target: [Int32]) {
+        for (i, v) in y.enumerated() where !v.isFinite {
+            throw ModelError.nonFiniteValue(model: model, argument: "y", row: i, column: nil, value: v)
+        }
+        return try encodeValues(y) { .real($0) }
+    }
+
+    /// `encode(y.map { .integer($0) })` without building the labels (same results and errors).
+    static func encode(integers y: [Int]) throws -> (classes: [ClassLabel], target: [Int32]) {
+        try encodeValues(y) { .integer($0) }
+    }
+
+    /// The class search of `encode` on plain values of one kind (`==` and hashing as the labels').
+    @inline(__always)  // specialised in its two callers (an unspecialised == per row costs ~7 ns)
+    private static func encodeValues<T: Hashable>(_ y: [T], label: (T) -> ClassLabel) throws -> (classes: [ClassLabel], target: [Int32]) {
+        guard let first = y.first else { return ([], []) }
+        var seen: [T] = [first]
+        var raw = [Int32](repeating: 0, count: y.count)
+        var lookup: [T: Int32]?
+        for (i, value) in y.enumerated() {
+            if let table = lookup {
+                if let k = table[value] { raw[i] = k } else {
+                    raw[i] = Int32(seen.count); lookup![value] = Int32(seen.count); seen.append(value)
+                }
+                continue
+            }
+            if value == first { continue }  // raw[i] = 0 already; the usual two classes without a search
+            if seen.count > 1, value == seen[1] { raw[i] = 1; continue }
+            if let k = seen.firstIndex(of: value) { raw[i] = Int32(k); continue }
+            raw[i] = Int32(seen.count)
+            seen.append(value)
+            if seen.count > 32 {
+                var table: [T: Int32] = [:]
+                for (k, c) in seen.enumerated() { table[c] = Int32(k) }
+                lookup = table
+            }
+        }
+        return try ranked(seen.map(label), raw: raw, first: label(first))
+    }
+
     static func encode(_ y: [ClassLabel]) throws -> (classes: [ClassLabel], target: [Int32]) {
         guard let first = y.first else { return ([], []) }
         for (i, label) in y.enumerated() {
@@ -94,6 +136,11 @@ enum LogisticValidation {
                 lookup = table
             }
         }
+        return try ranked(seen, raw: raw, first: first)
+    }
+
+    /// Classes sorted (NumPy's order) and each row's first-seen index mapped to its rank.
+    private static func ranked(_ seen: [ClassLabel], raw: [Int32], first: ClassLabel) throws -> (classes: [ClassLabel], target: [Int32]) {
         guard seen.count >= 2 else { throw ModelError.singleClass(model: model, label: first.description) }
         guard seen.count <= Int(Int32.max) else {
             throw ModelError.invalidParameter(model: model, parameter: "y", reason: "more than \(Int32.max) classes")
@@ -102,7 +149,8 @@ enum LogisticValidation {
         var rank = [Int32](repeating: 0, count: seen.count)
         for (position, k) in order.enumerated() { rank[k] = Int32(position) }
         let classes = order.map { seen[$0] }
-        let target = raw.map { rank[Int($0)] }
+        // Already sorted in order of first appearance: the indices are the ranks.
+        let target = rank.enumerated().allSatisfy({ Int($0.element) == $0.offset }) ? raw : raw.map { rank[Int($0)] }
         return (classes, target)
     }
 }

@@ -49,6 +49,9 @@ struct LBFGS {
     /// The quantity compared with `tol`, from the gradient the optimiser sees (default `max |g|`;
     /// under a change of variables, the max |gradient| in the original parameters).
     var measure: ([Double]) -> Double = maxAbs
+    /// A positive diagonal inverse Hessian for the very first iteration (direction `-D g`, trial
+    /// step 1) instead of a unit-length steepest-descent step; nil: L-BFGS-B's first step.
+    var initialInverseHessian: [Double]?
 
     func minimize(_ theta0: [Double], _ evaluate: ([Double]) throws -> (Double, [Double])) throws -> OptimizationResult {
         var x = theta0
@@ -76,6 +79,8 @@ struct LBFGS {
             if let s = sHistory.last, let y = yHistory.last {
                 let gamma = dotProduct(s, y) / dotProduct(y, y)
                 for j in 0..<n { q[j] *= gamma }
+            } else if iterations == 0, let diagonal = initialInverseHessian, diagonal.count == n {
+                for j in 0..<n { q[j] *= diagonal[j] }
             } else {
                 // First step (or after a reset): a unit-length steepest-descent step, as L-BFGS-B.
                 let norm = dotProduct(g, g).squareRoot()

@@ -1,0 +1,58 @@
+import Features
+import LinearAlgebra
+import Models
+import Statistics
+
+/// Errors of a block of rows restated for the whole input: when a stream is processed block by
+/// block, the transforms and models name rows of the block; the caller knows where the block starts.
+enum RowOffset {
+    /// `error` with every row it names moved by `offset` (saturating; errors without rows unchanged).
+    static func shift(_ error: any Error, by offset: Int) -> any Error {
+        guard offset != 0 else { return error }
+        func moved(_ row: Int) -> Int { row.addingReportingOverflow(offset).overflow ? Int.max : row + offset }
+        switch error {
+        case let error as FeatureError:
+            switch error {
+            case let .infiniteValue(transform, row, column, value):
+                return FeatureError.infiniteValue(transform: transform, row: moved(row), column: column, value: value)
+            case let .overflow(transform, row, column, value):
+                return FeatureError.overflow(transform: transform, row: moved(row), column: column, value: value)
+            case let .missingValue(transform, row, column):
+                return FeatureError.missingValue(transform: transform, row: moved(row), column: column)
+            case let .invalidEncodedValue(transform, row, column, value, reason):
+                return FeatureError.invalidEncodedValue(transform: transform, row: moved(row), column: column, value: value, reason: reason)
+            case let .outOfDomain(transform, row, column, value, requirement):
+                return FeatureError.outOfDomain(transform: transform, row: moved(row), column: column, value: value, requirement: requirement)
+            case let .unknownCategory(transform, column, value, row?):
+                return FeatureError.unknownCategory(transform: transform, column: column, value: value, row: moved(row))
+            case let .invalidTarget(transform, row?, reason):
+                return FeatureError.invalidTarget(transform: transform, row: moved(row), reason: reason)
+            default:
+                return error
+            }
+        case let error as ModelError:
+            switch error {
+            case let .nonFiniteValue(model, argument, row, column, value):
+                return ModelError.nonFiniteValue(model: model, argument: argument, row: moved(row), column: column, value: value)
+            case let .negativeWeight(model, row, value):
+                return ModelError.negativeWeight(model: model, row: moved(row), value: value)
+            case let .mixedLabelTypes(model, row):
+                return ModelError.mixedLabelTypes(model: model, row: moved(row))
+            case let .linearAlgebra(model, underlying):
+                return ModelError.linearAlgebra(model: model, underlying: shift(underlying, by: offset) as? LinearAlgebraError ?? underlying)
+            default:
+                return error
+            }
+        case let LinearAlgebraError.nonFinite(operation, row, column, value):
+            return LinearAlgebraError.nonFinite(operation: operation, row: moved(row), column: column, value: value)
+        case let StatisticsError.infiniteValue(row, column, value):
+            return StatisticsError.infiniteValue(row: moved(row), column: column, value: value)
+        case let LifecycleError.nonFiniteFeature(model, feature, row, value):
+            return LifecycleError.nonFiniteFeature(model: model, feature: feature, row: moved(row), value: value)
+        case let LifecycleError.invalidTarget(column, row?, reason):
+            return LifecycleError.invalidTarget(column: column, row: moved(row), reason: reason)
+        default:
+            return error
+        }
+    }
+}
