@@ -113,6 +113,35 @@ public struct MemoryBandwidthSuite: BenchSuite {
         return (0..<parts).map { i in Swift.min(i * chunk, count)..<Swift.min((i + 1) * chunk, count) }
     }
 
+    /// The in-alternation limit kernels (a workload's same-size limit, timed between the peer's
+    /// runs): `kernel` over `buffer` in units of 1 MiB that `threads` threads claim one at a time,
+    /// on threads of their own (`ParallelRows.forEachClaimed`), the scheduling the library's
+    /// streaming kernels use, so a thread woken late after the idle wait does not make the limit
+    /// look lower than the machine allows. Returns the sum of the elements read (read), or 0.
+    static func claimedPass(_ kernel: Kernel, _ buffer: StreamBuffer, factor: Double = 1, threads: Int) throws -> Double {
+        let unit = 1 << 17  // doubles: 1 MiB
+        let units = (buffer.count + unit - 1) / unit
+        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(units, 1))
+        defer { sums.deallocate() }
+        _ = sums.initialize(from: repeatElement(0, count: sums.count))
+        let errors = ErrorBox()
+        let slots = SendableSlots(sums)
+        ParallelRows.forEachClaimed(count: units, threads: threads) { k in
+            let range = (k * unit)..<Swift.min((k + 1) * unit, buffer.count)
+            do {
+                switch kernel {
+                case .read: slots.set(k, try buffer.sum(range))
+                case .scale: try buffer.scale(by: factor, range)
+                default: throw BenchError.resultCheckFailed("no in-alternation limit for memory.\(kernel.rawValue)")
+                }
+            } catch {
+                errors.set(error)
+            }
+        }
+        if let error = errors.error { throw error }
+        return sums.reduce(0, +)
+    }
+
     /// Runs `body` on each range, one thread per range.
     static func parallel(_ ranges: [Range<Int>], _ body: @Sendable (Range<Int>) throws -> Void) throws {
         if ranges.count == 1 { return try body(ranges[0]) }
@@ -140,4 +169,11 @@ final class ErrorBox: @unchecked Sendable {
         defer { lock.signal() }
         return stored
     }
+}
+
+/// Per-unit result slots written by claiming threads (each unit by exactly one thread).
+struct SendableSlots: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
+    func set(_ index: Int, _ value: Double) { buffer[index] = value }
 }

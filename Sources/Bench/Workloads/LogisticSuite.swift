@@ -116,28 +116,24 @@ public struct LogisticSuite: BenchSuite {
                     sink += try p.element(row: rows - 1, column: 1)
                 }
                 if !sink.isFinite { throw BenchError.resultCheckFailed("\(recordName) produced \(sink)") }
-                // The limit: `memory.read`'s kernel (a sum, one contiguous range per thread) over a
-                // buffer of X's size, timed in the same alternation with the same peer workload (each
+                // The limit: `memory.read`'s kernel (a sum, in 1 MiB units the threads claim, as
+                // the library's kernels schedule) over a buffer of X's size, timed in the same alternation with the same peer workload (each
                 // run after an idle wait and after the peer's run), so the ratio compares like with
                 // like; the back-to-back `memory.read` record on 2 GiB stays in the table. The
                 // peer's timing here is not reported.
                 let limitName = "memory.read \(shape) (alternating as predictProbability)"
                 context.progress(limitName)
                 let buffer = try StreamBuffer(count: rows * cols, value: 1)
-                let ranges = MemoryBandwidthSuite.split(rows * cols, into: threads)
-                let partial = PartialSums(count: ranges.count)
-                var calls = 0
+                var total = 0.0, calls = 0
                 let (limit, _) = try context.measure(
                     repeats: context.repeats(full: 7, quick: 3), peerWorkload: "logistic.predict_proba",
                     peerArguments: peerArguments
                 ) {
-                    try MemoryBandwidthSuite.parallel(ranges) { range in
-                        partial.add(try buffer.sum(range), at: ranges.firstIndex(of: range) ?? 0)
-                    }
+                    total += try MemoryBandwidthSuite.claimedPass(.read, buffer, threads: threads)
                     calls += 1
                 }
-                if partial.total != Double(rows * cols) * Double(calls) {
-                    throw BenchError.resultCheckFailed("\(limitName) summed \(partial.total) in \(calls) runs")
+                if total != Double(rows * cols) * Double(calls) {
+                    throw BenchError.resultCheckFailed("\(limitName) summed \(total) in \(calls) runs")
                 }
                 let throughput = bytes / timing.median
                 let limitThroughput = bytes / limit.median
@@ -229,21 +225,3 @@ extension LogisticSuite {
 }
 
 
-/// Per-thread sums of the read limit's kernel (one slot per range, so no two threads share one).
-final class PartialSums: @unchecked Sendable {
-    private let sums: UnsafeMutablePointer<Double>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = Swift.max(count, 1)
-        sums = .allocate(capacity: self.count)
-        sums.initialize(repeating: 0, count: self.count)
-    }
-
-    deinit { sums.deallocate() }
-
-    /// Adds to one slot; each thread writes its own slot only.
-    func add(_ value: Double, at slot: Int) { sums[Swift.min(Swift.max(slot, 0), count - 1)] += value }
-
-    var total: Double { (0..<count).reduce(0) { $0 + sums[$1] } }
-}

@@ -17,7 +17,7 @@ extension ParallelRows {
     /// thread count.
     /// - Complexity: one atomic increment per unit and per thread; no allocation of its own (the
     ///   counter is on the caller's stack).
-    static func forEachClaimed(count: Int, threads: Int, _ body: (Int) -> Void) {
+    public static func forEachClaimed(count: Int, threads: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }
         let workers = Swift.max(1, Swift.min(threads, count))
         if workers == 1 {

@@ -19,42 +19,29 @@ public enum ParallelRows {
     /// Indices are handed out one at a time, in increasing order, to whichever thread is free, so a
     /// thread that starts late or that the system stalls (a shared machine, a worker woken from
     /// sleep) holds up at most the block it is on, not a fixed share of them. Which thread runs an
-    /// index never changes a result: each index has its own slot.
+    /// index never changes a result: each index has its own slot. On Linux the threads beyond the
+    /// caller's are created for the call and joined before it returns (`forEachClaimed`).
     @inlinable
     public static func map<T: Sendable>(count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
         guard count > 0 else { return [] }
         let workers = Swift.max(1, Swift.min(threads, count))
         if workers == 1 { return try (0..<count).map(body) }
         let slots = Slots<Result<T, any Error>>(count: count)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let i = slots.claim() {
-                slots.set(i, Result { try body(i) })
-            }
-        }
+        // On Linux the extra threads are started for the call (see `forEachClaimed`): libdispatch's
+        // pool woke its worker up to 12 ms late after the process had been idle a few milliseconds.
+        forEachClaimed(count: count, threads: workers) { i in slots.set(i, Result { try body(i) }) }
         return try slots.values().map { try $0.get() }
     }
 }
 
-/// Write-once slots filled from several threads (each index by one thread), read after all finish,
-/// and the counter that hands the indices out.
+/// Write-once slots filled from several threads (each index by one thread), read after all finish.
 @usableFromInline
 final class Slots<T>: @unchecked Sendable {
     private var storage: [T?]
-    private var claimed = 0
     private let lock = DispatchSemaphore(value: 1)
 
     @usableFromInline
     init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    /// The next index nobody has claimed yet, or nil when all are taken.
-    @usableFromInline
-    func claim() -> Int? {
-        lock.wait()
-        defer { lock.signal() }
-        guard claimed < storage.count else { return nil }
-        claimed &+= 1
-        return claimed &- 1
-    }
 
     @usableFromInline
     func set(_ index: Int, _ value: T) {
