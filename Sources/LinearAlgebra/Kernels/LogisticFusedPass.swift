@@ -132,13 +132,7 @@ extension LogisticKernels {
         }
         var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
         if total > 0, total.isFinite, first != nil {
-            for j in 0..<d {
-                let m1 = s1[j] / total
-                let m = shift[j] + m1
-                mean[j] = m.isFinite ? m : 0
-                let v = Swift.max(s2[j] / total - m1 * m1, 0).squareRoot()
-                scale[j] = v > 0 && v.isFinite ? v : 1
-            }
+            (mean, scale) = LogisticKernels.columnMeanScale(s1: s1, s2: s2, shift: shift, total: total)
         }
         return ColumnStart(mean: mean, scale: scale, finite: finite, gradient: residuals == nil ? nil : g)
     }

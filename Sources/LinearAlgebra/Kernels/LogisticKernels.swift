@@ -582,6 +582,15 @@ extension LogisticKernels {
         for (p1, p2) in partials {  // fixed block order
             for j in 0..<d { s1[j] += p1[j]; s2[j] += p2[j] }
         }
+        return columnMeanScale(s1: s1, s2: s2, shift: shift, total: total)
+    }
+
+    /// Column means and standard deviations from shifted weighted sums: `s1[j]` = sum w (x - shift[j]),
+    /// `s2[j]` = sum w (x - shift[j])^2, `total` = sum w > 0. A non-finite mean becomes 0 and a zero or
+    /// non-finite deviation 1 (`columnLocationScale` and the start pass share it, so both give the same bits).
+    @usableFromInline
+    static func columnMeanScale(s1: [Double], s2: [Double], shift: [Double], total: Double) -> (mean: [Double], scale: [Double]) {
+        let d = s1.count
         var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
         for j in 0..<d {
             let m1 = s1[j] / total
