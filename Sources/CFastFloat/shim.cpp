@@ -182,6 +182,21 @@ inline const char *parse_common(const char *p, const char *last, double *out) {
     return to_double(negative, mantissa, exponent, out) ? p : nullptr;
 }
 
+// One field from `q` as the whole-line loops read it when no faster step took it: the Swift
+// tokenizer's number-start test (CSVPieceParser.startsNumber), then parse_common (when `common`:
+// Clinger's path needs round-to-nearest, as in fast_float), else parse_prefix. The field's end, or
+// nullptr when it is not a number (the loop then stops, or hands the line on).
+inline const char *parse_field(const char *q, const char *last, bool common, double *out) {
+    const unsigned char b = static_cast<unsigned char>(*q);
+    if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) return nullptr;
+    if (common) {
+        if (const char *end = parse_common(q, last, out)) return end;
+    }
+    int status;
+    const size_t used = parse_prefix(q, last, out, &status);
+    return used == 0 || status != FK_PARSE_OK ? nullptr : q + used;
+}
+
 }  // namespace
 
 extern "C" size_t fk_parse_common_prefix(const char *first, const char *last, double *out) {
@@ -428,19 +443,10 @@ inline size_t numeric_lines(const char *first, const char *last, char delimiter,
         bool ended = false;  // the line ended at `last` without a line end
         for (size_t c = 0; c < width; ++c) {
             if (q >= last) goto stop;
-            unsigned char b = static_cast<unsigned char>(*q);
-            // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
-            if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto stop;
             double value;
-            const char *end = common ? parse_common(q, last, &value) : nullptr;
-            if (end) {
-                q = end;
-            } else {
-                int status;
-                size_t used = parse_prefix(q, last, &value, &status);
-                if (used == 0 || status != FK_PARSE_OK) goto stop;
-                q += used;
-            }
+            const char *end = parse_field(q, last, common, &value);
+            if (!end) goto stop;
+            q = end;
             columns[c][row + rows] = value;
             if (c + 1 < width) {
                 if (q < last && *q == delimiter) { ++q; continue; }
@@ -494,16 +500,8 @@ FK_AVX2 size_t numeric_lines_avx2(const char *floor, const char *first, const ch
                 }
             }
             if (!end) {
-                unsigned char b = static_cast<unsigned char>(*q);
-                // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
-                if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto stop;
-                end = common ? parse_common(q, last, &value) : nullptr;
-                if (!end) {
-                    int status;
-                    size_t used = parse_prefix(q, last, &value, &status);
-                    if (used == 0 || status != FK_PARSE_OK) goto stop;
-                    end = q + used;
-                }
+                end = parse_field(q, last, common, &value);
+                if (!end) goto stop;
             }
             q = end;
             columns[c][row + rows] = value;
@@ -600,17 +598,9 @@ FK_AVX2 size_t numeric_lines_batched(const char *first, const char *last, char d
                 double value;
                 if (!(digits[k].exponent != kRefused && plain_value(digits[k].negative, digits[k].mantissa, digits[k].exponent, &value))) {
                     const char *start = k == 0 ? q : ends[k - 1] + 1;
-                    unsigned char b = static_cast<unsigned char>(*start);
-                    // The same test as the Swift tokenizer's fast path (CSVPieceParser.startsNumber).
-                    if (!((b - '0') < 10u || b == '-' || b == '.' || b == '+')) goto by_field;
-                    const char *end = parse_common(start, last, &value);
-                    if (!end) {
-                        int status;
-                        size_t used = parse_prefix(start, last, &value, &status);
-                        if (used == 0 || status != FK_PARSE_OK) goto by_field;
-                        end = start + used;
-                    }
-                    if (end != ends[k]) goto by_field;
+                    // Only called when rounding is to nearest (fk_parse_numeric_lines checks).
+                    const char *end = parse_field(start, last, true, &value);
+                    if (end != ends[k]) goto by_field;  // also when it is not a number (nullptr)
                 }
                 columns[c + k][row + rows] = value;
             }
