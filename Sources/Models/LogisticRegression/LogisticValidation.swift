@@ -80,7 +80,9 @@ enum LogisticValidation {
         try encodeValues(y) { .integer($0) }
     }
 
-    /// The class search of `encode` on plain values of one kind (`==` and hashing as the labels').
+    /// The class search of `encode` on values of one kind (`==` and hashing as the labels'): a linear
+    /// search over the classes seen so far (few classes, the usual case, beat hashing), a table
+    /// above 32.
     @inline(__always)  // specialised in its two callers (an unspecialised == per row costs ~7 ns)
     private static func encodeValues<T: Hashable>(_ y: [T], label: (T) -> ClassLabel) throws -> (classes: [ClassLabel], target: [Int32]) {
         guard let first = y.first else { return ([], []) }
@@ -116,27 +118,7 @@ enum LogisticValidation {
             }
             if label.kind != first.kind { throw ModelError.mixedLabelTypes(model: model, row: i) }
         }
-        // Few classes (the usual case): a linear search over the labels seen so far beats hashing.
-        var seen: [ClassLabel] = [first]
-        var raw = [Int32](repeating: 0, count: y.count)
-        var lookup: [ClassLabel: Int32]?
-        for (i, label) in y.enumerated() {
-            if let table = lookup {
-                if let k = table[label] { raw[i] = k } else {
-                    raw[i] = Int32(seen.count); lookup![label] = Int32(seen.count); seen.append(label)
-                }
-                continue
-            }
-            if let k = seen.firstIndex(of: label) { raw[i] = Int32(k); continue }
-            raw[i] = Int32(seen.count)
-            seen.append(label)
-            if seen.count > 32 {
-                var table: [ClassLabel: Int32] = [:]
-                for (k, c) in seen.enumerated() { table[c] = Int32(k) }
-                lookup = table
-            }
-        }
-        return try ranked(seen, raw: raw, first: first)
+        return try encodeValues(y) { $0 }
     }
 
     /// Classes sorted (NumPy's order) and each row's first-seen index mapped to its rank.
