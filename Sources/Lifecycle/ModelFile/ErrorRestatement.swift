@@ -3,11 +3,23 @@ import LinearAlgebra
 import Models
 import Statistics
 
-/// Errors of a block of rows restated for the whole input: when a stream is processed block by
-/// block, the transforms and models name rows of the block; the caller knows where the block starts.
-enum RowOffset {
+/// Errors of the features pipeline and the model restated in the caller's terms: rows of a block
+/// as rows of the whole input (a stream processed block by block: the transforms and models name
+/// rows of the block, the caller knows where it starts), and a column of the model's input X as the
+/// feature it holds.
+enum ErrorRestatement {
+    /// `body`, with a non-finite value in the model's input X restated as
+    /// `LifecycleError.nonFiniteFeature` naming the feature (`featureNames`: the pipeline's outputs).
+    static func namingFeatures<T>(_ featureNames: [String], _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let ModelError.nonFiniteValue(model, "X", row, column?, value) where featureNames.indices.contains(column) {
+            throw LifecycleError.nonFiniteFeature(model: model, feature: featureNames[column], row: row, value: value)
+        }
+    }
+
     /// `error` with every row it names moved by `offset` (saturating; errors without rows unchanged).
-    static func shift(_ error: any Error, by offset: Int) -> any Error {
+    static func shiftingRows(_ error: any Error, by offset: Int) -> any Error {
         guard offset != 0 else { return error }
         func moved(_ row: Int) -> Int { row.addingReportingOverflow(offset).overflow ? Int.max : row + offset }
         switch error {
@@ -39,7 +51,7 @@ enum RowOffset {
             case let .mixedLabelTypes(model, row):
                 return ModelError.mixedLabelTypes(model: model, row: moved(row))
             case let .linearAlgebra(model, underlying):
-                return ModelError.linearAlgebra(model: model, underlying: shift(underlying, by: offset) as? LinearAlgebraError ?? underlying)
+                return ModelError.linearAlgebra(model: model, underlying: shiftingRows(underlying, by: offset) as? LinearAlgebraError ?? underlying)
             default:
                 return error
             }

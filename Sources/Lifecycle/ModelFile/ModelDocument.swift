@@ -167,13 +167,9 @@ public struct ModelDocument: Sendable, Codable {
         try checkSchema(table)
         do {
             let x = try features.transform(table, threads: threads)
-            do {
-                return try model.predict(x, threads: threads)
-            } catch let ModelError.nonFiniteValue(name, "X", row, column?, value) where features.outputNames.indices.contains(column) {
-                throw LifecycleError.nonFiniteFeature(model: name, feature: features.outputNames[column], row: row, value: value)
-            }
+            return try ErrorRestatement.namingFeatures(features.outputNames) { try model.predict(x, threads: threads) }
         } catch {
-            throw RowOffset.shift(error, by: firstRow)
+            throw ErrorRestatement.shiftingRows(error, by: firstRow)
         }
     }
 }

@@ -22,26 +22,21 @@ public enum Trainer {
         let features = try spec.features.fit(inputs, target: encoderTarget(targetColumn), threads: threads)
         let x = try features.transform(inputs, threads: threads)
 
-        let model: FittedModel
-        let target: ModelDocument.Target
-        do {
+        let (model, target): (FittedModel, ModelDocument.Target) = try ErrorRestatement.namingFeatures(features.outputNames) {
             switch spec.model {
             case let .linearRegression(configuration):
                 let y = try regressionTarget(targetColumn)
-                model = .linearRegression(try configuration.fit(x: x, y: y, sampleWeight: weights, threads: threads))
-                target = .init(name: spec.target, classes: nil)
+                return (.linearRegression(try configuration.fit(x: x, y: y, sampleWeight: weights, threads: threads)),
+                        .init(name: spec.target, classes: nil))
             case let .ridge(configuration):
                 let y = try regressionTarget(targetColumn)
-                model = .ridge(try configuration.fit(x: x, y: y, sampleWeight: weights, threads: threads))
-                target = .init(name: spec.target, classes: nil)
+                return (.ridge(try configuration.fit(x: x, y: y, sampleWeight: weights, threads: threads)),
+                        .init(name: spec.target, classes: nil))
             case let .logisticRegression(configuration):
                 let y = try classTarget(targetColumn)
                 let fitted = try configuration.fit(x, y, sampleWeight: weights, threads: threads)
-                model = .logisticRegression(fitted)
-                target = .init(name: spec.target, classes: fitted.classes)
+                return (.logisticRegression(fitted), .init(name: spec.target, classes: fitted.classes))
             }
-        } catch let ModelError.nonFiniteValue(name, "X", row, column?, value) where features.outputNames.indices.contains(column) {
-            throw LifecycleError.nonFiniteFeature(model: name, feature: features.outputNames[column], row: row, value: value)
         }
         let metrics = try Metrics.training(model: model, x: x, target: targetColumn, threads: threads)
         let used = try inputs.selecting(features.inputColumns)
