@@ -65,6 +65,31 @@ struct LogisticErrorTests {
         guard case .singleClass? = fitError({ try LogisticRegression().fit(x, [0.0, -0.0, 0, 0, 0, 0]) }) else { Issue.record("0.0 and -0.0 are one class"); return }
     }
 
+    /// The class search's two-class loop (taken once two classes are seen) and its fall-back when a
+    /// third class turns up later (early, late, last, among -0.0 / 0.0, beyond the 32-class table)
+    /// give the targets of a plain search: each row's rank among the sorted first-seen classes.
+    @Test(arguments: [
+        [1.0, 0.0, 0.0, 1.0, 1.0, 0.0],
+        [1.0, 0.0, 0.0, 1.0, 2.0, 0.0, 1.0],
+        [1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, -3.0],
+        [-0.0, 5.0, 0.0, 5.0, 0.0, 4.0, -0.0],
+        [2.0, 2.0, 2.0, 1.0, 2.0, 1.0, 0.0],
+        [0.0, 1.0] + (0..<70).map { Double($0 % 37) } + [1.0, 0.0],
+    ])
+    func classSearchMatchesPlainSearch(labels: [Double]) throws {
+        var seen: [Double] = []
+        for v in labels where !seen.contains(v) { seen.append(v) }
+        let sorted = seen.sorted()
+        let expected = labels.map { v in Int32(sorted.firstIndex(of: v)!) }  // invariant: v is in sorted
+        let (classes, target) = try LogisticValidation.encode(reals: labels)
+        #expect(target == expected)
+        #expect(classes.map(\.description) == sorted.map { ClassLabel.real($0).description })
+        let (intClasses, intTarget) = try LogisticValidation.encode(integers: labels.map { Int($0) })
+        #expect(intTarget == expected && intClasses.count == sorted.count)
+        let (labelClasses, labelTarget) = try LogisticValidation.encode(labels.map { ClassLabel.real($0) })
+        #expect(labelTarget == expected && labelClasses == classes)
+    }
+
     @Test(arguments: [Double.nan, .infinity, -.infinity])
     func nonFiniteX(value: Double) throws {
         var bad = x

@@ -109,6 +109,18 @@ struct LogisticPropertyTests {
         #expect(try one.predictProbability(x, threads: 1) == one.predictProbability(x, threads: 2))
     }
 
+    /// Without sample weights the fit takes the weight total from the row count and the class totals
+    /// from a count (no pass over the ones); explicit ones take the summing paths. Same bits.
+    @Test("no sample weights equals explicit unit weights bit for bit", arguments: solvers, [2, 3])
+    func unitWeightsFastPath(solver: LogisticRegression.Solver, classes: Int) throws {
+        let (x, y) = try syntheticClassification(rows: 20_000, columns: 8, classes: classes, seed: 23)
+        let config = LogisticRegression(C: 0.5, solver: solver, tol: 1e-8, maxIter: 20)
+        let implicit = try config.fit(x, y, threads: 2)
+        let explicit = try config.fit(x, y, sampleWeight: [Double](repeating: 1, count: y.count), threads: 2)
+        #expect(implicit == explicit)
+        #expect(implicit.diagnostics.objective.bitPattern == explicit.diagnostics.objective.bitPattern)
+    }
+
     @Test("Float input agrees with Double within Float's precision")
     func floatVersusDouble() throws {
         let (x, y) = try syntheticClassification(rows: 300, columns: 4, classes: 3, seed: 4)

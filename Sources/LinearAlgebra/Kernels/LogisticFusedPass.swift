@@ -84,10 +84,12 @@ extension LogisticKernels {
     /// the decision value is the same for every row). Fixed row blocks (a function of the column count
     /// only), partial sums added in block order: bit-identical for any thread count and code path
     /// (C kernel `fk_logistic_column_pass`).
+    /// `weightTotal`: the weights' sum in row order when the caller has it (spares a pass over them;
+    /// it must be that sum, or the means and deviations change).
     /// - Throws: `LinearAlgebraError.shapeMismatch` when lengths disagree.
     /// - Complexity: one read of `x`; allocations: the results and three `columns`-long sums per block.
     public static func columnStartPass(x: [Double], rows: Int, columns d: Int, weights: [Double], residuals: [Double]?,
-                                       threads: Int = 1) throws -> ColumnStart {
+                                       threads: Int = 1, weightTotal: Double? = nil) throws -> ColumnStart {
         guard d >= 0, rows >= 0, Self.product(rows, d) == x.count, weights.count == rows, residuals.map({ $0.count == rows }) ?? true else {
             throw LinearAlgebraError.shapeMismatch(operation: "LogisticKernels.columnStartPass", lhs: Shape(rows: rows, columns: d),
                                                    rhs: Shape(rows: weights.count, columns: 1),
@@ -98,7 +100,7 @@ extension LogisticKernels {
                                gradient: residuals == nil ? nil : [Double](repeating: 0, count: d))
         }
         var total = 0.0
-        for w in weights { total += w }
+        if let weightTotal { total = weightTotal } else { for w in weights { total += w } }
         let first = weights.firstIndex(where: { $0 > 0 })
         let shift = first.map { Array(x[($0 * d)..<(($0 + 1) * d)]) } ?? [Double](repeating: 0, count: d)
         let blocks = ParallelRows.blocks(rows: rows, blockRows: Swift.max(64, (1 << 16) / d))

@@ -4,16 +4,17 @@ import LinearAlgebra
 /// The fit itself, on validated `Double` data.
 enum LogisticFit {
     static func run(_ config: LogisticRegression, x: [Double], rows: Int, features: Int, classes: [ClassLabel],
-                    target: [Int32], weights: [Double], warmStart: LogisticRegressionModel?, threads: Int) throws -> LogisticRegressionModel {
+                    target: [Int32], weights: [Double], weightSum: Double, unitWeights: Bool, warmStart: LogisticRegressionModel?,
+                    threads: Int) throws -> LogisticRegressionModel {
+        // `weightSum`: the weights' sum in row order; `unitWeights`: every weight is known to be 1.
         let model = LogisticValidation.model
-        var weightSum = 0.0
-        for w in weights { weightSum += w }
         let alpha = config.alpha(weightSum: weightSum)
         guard alpha.isFinite else {
             throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(weightSum)) overflows")
         }
         let objective = LogisticObjective(x: x, rows: rows, features: features, target: target, weights: weights,
-                                          classCount: classes.count, fitIntercept: config.fitIntercept, alpha: alpha, threads: threads)
+                                          classCount: classes.count, fitIntercept: config.fitIntercept, alpha: alpha, threads: threads,
+                                          weightSum: weightSum, unitWeights: unitWeights ? true : nil)
         let (outputs, stride) = (objective.outputs, objective.stride)
         var theta0 = [Double](repeating: 0, count: objective.parameterCount)
         if let warm = warmStart {
@@ -41,9 +42,10 @@ enum LogisticFit {
                 // and gradient there need no separate pass: the gradient's column sums come from the
                 // preconditioner's pass, which also checks that X is finite (see LogisticRegression.fit).
                 let start = warmStart == nil && outputs == 1
-                    ? constantStart(weights: weights, target: target, features: features, fitIntercept: config.fitIntercept) : nil
+                    ? constantStart(weights: weights, target: target, features: features, fitIntercept: config.fitIntercept,
+                                    unitWeights: objective.unitWeights) : nil
                 let pass = try LogisticKernels.columnStartPass(x: x, rows: rows, columns: features, weights: weights,
-                                                               residuals: start?.residuals, threads: threads)
+                                                               residuals: start?.residuals, threads: threads, weightTotal: weightSum)
                 guard pass.finite else {
                     try LogisticValidation.checkFinite(x, columns: features)
                     throw ModelError.numericalOverflow(model: model, detail: "X holds a NaN or an infinity")  // invariant: checkFinite throws first
@@ -164,10 +166,23 @@ enum LogisticFit {
         var curvature: Double
     }
 
-    static func constantStart(weights: [Double], target: [Int32], features d: Int, fitIntercept: Bool) -> ConstantStart {
+    static func constantStart(weights: [Double], target: [Int32], features d: Int, fitIntercept: Bool, unitWeights: Bool = false) -> ConstantStart {
         var positive = 0.0, negative = 0.0
-        for i in weights.indices {
-            if target[i] == 1 { positive += weights[i] } else { negative += weights[i] }
+        if unitWeights && weights.count <= 1 << 53 {
+            // Sums of ones in row order: the counts, exactly.
+            var count = 0
+            for t in target { count &+= Int(t) }  // binary: every target is 0 or 1
+            positive = Double(count)
+            negative = Double(weights.count - count)
+        } else {
+            // Without a data-dependent branch (labels in random order mispredict it): binary targets
+            // are 0 or 1, w * 1 = w and w * 0 = +0 for finite w >= 0, and adding +0 leaves a sum of
+            // non-negative weights (started at +0) unchanged, so the same sums as adding w to one of them.
+            for i in weights.indices {
+                let w = weights[i], t = Double(target[i])
+                positive += w * t
+                negative += w * (1 - t)
+            }
         }
         var theta = [Double](repeating: 0, count: d + (fitIntercept ? 1 : 0))
         var b0 = 0.0

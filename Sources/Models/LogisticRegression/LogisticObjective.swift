@@ -43,14 +43,19 @@ struct LogisticObjective: Sendable {
     var parameterCount: Int { outputs * stride }
 
     init(x: [Double], rows: Int, features: Int, target: [Int32], weights: [Double], classCount: Int,
-         fitIntercept: Bool, alpha: Double, threads: Int) {
+         fitIntercept: Bool, alpha: Double, threads: Int, weightSum: Double? = nil, unitWeights: Bool? = nil) {
+        // `weightSum` (the weights' sum in row order) and `unitWeights` (every weight is 1), when the
+        // caller already knows them, spare a pass over the weights each.
         self.x = x; self.rows = rows; self.features = features; self.target = target
         self.weights = weights
-        var s = 0.0
-        var unit = true
-        for w in weights { s += w; unit = unit && w == 1 }
-        self.weightSum = s
-        self.unitWeights = unit
+        if let weightSum {
+            self.weightSum = weightSum
+        } else {
+            var s = 0.0
+            for w in weights { s += w }
+            self.weightSum = s
+        }
+        self.unitWeights = unitWeights ?? weights.allSatisfy { $0 == 1 }
         self.classCount = classCount; self.fitIntercept = fitIntercept; self.alpha = alpha
         self.threads = Swift.max(1, threads)
         // ~512 KiB of rows per block (at least 64 rows): cache-sized work per task, and a cut that

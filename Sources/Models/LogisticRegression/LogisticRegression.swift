@@ -147,9 +147,11 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
                 let (vectors, overflow) = (classes.count == 2 ? 1 : classes.count).multipliedReportingOverflow(by: x.columns + (fitIntercept ? 1 : 0))
                 try DenseSolverLimit.check(model: model, solver: solver.name, order: overflow ? .max : vectors)
             }
-            let weights = try combinedWeights(classes: classes, target: target, sampleWeights: sampleWeights)
+            let (weights, weightSum) = try combinedWeightsAndTotal(classes: classes, target: target, sampleWeights: sampleWeights,
+                                                                  unit: sampleWeight == nil)
             return try LogisticFit.run(self, x: values, rows: x.rows, features: x.columns, classes: classes,
-                                       target: target, weights: weights, warmStart: warmStart, threads: threads)
+                                       target: target, weights: weights, weightSum: weightSum,
+                                       unitWeights: sampleWeight == nil && classWeight == nil, warmStart: warmStart, threads: threads)
         } catch {
             if deferCheck { try LogisticValidation.checkFinite(values, columns: x.columns) }
             throw error
@@ -213,6 +215,14 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
 
     /// Sample weight times class weight, per row.
     func combinedWeights(classes: [ClassLabel], target: [Int32], sampleWeights: [Double]) throws -> [Double] {
+        try combinedWeightsAndTotal(classes: classes, target: target, sampleWeights: sampleWeights, unit: false).weights
+    }
+
+    /// `combinedWeights` and their sum in row order. `unit`: every sample weight is 1 (no
+    /// `sampleWeight` given); then, without class weights, the sum is the row count (exactly the
+    /// sum of that many ones in order, below 2^53 rows) without a pass over the weights.
+    func combinedWeightsAndTotal(classes: [ClassLabel], target: [Int32], sampleWeights: [Double],
+                                 unit: Bool) throws -> (weights: [Double], total: Double) {
         let model = LogisticValidation.model
         var perClass = [Double](repeating: 1, count: classes.count)
         switch classWeight {
@@ -236,7 +246,7 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         var weights = sampleWeights
         var total = 0.0
         if classWeight == nil {  // every class weight 1: the product is the sample weight itself
-            for w in weights { total += w }
+            if unit && weights.count <= 1 << 53 { total = Double(weights.count) } else { for w in weights { total += w } }
         } else {
             for i in weights.indices { weights[i] *= perClass[Int(target[i])]; total += weights[i] }
         }
@@ -246,7 +256,7 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
             }
             throw ModelError.emptyInput(model: model)
         }
-        return weights
+        return (weights, total)
     }
 
     /// The L2 strength on the normalised objective for total weight `s`.

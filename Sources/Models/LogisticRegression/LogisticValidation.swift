@@ -22,8 +22,16 @@ enum LogisticValidation {
     /// The first NaN or infinity of `X`, by row then column.
     /// - Throws: `ModelError.nonFiniteValue(argument: "X", row:, column:)`.
     static func checkFinite(_ x: [Double], columns: Int) throws {
+        if let firstBad = firstNonFinite(x) {
+            throw ModelError.nonFiniteValue(model: model, argument: "X", row: firstBad / columns,
+                                            column: firstBad % columns, value: x[firstBad])
+        }
+    }
+
+    /// The index of the first NaN or infinity in `values`, if any.
+    static func firstNonFinite(_ values: [Double]) -> Int? {
         var firstBad = -1
-        x.withUnsafeBufferPointer { buffer in
+        values.withUnsafeBufferPointer { buffer in
             // Sum-of-products trick: a chunk whose running value stays finite holds no NaN/Inf.
             var i = 0
             let n = buffer.count
@@ -45,10 +53,7 @@ enum LogisticValidation {
                 i = end
             }
         }
-        if firstBad >= 0 {
-            throw ModelError.nonFiniteValue(model: model, argument: "X", row: firstBad / columns,
-                                            column: firstBad % columns, value: x[firstBad])
-        }
+        return firstBad >= 0 ? firstBad : nil
     }
 
     /// Sample weights: length, finite, non-negative.
@@ -69,8 +74,8 @@ enum LogisticValidation {
     /// `encode(y.map { .real($0) })` without building the labels: the same classes (first-seen
     /// value of each class, `-0.0 == 0.0`), the same targets and the same errors, in the same order.
     static func encode(reals y: [Double]) throws -> (classes: [ClassLabel], target: [Int32]) {
-        for (i, v) in y.enumerated() where !v.isFinite {
-            throw ModelError.nonFiniteValue(model: model, argument: "y", row: i, column: nil, value: v)
+        if let i = firstNonFinite(y) {  // vectorised (a per-row test and early exit is a scalar loop)
+            throw ModelError.nonFiniteValue(model: model, argument: "y", row: i, column: nil, value: y[i])
         }
         return try encodeValues(y) { .real($0) }
     }
@@ -89,17 +94,44 @@ enum LogisticValidation {
         var seen: [T] = [first]
         var raw = [Int32](repeating: 0, count: y.count)
         var lookup: [T: Int32]?
-        for (i, value) in y.enumerated() {
+        var i = 0
+        var triedTwo = false
+        while i < y.count {
+            let value = y[i]
+            if seen.count == 2 && !triedTwo {
+                // Two classes seen (the usual binary case): one loop without data-dependent branches
+                // over the rest, assuming every value is one of them (labels in random order
+                // mispredict `value == first` half the time: ~9 ns per row measured at 1M rows). The
+                // same `==` tests, so the same targets; a value of neither class (counted) sends the
+                // rest through the search below, which overwrites what this loop wrote.
+                triedTwo = true
+                let second = seen[1]
+                let misses = y.withUnsafeBufferPointer { ys in
+                    raw.withUnsafeMutableBufferPointer { rs in
+                        var misses = 0
+                        for k in i..<ys.count {
+                            let v = ys[k]
+                            let isFirst = v == first, isSecond = v == second
+                            rs[k] = isSecond ? 1 : 0
+                            misses &+= (isFirst ? 0 : 1) & (isSecond ? 0 : 1)
+                        }
+                        return misses
+                    }
+                }
+                if misses == 0 { break }
+            }
+            let index = i
+            i += 1
             if let table = lookup {
-                if let k = table[value] { raw[i] = k } else {
-                    raw[i] = Int32(seen.count); lookup![value] = Int32(seen.count); seen.append(value)
+                if let k = table[value] { raw[index] = k } else {
+                    raw[index] = Int32(seen.count); lookup![value] = Int32(seen.count); seen.append(value)
                 }
                 continue
             }
-            if value == first { continue }  // raw[i] = 0 already; the usual two classes without a search
-            if seen.count > 1, value == seen[1] { raw[i] = 1; continue }
-            if let k = seen.firstIndex(of: value) { raw[i] = Int32(k); continue }
-            raw[i] = Int32(seen.count)
+            if value == first { continue }  // raw[index] = 0 already; the usual two classes without a search
+            if seen.count > 1, value == seen[1] { raw[index] = 1; continue }
+            if let k = seen.firstIndex(of: value) { raw[index] = Int32(k); continue }
+            raw[index] = Int32(seen.count)
             seen.append(value)
             if seen.count > 32 {
                 var table: [T: Int32] = [:]
