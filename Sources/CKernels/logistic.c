@@ -257,7 +257,8 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
 // compile-time constant up to 8, so the sums live in registers; 0: any count, sums in memory),
 // the d - 8 chunks tail columns one by one.
 static inline __attribute__((always_inline)) int column_pass(const double *x, size_t n, size_t d, const size_t chunks, const double *shift,
-                                                              const double *sw, const double *r, double *s1, double *s2, double *g) {
+                                                              const double *sw, const double *r, const int *y, double r0, double r1,
+                                                              double *s1, double *s2, double *g) {
     const size_t nc = chunks ? chunks : d / 8, d8 = 8 * nc;
     fk_lv8 a1[8], a2[8], ag[8], c[8];
     fk_lv8 finite = lv_splat(0);
@@ -270,7 +271,8 @@ static inline __attribute__((always_inline)) int column_pass(const double *x, si
         const double *row = x + i * d;
         if (i + ahead < n)
             for (size_t e = 0; e < d; e += 8) __builtin_prefetch(row + ahead * d + e, 0, 3);
-        const double w = sw[i], ri = r ? r[i] : 0;
+        // Residuals by class (y given): sw_i times r1 (y_i = 1) or r0, the product a per-row array would hold.
+        const double w = sw[i], ri = r ? r[i] : y ? w * (y[i] == 1 ? r1 : r0) : 0;
         const fk_lv8 wv = lv_splat(w), rv = lv_splat(ri);
         for (size_t k = 0; k < nc; k++) {
             const fk_lv8 v = lv_load(row + 8 * k);
@@ -308,18 +310,19 @@ static inline __attribute__((always_inline)) int column_pass(const double *x, si
 }
 
 static inline __attribute__((always_inline)) int column_pass_any(const double *x, size_t n, size_t d, const double *shift, const double *sw,
-                                                                  const double *r, double *s1, double *s2, double *g) {
+                                                                  const double *r, const int *y, double r0, double r1,
+                                                                  double *s1, double *s2, double *g) {
     switch (d / 8) {
-    case 0: return column_pass(x, n, d, 0, shift, sw, r, s1, s2, g);
-    case 1: return column_pass(x, n, d, 1, shift, sw, r, s1, s2, g);
-    case 2: return column_pass(x, n, d, 2, shift, sw, r, s1, s2, g);
-    case 3: return column_pass(x, n, d, 3, shift, sw, r, s1, s2, g);
-    case 4: return column_pass(x, n, d, 4, shift, sw, r, s1, s2, g);
-    case 5: return column_pass(x, n, d, 5, shift, sw, r, s1, s2, g);
-    case 6: return column_pass(x, n, d, 6, shift, sw, r, s1, s2, g);
-    case 7: return column_pass(x, n, d, 7, shift, sw, r, s1, s2, g);
-    case 8: return column_pass(x, n, d, 8, shift, sw, r, s1, s2, g);
-    default: return column_pass(x, n, d, 0, shift, sw, r, s1, s2, g);
+    case 0: return column_pass(x, n, d, 0, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 1: return column_pass(x, n, d, 1, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 2: return column_pass(x, n, d, 2, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 3: return column_pass(x, n, d, 3, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 4: return column_pass(x, n, d, 4, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 5: return column_pass(x, n, d, 5, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 6: return column_pass(x, n, d, 6, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 7: return column_pass(x, n, d, 7, shift, sw, r, y, r0, r1, s1, s2, g);
+    case 8: return column_pass(x, n, d, 8, shift, sw, r, y, r0, r1, s1, s2, g);
+    default: return column_pass(x, n, d, 0, shift, sw, r, y, r0, r1, s1, s2, g);
     }
 }
 
@@ -335,12 +338,12 @@ static FK_L_AVX2 int logistic_block_avx2(const double *x, size_t n, size_t d, co
     return logistic_block(x, n, d, c, w8, b, sw, y, l, g, h, cv);
 }
 static FK_L_AVX512 int column_pass_avx512(const double *x, size_t n, size_t d, const double *c, const double *sw, const double *r,
-                                         double *s1, double *s2, double *g) {
-    return column_pass_any(x, n, d, c, sw, r, s1, s2, g);
+                                         const int *y, double r0, double r1, double *s1, double *s2, double *g) {
+    return column_pass_any(x, n, d, c, sw, r, y, r0, r1, s1, s2, g);
 }
 static FK_L_AVX2 int column_pass_avx2(const double *x, size_t n, size_t d, const double *c, const double *sw, const double *r,
-                                     double *s1, double *s2, double *g) {
-    return column_pass_any(x, n, d, c, sw, r, s1, s2, g);
+                                     const int *y, double r0, double r1, double *s1, double *s2, double *g) {
+    return column_pass_any(x, n, d, c, sw, r, y, r0, r1, s1, s2, g);
 }
 static int logistic_level(void) {
     static int cached = -1;  // benign race: every thread computes the same value
@@ -402,17 +405,32 @@ void fk_logistic_exp_log1p(const double *a, size_t n, double *t, double *l) {
     }
 }
 
-int fk_logistic_column_pass_at(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
-                               double *s1, double *s2, double *g) {
+static int column_pass_level(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
+                             const int *y, double r0, double r1, double *s1, double *s2, double *g) {
 #if defined(__x86_64__) && defined(__clang__)
     int level = logistic_level();
     if (level > max_level) level = max_level;
-    if (level == 2) return column_pass_avx512(x, n, d, shift, sw, r, s1, s2, g);
-    if (level == 1) return column_pass_avx2(x, n, d, shift, sw, r, s1, s2, g);
+    if (level == 2) return column_pass_avx512(x, n, d, shift, sw, r, y, r0, r1, s1, s2, g);
+    if (level == 1) return column_pass_avx2(x, n, d, shift, sw, r, y, r0, r1, s1, s2, g);
 #else
     (void)max_level;
 #endif
-    return column_pass_any(x, n, d, shift, sw, r, s1, s2, g);
+    return column_pass_any(x, n, d, shift, sw, r, y, r0, r1, s1, s2, g);
+}
+
+int fk_logistic_column_pass_at(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
+                               double *s1, double *s2, double *g) {
+    return column_pass_level(max_level, x, n, d, shift, sw, r, NULL, 0, 0, s1, s2, g);
+}
+
+int fk_logistic_column_pass_classes_at(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw,
+                                       const int *y, double r0, double r1, double *s1, double *s2, double *g) {
+    return column_pass_level(max_level, x, n, d, shift, sw, NULL, y, r0, r1, s1, s2, g);
+}
+
+int fk_logistic_column_pass_classes(const double *x, size_t n, size_t d, const double *shift, const double *sw, const int *y,
+                                    double r0, double r1, double *s1, double *s2, double *g) {
+    return column_pass_level(3, x, n, d, shift, sw, NULL, y, r0, r1, s1, s2, g);
 }
 
 int fk_logistic_column_pass(const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,

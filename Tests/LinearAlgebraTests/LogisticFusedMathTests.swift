@@ -212,6 +212,29 @@ struct LogisticFusedMathTests {
         }
         let base = raw(0, x)
         for level in 1...Swift.max(1, fk_logistic_code_level()) { #expect(raw(level, x) == base, "level \(level)") }
+        // Residuals by class: the same bits as the per-row array w_i * (y_i == 1 ? one : zero), on
+        // every code path and thread count.
+        let y = (0..<rows).map { i in Int32(u[rows * d + rows + i] < 0.4 ? 1 : 0) }
+        let (rZero, rOne) = (0.3125, -0.6875)
+        let perRow = (0..<rows).map { i in w[i] * (y[i] == 1 ? rOne : rZero) }
+        let viaArray = try LogisticKernels.columnStartPass(x: x, rows: rows, columns: d, weights: w, residuals: perRow, threads: 1)
+        for threads in [1, 2] {
+            let viaClasses = try LogisticKernels.columnStartPass(x: x, rows: rows, columns: d, weights: w, residuals: nil, threads: threads,
+                                                                 residualsByClass: .init(target: y, zero: rZero, one: rOne))
+            #expect(viaClasses.gradient?.map(\.bitPattern) == viaArray.gradient?.map(\.bitPattern), "\(threads) threads")
+            #expect(viaClasses.mean.map(\.bitPattern) == viaArray.mean.map(\.bitPattern))
+        }
+        for level in 0...Swift.max(1, fk_logistic_code_level()) {
+            var s1 = [Double](repeating: 0, count: d), s2 = s1, g = s1
+            _ = fk_logistic_column_pass_classes_at(level, x, rows, d, x, w, y, rZero, rOne, &s1, &s2, &g)
+            var t1 = [Double](repeating: 0, count: d), t2 = t1, h = t1
+            _ = fk_logistic_column_pass_at(level, x, rows, d, x, w, perRow, &t1, &t2, &h)
+            #expect((s1 + s2 + g).map(\.bitPattern) == (t1 + t2 + h).map(\.bitPattern), "level \(level)")
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try LogisticKernels.columnStartPass(x: x, rows: rows, columns: d, weights: w, residuals: nil,
+                                                residualsByClass: .init(target: Array(y.dropLast()), zero: rZero, one: rOne))
+        }
         // Non-finite entries, in a weighted row and in a row of weight 0 (row 22: 22 % 11 == 0).
         for (row, value) in [(5, Double.nan), (22, Double.infinity), (22, -Double.infinity)] {
             var bad = x

@@ -162,6 +162,12 @@ int fk_logistic_column_pass(const double *x, size_t n, size_t d, const double *s
                             double *s1, double *s2, double *g);
 int fk_logistic_column_pass_at(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw, const double *r,
                                double *s1, double *s2, double *g);
+// The same pass with the residuals by class instead of per row: r_i = sw_i * (y_i == 1 ? r1 : r0), the
+// very product a per-row array built that way holds (same bits as passing it), without the array.
+int fk_logistic_column_pass_classes(const double *x, size_t n, size_t d, const double *shift, const double *sw, const int *y,
+                                    double r0, double r1, double *s1, double *s2, double *g);
+int fk_logistic_column_pass_classes_at(int max_level, const double *x, size_t n, size_t d, const double *shift, const double *sw,
+                                       const int *y, double r0, double r1, double *s1, double *s2, double *g);
 // The pass's 8-lane elementary functions (tests): t[i] = exp(-a[i]) and l[i] = log1p(t[i]) for a[i] >= 0
 // (baseline build; the same bits as the vector builds).
 void fk_logistic_exp_log1p(const double *a, size_t n, double *t, double *l);

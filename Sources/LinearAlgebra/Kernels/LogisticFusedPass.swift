@@ -75,6 +75,14 @@ extension LogisticKernels {
         public var gradient: [Double]?
     }
 
+    /// Binary residuals given per class (see `columnStartPass`).
+    public struct ResidualsByClass: Sendable {
+        public var target: [Int32]
+        public var zero: Double
+        public var one: Double
+        public init(target: [Int32], zero: Double, one: Double) { self.target = target; self.zero = zero; self.one = one }
+    }
+
     /// One read of `x` for the start of an L-BFGS fit: the weighted column means and standard
     /// deviations of `columnLocationScale` (shift `c_j = x_rj` of the first row of positive weight,
     /// `m1_j = sum_i w_i (x_ij - c_j) / W`, `m2_j = sum_i w_i (x_ij - c_j)^2 / W`, `mean_j = c_j + m1_j`,
@@ -84,20 +92,26 @@ extension LogisticKernels {
     /// the decision value is the same for every row). Fixed row blocks (a function of the column count
     /// only), partial sums added in block order: bit-identical for any thread count and code path
     /// (C kernel `fk_logistic_column_pass`).
+    /// `residualsByClass`: instead of `residuals`, `r_i = w_i * (target_i == 1 ? one : zero)` (the
+    /// same bits as that array passed as `residuals`, without building it).
     /// `weightTotal`: the weights' sum in row order when the caller has it (spares a pass over them;
     /// it must be that sum, or the means and deviations change).
     /// - Throws: `LinearAlgebraError.shapeMismatch` when lengths disagree.
     /// - Complexity: one read of `x`; allocations: the results and three `columns`-long sums per block.
     public static func columnStartPass(x: [Double], rows: Int, columns d: Int, weights: [Double], residuals: [Double]?,
-                                       threads: Int = 1, weightTotal: Double? = nil) throws -> ColumnStart {
-        guard d >= 0, rows >= 0, Self.product(rows, d) == x.count, weights.count == rows, residuals.map({ $0.count == rows }) ?? true else {
+                                       threads: Int = 1, weightTotal: Double? = nil,
+                                       residualsByClass: ResidualsByClass? = nil) throws -> ColumnStart {
+        guard d >= 0, rows >= 0, Self.product(rows, d) == x.count, weights.count == rows, residuals.map({ $0.count == rows }) ?? true,
+              residualsByClass.map({ $0.target.count == rows }) ?? true, residuals == nil || residualsByClass == nil else {
             throw LinearAlgebraError.shapeMismatch(operation: "LogisticKernels.columnStartPass", lhs: Shape(rows: rows, columns: d),
                                                    rhs: Shape(rows: weights.count, columns: 1),
-                                                   requirement: "x.count == rows * columns, weights.count == rows == residuals.count")
+                                                   requirement: "x.count == rows * columns, weights.count == rows == residuals.count "
+                                                       + "(or residualsByClass.target.count), at most one kind of residuals")
         }
+        let withResiduals = residuals != nil || residualsByClass != nil
         guard rows > 0, d > 0 else {
             return ColumnStart(mean: [Double](repeating: 0, count: d), scale: [Double](repeating: 1, count: d), finite: true,
-                               gradient: residuals == nil ? nil : [Double](repeating: 0, count: d))
+                               gradient: withResiduals ? [Double](repeating: 0, count: d) : nil)
         }
         var total = 0.0
         if let weightTotal { total = weightTotal } else { for w in weights { total += w } }
@@ -118,6 +132,12 @@ extension LogisticKernels {
                         }
                         if let residuals {
                             residuals.withUnsafeBufferPointer { pass($0.baseAddress! + range.lowerBound) }
+                        } else if let byClass = residualsByClass {
+                            byClass.target.withUnsafeBufferPointer { ys in
+                                finite = fk_logistic_column_pass_classes(xs.baseAddress! + range.lowerBound * d, range.count, d, cs.baseAddress!,
+                                                                         ws.baseAddress! + range.lowerBound, ys.baseAddress! + range.lowerBound,
+                                                                         byClass.zero, byClass.one, &s1, &s2, &g) == 1
+                            }
                         } else {
                             pass(nil)
                         }
@@ -136,6 +156,6 @@ extension LogisticKernels {
         if total > 0, total.isFinite, first != nil {
             (mean, scale) = LogisticKernels.columnMeanScale(s1: s1, s2: s2, shift: shift, total: total)
         }
-        return ColumnStart(mean: mean, scale: scale, finite: finite, gradient: residuals == nil ? nil : g)
+        return ColumnStart(mean: mean, scale: scale, finite: finite, gradient: withResiduals ? g : nil)
     }
 }

@@ -45,7 +45,8 @@ enum LogisticFit {
                     ? constantStart(weights: weights, target: target, features: features, fitIntercept: config.fitIntercept,
                                     unitWeights: objective.unitWeights) : nil
                 let pass = try LogisticKernels.columnStartPass(x: x, rows: rows, columns: features, weights: weights,
-                                                               residuals: start?.residuals, threads: threads, weightTotal: weightSum)
+                                                               residuals: nil, threads: threads, weightTotal: weightSum,
+                                                               residualsByClass: start.map { .init(target: target, zero: $0.residualZero, one: $0.residualOne) })
                 guard pass.finite else {
                     try LogisticValidation.checkFinite(x, columns: features)
                     throw ModelError.numericalOverflow(model: model, detail: "X holds a NaN or an infinity")  // invariant: checkFinite throws first
@@ -155,12 +156,15 @@ enum LogisticFit {
 
     /// The binary L-BFGS start: `W = 0`, intercept `b0 = log(W1 / W0)` (0 without an intercept or
     /// when a class has zero total weight), where every row's decision value is `b0`: the residuals
-    /// `r_i = s_i (p0 - y_i)` (p0 = sigmoid(b0), `1 - p0` without cancellation, as the fused pass),
+    /// `r_i = s_i (p0 - y_i)` (p0 = sigmoid(b0), `1 - p0` without cancellation, as the fused pass;
+    /// given as the two values `p0 - y` the start pass multiplies by `s_i`, not as a per-row array),
     /// their sum, the unnormalised loss `W1 softplus(-b0) + W0 softplus(b0)` and the curvature
     /// `p0 (1 - p0)`. The penalty is 0 there.
     struct ConstantStart {
         var theta: [Double]
-        var residuals: [Double]
+        /// `p0 - y` for `y = 0` and `y = 1`.
+        var residualZero: Double
+        var residualOne: Double
         var residualSum: Double
         var loss: Double
         var curvature: Double
@@ -193,11 +197,9 @@ enum LogisticFit {
         let t = Foundation.exp(-abs(b0))
         let big = 1 / (1 + t), small = t * big
         let (p, q) = b0 >= 0 ? (big, small) : (small, big)
-        var residuals = [Double](repeating: 0, count: weights.count)
-        for i in weights.indices { residuals[i] = weights[i] * (target[i] == 1 ? -q : p) }
         func softplus(_ u: Double) -> Double { Swift.max(u, 0) + Foundation.log1p(Foundation.exp(-abs(u))) }
         let loss = positive * softplus(-b0) + negative * softplus(b0)
-        return ConstantStart(theta: theta, residuals: residuals, residualSum: negative * p - positive * q, loss: loss,
+        return ConstantStart(theta: theta, residualZero: p, residualOne: -q, residualSum: negative * p - positive * q, loss: loss,
                              curvature: small * big)
     }
 
