@@ -139,7 +139,8 @@ enum LogisticValidation {
                 lookup = table
             }
         }
-        return try ranked(seen.map(label), raw: raw, first: label(first))
+        let classes = try ranked(seen.map(label), raw: &raw, first: label(first))
+        return (classes, raw)
     }
 
     static func encode(_ y: [ClassLabel]) throws -> (classes: [ClassLabel], target: [Int32]) {
@@ -154,7 +155,8 @@ enum LogisticValidation {
     }
 
     /// Classes sorted (NumPy's order) and each row's first-seen index mapped to its rank.
-    private static func ranked(_ seen: [ClassLabel], raw: [Int32], first: ClassLabel) throws -> (classes: [ClassLabel], target: [Int32]) {
+    /// `raw` is rewritten in place (no second n-long array): each first-seen index becomes its rank.
+    private static func ranked(_ seen: [ClassLabel], raw: inout [Int32], first: ClassLabel) throws -> [ClassLabel] {
         guard seen.count >= 2 else { throw ModelError.singleClass(model: model, label: first.description) }
         guard seen.count <= Int(Int32.max) else {
             throw ModelError.invalidParameter(model: model, parameter: "y", reason: "more than \(Int32.max) classes")
@@ -164,7 +166,12 @@ enum LogisticValidation {
         for (position, k) in order.enumerated() { rank[k] = Int32(position) }
         let classes = order.map { seen[$0] }
         // Already sorted in order of first appearance: the indices are the ranks.
-        let target = rank.enumerated().allSatisfy({ Int($0.element) == $0.offset }) ? raw : raw.map { rank[Int($0)] }
-        return (classes, target)
+        if rank.enumerated().allSatisfy({ Int($0.element) == $0.offset }) { return classes }
+        if rank == [1, 0] {  // two classes, second-seen first in order: a branch-free flip
+            for i in raw.indices { raw[i] = 1 &- raw[i] }
+        } else {
+            for i in raw.indices { raw[i] = rank[Int(raw[i])] }
+        }
+        return classes
     }
 }
