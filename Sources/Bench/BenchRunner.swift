@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LinearAlgebra
 
 /// How a benchmark run is sized and threaded.
@@ -50,6 +53,8 @@ public final class BenchContext {
     public internal(set) var results: [BenchRecord] = []
     public let peer: PeerSession?
     public let progress: (String) -> Void
+    /// Counts the alternating measurements, to tell them apart in `RunTrace` lines.
+    private var traceSequence = 0
 
     public init(configuration: BenchConfiguration, peer: PeerSession?, progress: @escaping (String) -> Void) {
         self.configuration = configuration
@@ -61,8 +66,10 @@ public final class BenchContext {
     /// `peerWorkload` given, the peer prepares the same workload on identical data and the runs
     /// alternate, ours then theirs, so a drift of the shared machine hits both alike; each timed
     /// run starts when both processes are idle (`Quiescence`: spinning BLAS workers of the side
-    /// that just ran would otherwise take cores from the side that runs next). A workload
-    /// the peer cannot run is reported on the progress line and measured without it.
+    /// that just ran would otherwise take cores from the side that runs next) and, for up to
+    /// `Quiescence.machineWait`, no other task is runnable; runs that started on a busy machine are
+    /// counted on the progress line. `FEATUREKIT_BENCH_TRACE=1` prints every timed run (`RunTrace`).
+    /// A workload the peer cannot run is reported on the progress line and measured without it.
     public func measure(repeats: Int, peerWorkload: String? = nil, peerArguments: [String: String] = [:],
                         _ body: () throws -> Void) throws -> (ours: TimingSummary, peer: PeerTiming?) {
         guard let peer, let peerWorkload else { return (try Bench.measure(repeats: repeats, body), nil) }
@@ -76,16 +83,38 @@ public final class BenchContext {
         guard repeats >= 1 else { throw BenchError.invalidRepeats(repeats) }
         try body()  // our warm-up; the peer warmed up in prepare
         let quiet = Quiescence(others: [peer.processIdentifier])
-        var ours: [Double] = [], theirs: [Double] = [], waited = 0.0
+        var ours: [Double] = [], theirs: [Double] = [], waited = 0.0, busyStarts = 0
+        traceSequence += 1
+        let label = "m\(traceSequence):" + peerWorkload + (peerArguments.isEmpty ? "" : "[" + peerArguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "]")
+        if RunTrace.enabled { RunTrace.emit("trace-memory \(label) \(RunTrace.memoryLine())\n") }
         for _ in 0..<repeats {
-            waited += quiet.wait()
+            var (w, machineQuiet) = quiet.waitReporting()
+            waited += w
+            if !machineQuiet { busyStarts += 1 }
+            var runnable = RunTrace.enabled ? (Quiescence.runnableTasks() ?? -1) : 0
+            let counters = RunTrace.enabled ? RunTrace.counters() : (switches: 0, faults: 0)
             let start = monotonicSeconds()
             try body()
-            ours.append(monotonicSeconds() - start)
-            waited += quiet.wait()
+            let end = monotonicSeconds()
+            ours.append(end - start)
+            if RunTrace.enabled {
+                let after = RunTrace.counters()
+                RunTrace.log(label, "ours", start: start, end: end, waited: w, runnable: runnable,
+                             nivcsw: after.switches - counters.switches, minflt: after.faults - counters.faults)
+            }
+            (w, machineQuiet) = quiet.waitReporting()
+            waited += w
+            if !machineQuiet { busyStarts += 1 }
+            runnable = RunTrace.enabled ? (Quiescence.runnableTasks() ?? -1) : 0
+            let sent = monotonicSeconds()
             theirs.append(try peer.runOnce())
+            if RunTrace.enabled {
+                // The peer times itself inside the request: start/end bracket the whole request.
+                RunTrace.log(label, "peer", start: sent, end: monotonicSeconds(), waited: w, runnable: runnable, nivcsw: -1)
+            }
         }
-        progress("  waited \((waited * 1000).rounded()) ms in all for both processes to be idle before timed runs")
+        progress("  waited \((waited * 1000).rounded()) ms in all for both processes to be idle before timed runs"
+                 + (busyStarts == 0 ? "" : "; \(busyStarts) of \(2 * repeats) runs started while other tasks were runnable (a loaded machine)"))
         return (try TimingSummary(samples: ours), PeerTiming(name: description, timing: try TimingSummary(samples: theirs)))
     }
 

@@ -38,6 +38,11 @@ public struct LogisticSuite: BenchSuite {
     /// solver can), and the iteration limits per solver.
     static let tol = 1e-10
     static func maxIter(_ solver: String) -> Int { solver == "lbfgs" ? 1000 : 100 }
+    /// Timed runs of predictProbability and of its same-size read limit (each): 15, was 7. A run
+    /// takes ~10 ms, so one that a busy machine slows (other processes on a core: 22-35 ms instead
+    /// of 10-13 ms for the in-place scalers in a system-wide `perf sched` trace) moved a median of 7;
+    /// the 8 extra pairs cost ~1.5 s with the idle waits. Same count for both sides.
+    static let predictRepeats = 15
 
     public var workloadNames: [String] {
         // Every record name of the quick and the full run, so that --only can pick one.
@@ -109,7 +114,7 @@ public struct LogisticSuite: BenchSuite {
                 context.progress(recordName)
                 var sink = 0.0
                 let (timing, peer) = try context.measure(
-                    repeats: context.repeats(full: 7, quick: 3), peerWorkload: "logistic.predict_proba",
+                    repeats: context.repeats(full: Self.predictRepeats, quick: 3), peerWorkload: "logistic.predict_proba",
                     peerArguments: peerArguments
                 ) {
                     let p = try reference.predictProbability(x, threads: threads)
@@ -126,7 +131,7 @@ public struct LogisticSuite: BenchSuite {
                 let buffer = try StreamBuffer(count: rows * cols, value: 1)
                 var total = 0.0, calls = 0
                 let (limit, _) = try context.measure(
-                    repeats: context.repeats(full: 7, quick: 3), peerWorkload: "logistic.predict_proba",
+                    repeats: context.repeats(full: Self.predictRepeats, quick: 3), peerWorkload: "logistic.predict_proba",
                     peerArguments: peerArguments
                 ) {
                     total += try MemoryBandwidthSuite.claimedPass(.read, buffer, threads: threads)
