@@ -10,6 +10,11 @@ Usage:
 For every `trace` line (RunTrace, CLOCK_MONOTONIC start/end) it prints the run's seconds and the
 core-milliseconds each task name (comm) ran inside the run's window, summed over all cores
 ("idle" = swapper). perf's timestamps are CLOCK_MONOTONIC with `-k CLOCK_MONOTONIC`.
+
+Caveat seen on this VM: the switch that first runs a new thread on an idle core is sometimes
+missing from the stream (its exit, prev_state=X, is there), so such a run shows one core "idle"
+that did work. A worker queued on its creator's core is unambiguous: featurekit -> featurekit
+switches with prev_state=R inside the run.
 """
 import re
 import sys

@@ -11,7 +11,7 @@ import Darwin
 /// runnable=<n> nivcsw=<n> minflt=<n>`, with `start`/`end` on CLOCK_MONOTONIC, so the lines line up with a
 /// system-wide `perf record -k CLOCK_MONOTONIC -e sched:sched_switch -a` of the same run (which
 /// task held each core during each timed run). `runnable` is the machine's runnable task count
-/// (`procs_running` of /proc/stat, this reader included) just before the run; `nivcsw` the
+/// (`Quiescence.runnableTasks`, /proc/loadavg, this reader included) just before the run; `nivcsw` the
 /// involuntary context switches and `minflt` the minor page faults of this process (all threads,
 /// exited ones included) during it.
 struct RunTrace {
