@@ -38,7 +38,7 @@ public struct LogisticSuite: BenchSuite {
     /// solver can), and the iteration limits per solver.
     static let tol = 1e-10
     static func maxIter(_ solver: String) -> Int { solver == "lbfgs" ? 1000 : 100 }
-    /// Timed runs of predictProbability and of its same-size read limit (each): 15, was 7. A run
+    /// Timed runs of predictProbability and of its same-size read limit (each, interleaved): 15, was 7. A run
     /// takes ~10 ms, so one that a busy machine slows (other processes on a core: 22-35 ms instead
     /// of 10-13 ms for the in-place scalers in a system-wide `perf sched` trace) moved a median of 7;
     /// the 8 extra pairs cost ~1.5 s with the idle waits. Same count for both sides.
@@ -113,30 +113,25 @@ public struct LogisticSuite: BenchSuite {
                 let recordName = "LogisticRegression.predictProbability \(shape)"
                 context.progress(recordName)
                 var sink = 0.0
-                let (timing, peer) = try context.measure(
+                // The limit: `memory.read`'s kernel (a sum, in 1 MiB units the threads claim, as
+                // the library's kernels schedule) over a buffer of X's size, timed in the same
+                // alternation as the prediction (`measureWithLimit`: prediction, limit, peer in each
+                // repeat, each run after the idle wait), so the ratio compares runs taken under the
+                // same load; the back-to-back `memory.read` record on 2 GiB stays in the table.
+                let limitName = "memory.read \(shape) (alternating as predictProbability)"
+                let buffer = try StreamBuffer(count: rows * cols, value: 1)
+                var total = 0.0, calls = 0
+                let (timing, limit, peer) = try context.measureWithLimit(
                     repeats: context.repeats(full: Self.predictRepeats, quick: 3), peerWorkload: "logistic.predict_proba",
                     peerArguments: peerArguments
                 ) {
                     let p = try reference.predictProbability(x, threads: threads)
                     sink += try p.element(row: rows - 1, column: 1)
-                }
-                if !sink.isFinite { throw BenchError.resultCheckFailed("\(recordName) produced \(sink)") }
-                // The limit: `memory.read`'s kernel (a sum, in 1 MiB units the threads claim, as
-                // the library's kernels schedule) over a buffer of X's size, timed in the same alternation with the same peer workload (each
-                // run after an idle wait and after the peer's run), so the ratio compares like with
-                // like; the back-to-back `memory.read` record on 2 GiB stays in the table. The
-                // peer's timing here is not reported.
-                let limitName = "memory.read \(shape) (alternating as predictProbability)"
-                context.progress(limitName)
-                let buffer = try StreamBuffer(count: rows * cols, value: 1)
-                var total = 0.0, calls = 0
-                let (limit, _) = try context.measure(
-                    repeats: context.repeats(full: Self.predictRepeats, quick: 3), peerWorkload: "logistic.predict_proba",
-                    peerArguments: peerArguments
-                ) {
+                } limit: {
                     total += try MemoryBandwidthSuite.claimedPass(.read, buffer, threads: threads)
                     calls += 1
                 }
+                if !sink.isFinite { throw BenchError.resultCheckFailed("\(recordName) produced \(sink)") }
                 if total != Double(rows * cols) * Double(calls) {
                     throw BenchError.resultCheckFailed("\(limitName) summed \(total) in \(calls) runs")
                 }
