@@ -88,6 +88,10 @@ public final class BenchContext {
     /// 25 of its 30 runs start while other tasks were runnable and its limit's series none of the
     /// kind, and the ratio came out 0.55 (medians 17.5 / 9.7 ms) although the runs that started on a quiet
     /// machine took 10.5 ms against 9.7 ms. The same repeats, waits and peer apply to both sides.
+    /// With it, three runs on the same loaded machine (6-44 of 45 runs per measurement starting
+    /// while other tasks were runnable) gave in-place scaler ratios of 0.91-1.10 (all 18) and
+    /// predictProbability 0.76-0.77 (1M x 32) and 0.85-0.94 (100k x 256), against 0.72-1.80,
+    /// 0.74-0.80 and 0.71-1.14 for the separate series of the main branch's binary in three runs.
     public func measureWithLimit(repeats: Int, peerWorkload: String? = nil, peerArguments: [String: String] = [:],
                                  _ body: () throws -> Void, limit: () throws -> Void)
         throws -> (ours: TimingSummary, limit: TimingSummary, peer: PeerTiming?) {
