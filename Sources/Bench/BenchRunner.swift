@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import LinearAlgebra
 
 /// How a benchmark run is sized and threaded.
@@ -50,6 +53,8 @@ public final class BenchContext {
     public internal(set) var results: [BenchRecord] = []
     public let peer: PeerSession?
     public let progress: (String) -> Void
+    /// Counts the alternating measurements, to tell them apart in `RunTrace` lines.
+    private var traceSequence = 0
 
     public init(configuration: BenchConfiguration, peer: PeerSession?, progress: @escaping (String) -> Void) {
         self.configuration = configuration
@@ -61,32 +66,106 @@ public final class BenchContext {
     /// `peerWorkload` given, the peer prepares the same workload on identical data and the runs
     /// alternate, ours then theirs, so a drift of the shared machine hits both alike; each timed
     /// run starts when both processes are idle (`Quiescence`: spinning BLAS workers of the side
-    /// that just ran would otherwise take cores from the side that runs next). A workload
-    /// the peer cannot run is reported on the progress line and measured without it.
+    /// that just ran would otherwise take cores from the side that runs next) and, for up to
+    /// `Quiescence.machineWait`, no other task is runnable; runs that started on a busy machine are
+    /// counted on the progress line. `FEATUREKIT_BENCH_TRACE=1` prints every timed run (`RunTrace`).
+    /// A workload the peer cannot run is reported on the progress line and measured without it.
     public func measure(repeats: Int, peerWorkload: String? = nil, peerArguments: [String: String] = [:],
                         _ body: () throws -> Void) throws -> (ours: TimingSummary, peer: PeerTiming?) {
-        guard let peer, let peerWorkload else { return (try Bench.measure(repeats: repeats, body), nil) }
+        let (timings, peer) = try alternate(repeats: repeats, sides: 1, peerWorkload: peerWorkload, peerArguments: peerArguments) { _ in try body() }
+        return (timings[0], peer)
+    }
+
+    /// `measure` for a workload and its same-size limit kernel together: each repeat runs both,
+    /// in turn (ours then the limit on even repeats, the limit then ours on odd ones), then the
+    /// peer, each run after the same idle wait. The ratio of the two medians then compares runs
+    /// taken within the same second, under the same load, instead of two series measured one
+    /// after the other.
+    ///
+    /// Why: on the shared 2-core machine of this session other processes came and went within a
+    /// benchmark run, and the workload's series and its limit's series, taken ~10 s apart, met
+    /// different loads: in one run (FEATUREKIT_BENCH_TRACE=1) in-place StandardScaler 1M x 32 had
+    /// 25 of its 30 runs start while other tasks were runnable and its limit's series none of the
+    /// kind, and the ratio came out 0.55 (medians 17.5 / 9.7 ms) although the runs that started on a quiet
+    /// machine took 10.5 ms against 9.7 ms. The same repeats, waits and peer apply to both sides.
+    /// With it, three runs on the same loaded machine (6-44 of 45 runs per measurement starting
+    /// while other tasks were runnable) gave in-place scaler ratios of 0.91-1.10 (all 18) and
+    /// predictProbability 0.76-0.77 (1M x 32) and 0.85-0.94 (100k x 256), against 0.72-1.80,
+    /// 0.74-0.80 and 0.71-1.14 for the separate series of the main branch's binary in three runs.
+    public func measureWithLimit(repeats: Int, peerWorkload: String? = nil, peerArguments: [String: String] = [:],
+                                 _ body: () throws -> Void, limit: () throws -> Void)
+        throws -> (ours: TimingSummary, limit: TimingSummary, peer: PeerTiming?) {
+        let (timings, peer) = try alternate(repeats: repeats, sides: 2, peerWorkload: peerWorkload, peerArguments: peerArguments) { side in
+            if side == 0 { try body() } else { try limit() }
+        }
+        return (timings[0], timings[1], peer)
+    }
+
+    /// The alternation behind `measure` and `measureWithLimit`: `run(side)` for `sides` sides (in
+    /// rotating order), then the peer's run, per repeat, each after `Quiescence`'s wait. Without a
+    /// peer, the sides run back to back after one warm-up each, as `Bench.measure` does.
+    private func alternate(repeats: Int, sides: Int, peerWorkload: String?, peerArguments: [String: String],
+                           _ run: (Int) throws -> Void) throws -> (timings: [TimingSummary], peer: PeerTiming?) {
+        guard repeats >= 1 else { throw BenchError.invalidRepeats(repeats) }
+        func alone() throws -> [TimingSummary] {
+            for side in 0..<sides { try run(side) }  // warm-ups
+            var samples = [[Double]](repeating: [], count: sides)
+            for r in 0..<repeats {
+                for k in 0..<sides {
+                    let side = (k + r) % sides
+                    let start = monotonicSeconds()
+                    try run(side)
+                    samples[side].append(monotonicSeconds() - start)
+                }
+            }
+            return try samples.map { try TimingSummary(samples: $0) }
+        }
+        guard let peer, let peerWorkload else { return (try alone(), nil) }
         let description: String
         do {
             description = try peer.prepare(peerWorkload, arguments: peerArguments)
         } catch {
             progress("peer skipped for \(peerWorkload): \(error)")
-            return (try Bench.measure(repeats: repeats, body), nil)
+            return (try alone(), nil)
         }
-        guard repeats >= 1 else { throw BenchError.invalidRepeats(repeats) }
-        try body()  // our warm-up; the peer warmed up in prepare
+        for side in 0..<sides { try run(side) }  // our warm-ups; the peer warmed up in prepare
         let quiet = Quiescence(others: [peer.processIdentifier])
-        var ours: [Double] = [], theirs: [Double] = [], waited = 0.0
-        for _ in 0..<repeats {
-            waited += quiet.wait()
-            let start = monotonicSeconds()
-            try body()
-            ours.append(monotonicSeconds() - start)
-            waited += quiet.wait()
+        var samples = [[Double]](repeating: [], count: sides), theirs: [Double] = [], waited = 0.0, busyStarts = 0
+        traceSequence += 1
+        let label = "m\(traceSequence):" + peerWorkload + (peerArguments.isEmpty ? "" : "[" + peerArguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "]")
+        if RunTrace.enabled { RunTrace.emit("trace-memory \(label) \(RunTrace.memoryLine())\n") }
+        for r in 0..<repeats {
+            for k in 0..<sides {
+                let side = (k + r) % sides
+                let (w, machineQuiet) = quiet.waitReporting()
+                waited += w
+                if !machineQuiet { busyStarts += 1 }
+                let runnable = RunTrace.enabled ? (Quiescence.runnableTasks() ?? -1) : 0
+                let counters = RunTrace.enabled ? RunTrace.counters() : (switches: 0, faults: 0)
+                let start = monotonicSeconds()
+                try run(side)
+                let end = monotonicSeconds()
+                samples[side].append(end - start)
+                if RunTrace.enabled {
+                    let after = RunTrace.counters()
+                    RunTrace.log(label, side == 0 ? "ours" : "limit", start: start, end: end, waited: w, runnable: runnable,
+                                 nivcsw: after.switches - counters.switches, minflt: after.faults - counters.faults)
+                }
+            }
+            let (w, machineQuiet) = quiet.waitReporting()
+            waited += w
+            if !machineQuiet { busyStarts += 1 }
+            let runnable = RunTrace.enabled ? (Quiescence.runnableTasks() ?? -1) : 0
+            let sent = monotonicSeconds()
             theirs.append(try peer.runOnce())
+            if RunTrace.enabled {
+                // The peer times itself inside the request: start/end bracket the whole request.
+                RunTrace.log(label, "peer", start: sent, end: monotonicSeconds(), waited: w, runnable: runnable, nivcsw: -1)
+            }
         }
-        progress("  waited \((waited * 1000).rounded()) ms in all for both processes to be idle before timed runs")
-        return (try TimingSummary(samples: ours), PeerTiming(name: description, timing: try TimingSummary(samples: theirs)))
+        progress("  waited \((waited * 1000).rounded()) ms in all for both processes to be idle before timed runs"
+                 + (busyStarts == 0 ? "" : "; \(busyStarts) of \((sides + 1) * repeats) runs started while other tasks were runnable (a loaded machine)"))
+        return (try samples.map { try TimingSummary(samples: $0) }, PeerTiming(name: description, timing: try TimingSummary(samples: theirs)))
     }
 
     /// The default repeat count for a workload: the configuration's, else `full` (or `quick`).

@@ -30,4 +30,13 @@ struct QuiescenceTests {
         stop.store(true, ordering: .relaxed)
         #expect(waited >= quiet.maxWait)
     }
+
+    @Test("the machine's runnable count includes the reader itself (Linux)")
+    func runnableCountsTheReader() {
+        #if os(Linux)
+        let count = Quiescence.runnableTasks()
+        #expect(count != nil)
+        #expect((count ?? 0) >= 1)
+        #endif
+    }
 }

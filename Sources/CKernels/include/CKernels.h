@@ -8,6 +8,7 @@
 #define CKERNELS_H
 
 #include <stddef.h>
+#include <pthread.h>
 
 /// Sets `count` doubles at `target` to `value` with non-temporal stores, then fences.
 void fk_fill_nontemporal(double *target, size_t count, double value);
@@ -135,6 +136,17 @@ int fk_logistic_uses_avx512(void);
 /// The value of *counter before adding 1 to it, atomically (relaxed order): hands out work-unit
 /// indices 0, 1, 2, ... to threads that claim them (ParallelRows.forEachClaimed).
 size_t fk_claim_next(size_t *counter);
+
+/// pthread_create(thread, NULL, start, argument), except that on Linux, when the calling thread may
+/// run on more than one core, the new thread is created with an affinity that excludes the core
+/// the caller is on now, and restores the caller's affinity as its first action (threads.c). So
+/// the kernel places it on another core at once instead of queueing it behind its creator.
+/// `storage`: fk_thread_box_size() bytes, 16-byte aligned, that stay valid until the thread is
+/// joined (no allocation of its own). Returns pthread_create's result.
+int fk_thread_start_elsewhere(pthread_t *thread, void *(*start)(void *), void *argument, void *storage);
+
+/// The bytes of `storage` that fk_thread_start_elsewhere needs per thread (0 where unused).
+size_t fk_thread_box_size(void);
 
 // The binary logistic objective's fused row pass (logistic.c). Width: w8 = columns + intercept
 // rounded up to a multiple of 8 (fk_logistic_tile_width; 0 when wider than 512, unsupported).
