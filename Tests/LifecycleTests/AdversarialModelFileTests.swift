@@ -326,3 +326,22 @@ import Testing
         }
     }
 }
+
+/// A `DataProfile` saved with `JSONEncoder` and edited, then decoded on its own (not inside a model
+/// file): refused at decoding, so `DriftReport` never computes a PSI over mismatched bins.
+@Suite struct AdversarialProfileDecodingTests {
+    @Test(arguments: [
+        (#""edges":\[[^\]]*\]"#, #""edges":[3, 1]"#),
+        (#""fractions":\[[^\]]*\]"#, #""fractions":[0.5]"#),
+        (#""count":\d+"#, #""count":-4"#),
+        (#""names":\[[^\]]*\]"#, #""names":[]"#),
+    ])
+    func editedProfileIsRefused(pattern: String, replacement: String) throws {
+        let table = try Table([.numeric("a", (0..<50).map { Double($0 % 7) }), try .categorical("b", (0..<50).map { $0 % 3 == 0 ? "p" : "q" })])
+        var json = String(decoding: try JSONEncoder().encode(try DataProfile(table)), as: UTF8.self)
+        let range = try #require(json.range(of: pattern, options: .regularExpression), "\(json)")
+        json.replaceSubrange(range, with: replacement)
+        // Before: decoded, and DriftReport zipped 2 edges' 3 bins with 11 fractions (a silently wrong PSI).
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(DataProfile.self, from: Data(json.utf8)) }
+    }
+}
