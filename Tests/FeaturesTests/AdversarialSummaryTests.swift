@@ -1,0 +1,52 @@
+import Foundation
+import LinearAlgebra
+import Statistics
+import Testing
+@testable import Features
+
+/// `fit(summary:schema:)` with moments that no data gives (a summary is public data: built with
+/// `ColumnMoments(count:...)`, or decoded from a file): a typed error naming the column, never a
+/// fitted scaler holding NaN or a negative range.
+@Suite struct AdversarialSummaryTests {
+    static let x = try! Matrix<Double>([[1, 2], [2, 1], [3, 5]])  // invariant: literal rows
+
+    static func fits(_ summary: MomentsSummary) -> [(String, () throws -> Void)] {
+        let schema = try! FeatureSchema(names: ["a", "b"])  // invariant: distinct names
+        return [
+            ("StandardScaler", { _ = try StandardScaler().fit(summary: summary, schema: schema) }),
+            ("MinMaxScaler", { _ = try MinMaxScaler().fit(summary: summary, schema: schema) }),
+            ("MaxAbsScaler", { _ = try MaxAbsScaler().fit(summary: summary, schema: schema) }),
+        ]
+    }
+
+    @Test(arguments: [
+        // Before: StandardScaler fitted mean NaN for column 'a' and transformed it to NaN, silently.
+        (#""count":3"#, #""count":-1"#),
+        // Before: a NaN scale, and minimum > maximum gave MinMaxScaler a negative range (outputs -1e300).
+        (#""scaledM2":[0-9.e-]+"#, #""scaledM2":-5"#),
+        (#""scale":[0-9.e-]+"#, #""scale":0"#),
+        (#""minimum":[0-9.e-]+"#, #""minimum":1e300"#),
+        (#""nanCount":0"#, #""nanCount":-2"#),
+        (#""count":3"#, #""count":7"#),
+    ])
+    func impossibleMomentsAreRefused(pattern: String, replacement: String) throws {
+        var json = String(decoding: try JSONEncoder().encode(try MomentsSummary.fit(Self.x)), as: UTF8.self)
+        let range = try #require(json.range(of: pattern, options: .regularExpression), "\(json)")
+        json.replaceSubrange(range, with: replacement)
+        let summary = try JSONDecoder().decode(MomentsSummary.self, from: Data(json.utf8))
+        for (name, fit) in Self.fits(summary) {
+            #expect(throws: FeatureError.self, "\(name) with \(replacement)") { try fit() }
+        }
+    }
+
+    /// Real data at the extremes still fits from its summary (zeros, subnormals, 1e300, NaN cells).
+    @Test func realSummariesStillFit() throws {
+        let tiny = Double.leastNonzeroMagnitude
+        for rows in [[[0.0, 0], [0, 0]], [[tiny, -tiny], [0, 3 * tiny]], [[1e300, -1e300], [-1e300, 1e308]], [[.nan, 1], [2, 1]]] {
+            let summary = try MomentsSummary.fit(try Matrix<Double>(rows))
+            for (name, fit) in Self.fits(summary) {
+                #expect(throws: Never.self, "\(name) on \(rows)") { try fit() }
+            }
+        }
+    }
+}
