@@ -23,18 +23,19 @@ extension LogisticRegressionModel {
         guard Set(classes).count == classes.count else { throw corrupt(.classes, "a class appears more than once") }
         guard featureCount >= 1 else { throw corrupt(.featureCount, "must be at least 1, got \(featureCount)") }
         let outputs = classes.count == 2 ? 1 : classes.count
-        guard coefficients.count == outputs else {
-            throw corrupt(.coefficients, "\(coefficients.count) rows for \(classes.count) classes (expected \(outputs))")
+        func shapes(_ key: CheckedKeys, _ detail: String) -> DecodingError {
+            corrupt(key, "coefficient shapes do not match \(classes.count) classes and \(featureCount) features: \(detail)")
         }
+        guard coefficients.count == outputs else { throw shapes(.coefficients, "\(coefficients.count) rows, expected \(outputs)") }
         for (k, row) in coefficients.enumerated() {
             guard row.count == featureCount else {
-                throw corrupt(.coefficients, "row \(k) has \(row.count) entries for \(featureCount) features")
+                throw shapes(.coefficients, "row \(k) has \(row.count) entries")
             }
             if let j = row.firstIndex(where: { !$0.isFinite }) {
                 throw corrupt(.coefficients, "row \(k), feature \(j) holds the non-finite value \(row[j])")
             }
         }
-        guard intercepts.count == outputs else { throw corrupt(.intercepts, "\(intercepts.count) values for \(outputs) rows of coefficients") }
+        guard intercepts.count == outputs else { throw shapes(.intercepts, "\(intercepts.count) intercepts for \(outputs) rows of coefficients") }
         if let k = intercepts.firstIndex(where: { !$0.isFinite }) {
             throw corrupt(.intercepts, "entry \(k) holds the non-finite value \(intercepts[k])")
         }
