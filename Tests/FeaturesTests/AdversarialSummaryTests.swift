@@ -1,6 +1,7 @@
 import Foundation
 import LinearAlgebra
 import Statistics
+import Tabular
 import Testing
 @testable import Features
 
@@ -48,5 +49,18 @@ import Testing
                 #expect(throws: Never.self, "\(name) on \(rows)") { try fit() }
             }
         }
+    }
+}
+
+/// Predicting on data where a numeric column was read as text because of one stray value: the
+/// error names the row and the value (before: only "column 'b' is categorical, expected numeric").
+@Suite struct AdversarialStrayValueTests {
+    @Test func fittedPipelineNamesTheStrayValue() throws {
+        let spec = #"{"columns": [{"name": "g", "select": ["a", "b"], "steps": [{"type": "StandardScaler"}]}]}"#
+        let train = try Table([.numeric("a", [1, 2, 3]), .numeric("b", [4, 5, 7])])
+        let fitted = try Pipeline.spec(json: Data(spec.utf8)).fit(train)
+        let bad = try Table([.numeric("a", [1, 2, 3]), try .categorical("b", ["4", "5", "7?"])])
+        #expect(throws: TableError.notNumeric(column: "b", row: 2, value: "7?")) { try fitted.transform(bad) }
+        #expect(throws: TableError.notNumeric(column: "b", row: 2, value: "7?")) { try Pipeline.spec(json: Data(spec.utf8)).fit(bad) }
     }
 }
