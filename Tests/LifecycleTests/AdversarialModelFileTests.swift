@@ -345,3 +345,15 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(DataProfile.self, from: Data(json.utf8)) }
     }
 }
+
+/// `predict(_:firstRow:)` on a block of a larger input whose numeric column holds a stray value:
+/// the row is that of the whole input.
+@Suite struct AdversarialStrayValueRowTests {
+    @Test func strayValueRowIsShiftedByFirstRow() throws {
+        let spec = #"{"target": "y", "features": {"columns": [{"name": "n", "select": ["a", "b"], "steps": []}]}, "model": {"type": "Ridge"}}"#
+        let table = try Table([.numeric("a", [1, 2, 3, 4]), .numeric("b", [2, 1, 5, 4]), .numeric("y", [3, 4, 1, 2])])
+        let document = try Trainer.train(try TrainingSpec.read(json: Data(spec.utf8)), on: table)
+        let block = try Table([.numeric("a", [1, 2]), try .categorical("b", ["3", "x"])])
+        #expect(throws: TableError.notNumeric(column: "b", row: 1001, value: "x")) { try document.predict(block, firstRow: 1000) }
+    }
+}
