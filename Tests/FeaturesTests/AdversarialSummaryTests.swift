@@ -64,3 +64,31 @@ import Testing
         #expect(throws: TableError.notNumeric(column: "b", row: 2, value: "7?")) { try Pipeline.spec(json: Data(spec.utf8)).fit(bad) }
     }
 }
+
+/// Float data whose fitted parameters Float cannot hold: a column of subnormals has 1 / scale ~ 6e39,
+/// above Float's largest value. Before, every transform of it failed with "overflows to infinity";
+/// now it is computed in Double and rounded once (scikit-learn divides float32 data by a float64 scale_).
+@Suite struct AdversarialFloatParameterTests {
+    static let x = try! Matrix<Float>([[Float.leastNonzeroMagnitude, 1e-40], [0, -1e-40], [3 * Float.leastNonzeroMagnitude, 2e-40]])  // invariant: literal rows
+
+    @Test func standardScalerOnFloatSubnormals() throws {
+        let fitted = try StandardScaler().fit(Self.x)
+        let y = try fitted.transform(Self.x, columnNames: nil, threads: 1)
+        let reference = try fitted.transform(try Matrix<Double>(rows: 3, columns: 2, elements: Self.x.elements.map { Double($0) }), columnNames: nil, threads: 1)
+        // Exactly the Double result rounded to Float: the computation is the Double one.
+        #expect(y.elements == reference.elements.map { Float($0) }, "\(y.elements) vs \(reference.elements)")
+        #expect(y.elements.allSatisfy { $0.isFinite && abs($0) < 2 })
+        var inPlace = Self.x
+        try fitted.transformInPlace(&inPlace)
+        #expect(inPlace.elements == y.elements)
+        let back = try fitted.inverseTransform(y, threads: 1)
+        #expect(back.elements.allSatisfy { $0.isFinite })
+    }
+
+    @Test func overflowOnTheWayBackIsStillNamed() throws {
+        // Finite Float inputs far outside the training range overflow Float when scaled up by 6e39.
+        let fitted = try StandardScaler().fit(Self.x)
+        let far = try Matrix<Float>([[0, 1e30]])
+        #expect(throws: FeatureError.self) { try fitted.transform(far, columnNames: nil, threads: 1) }
+    }
+}
