@@ -357,3 +357,19 @@ import Testing
         #expect(throws: TableError.notNumeric(column: "b", row: 1001, value: "x")) { try document.predict(block, firstRow: 1000) }
     }
 }
+
+/// A classifier trained on a continuous numeric target: refused naming the first non-integer row,
+/// as scikit-learn's `LogisticRegression.fit` ("Unknown label type: continuous"). Before, iris's
+/// petal width trained silently as a 22-class classifier.
+@Suite struct AdversarialContinuousTargetTests {
+    @Test func continuousTargetIsRefusedForAClassifier() throws {
+        let spec = #"{"target": "petal_width_cm", "features": {"columns": [{"name": "n", "select": ["sepal_length_cm"], "steps": []}]}, "model": {"type": "LogisticRegression"}}"#
+        let table = try dataTable("iris")
+        #expect(throws: LifecycleError.invalidTarget(column: "petal_width_cm", row: 0, reason: "value 0.2 is not an integer class label: the target is continuous (a regression target?); use a regression model, or a categorical or integer column")) {
+            try Trainer.train(try TrainingSpec.read(json: Data(spec.utf8)), on: table)
+        }
+        // Integral numeric targets (stored as Double) still train.
+        let integral = spec.replacingOccurrences(of: "petal_width_cm", with: "target")
+        #expect(try Trainer.train(try TrainingSpec.read(json: Data(integral.utf8)), on: table).target.classes?.count == 3)
+    }
+}
