@@ -373,3 +373,15 @@ import Testing
         #expect(try Trainer.train(try TrainingSpec.read(json: Data(integral.utf8)), on: table).target.classes?.count == 3)
     }
 }
+
+/// Drift thresholds that cannot classify anything (NaN, negative, moderate above significant):
+/// refused naming the parameter. Before, NaN and -1 marked an unchanged column "significant".
+@Suite struct AdversarialDriftThresholdTests {
+    @Test(arguments: [(Double.nan, 0.25), (0.1, -1), (0.5, 0.1), (0.1, .infinity)])
+    func badThresholdsAreRefused(moderate: Double, significant: Double) throws {
+        let table = try Table([.numeric("a", (0..<20).map { Double($0) })])
+        let profile = try DataProfile(table)
+        #expect(throws: LifecycleError.self) { try DriftReport(profile: profile, table: table, moderate: moderate, significant: significant) }
+        #expect(try DriftReport(profile: profile, table: table).level == .stable)
+    }
+}
