@@ -234,12 +234,13 @@ internal func checkedElementCount(rows: Int, columns: Int, elementBytes: Int, ty
     // .npy header): every consumer works or allocates per row (blocks, predictions, outputs) or per
     // column (names), so such a matrix would hang or trap later. A dimension must be one that a
     // single element per row (or column) could fill in memory.
-    for (name, extent) in [("rows", rows), ("columns", columns)] where count == 0 {
+    if count == 0 {  // (no allocation on the common path)
+        let (name, extent, unit) = rows > 0 ? ("rows", rows, "row") : ("columns", columns, "column")
         let (extentBytes, extentOverflow) = extent.multipliedReportingOverflow(by: elementBytes)
         guard !extentOverflow, extentBytes <= physicalMemoryBytes else {
             throw LinearAlgebraError.invalidArgument(
                 parameter: name,
-                reason: "\(rows) x \(columns) \(typeName): an empty matrix with \(extent) \(name) is more than one element per \(name == "rows" ? "row" : "column") would fit in this machine's \(physicalMemoryBytes >> 20) MiB of memory")
+                reason: "\(rows) x \(columns) \(typeName): an empty matrix with \(extent) \(name) is more than one element per \(unit) would fit in this machine's \(physicalMemoryBytes >> 20) MiB of memory")
         }
     }
     return count
