@@ -88,7 +88,7 @@ struct PredictCommand: ParsableCommand {
             }
             try output.commit()
             progress.done()
-            print("predicted \(rows) rows with \(document.model.typeName) (\(document.contentHash.prefix(19))...) -> \(out)")
+            printStatus("predicted \(rows) rows with \(document.model.typeName) (\(document.contentHash.prefix(19))...) -> \(out)", out: out)
         }
     }
 

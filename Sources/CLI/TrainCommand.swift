@@ -47,7 +47,7 @@ struct TrainCommand: ParsableCommand {
             try AtomicOutput.write(try document.encoded(), to: out)
             let used = Set(document.inputSchema.map(\.name) + [trainingSpec.target] + [trainingSpec.sampleWeight].compactMap { $0 })
             let ignored = table.columns.filter { !used.contains($0.name) }.map { "\($0.name) (\($0.kind))" }
-            print(Report.training(document, data: data, out: out, ignored: ignored))
+            printStatus(Report.training(document, data: data, out: out, ignored: ignored), out: out)
         }
     }
 }

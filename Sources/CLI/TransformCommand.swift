@@ -82,7 +82,7 @@ struct TransformCommand: ParsableCommand {
             }
             try output.append(text.utf8)
             try output.commit()
-            print("wrote \(x.rows) rows x \(x.columns) features to \(out)")
+            printStatus("wrote \(x.rows) rows x \(x.columns) features to \(out)", out: out)
         }
     }
 }

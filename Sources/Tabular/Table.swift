@@ -100,12 +100,11 @@ public struct Table: Sendable, Hashable {
     }
 
     /// The numbers of numeric column `name`.
-    /// - Throws: `.unknownColumn`, `.wrongColumnKind`.
+    /// - Throws: `.unknownColumn`; `.notNumeric` naming the first non-number of a categorical
+    ///   column, else `.wrongColumnKind`.
     public func numeric(_ name: String) throws -> [Double] {
         let column = try column(named: name)
-        guard case let .numeric(values) = column.values else {
-            throw TableError.wrongColumnKind(column: name, expected: .numeric, got: column.kind)
-        }
+        guard case let .numeric(values) = column.values else { throw TableError.numericExpected(column) }
         return values
     }
 

@@ -134,3 +134,37 @@ import Testing
         #expect(throws: NPYError.self) { try NPY.write(x, to: scratch.folder) }
     }
 }
+
+/// An empty .npy shape whose other dimension is absurd, (9223372036854775807, 0) in a 128-byte
+/// file: refused as a malformed header, not read as a matrix whose 2^63 rows every later row loop
+/// (blocks, outputs) would walk for ever.
+@Suite struct AdversarialNPYEmptyShapeTests {
+    static func write(_ header: String) throws -> String {
+        var text = header
+        while (10 + text.utf8.count + 1) % 64 != 0 { text += " " }
+        text += "\n"
+        let bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)] + Array(text.utf8)
+        let path = NSTemporaryDirectory() + "featurekit-empty-shape-\(UUID().uuidString).npy"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test(arguments: ["(9223372036854775807, 0)", "(0, 9223372036854775807)", "(4611686018427387904, 0)"])
+    func absurdEmptyShapesAreRefused(shape: String) throws {
+        for fortran in ["False", "True"] {
+            let path = try Self.write("{'descr': '<f8', 'fortran_order': \(fortran), 'shape': \(shape), }")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            // Before: read as a 9223372036854775807 x 0 matrix; StandardScaler().fit on it never returned.
+            #expect(throws: NPYError.self, "\(shape) \(fortran)") { try NPY.readDouble(path) }
+        }
+    }
+
+    @Test func ordinaryEmptyShapesStillRead() throws {
+        for (shape, rows, columns) in [("(0, 3)", 0, 3), ("(5, 0)", 5, 0), ("(0,)", 0, 1)] {
+            let path = try Self.write("{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let m = try NPY.readDouble(path)
+            #expect(m.rows == rows && m.columns == columns, "\(shape)")
+        }
+    }
+}

@@ -142,3 +142,28 @@ import Testing
         }
     }
 }
+
+/// Finite values that hash into one output column and sum past Double's range (1e308 + 1e308):
+/// a typed overflow naming the row and output column, not an infinity in the output.
+@Suite struct AdversarialHasherOverflowTests {
+    @Test func collidingHugeValuesOverflowWithAName() throws {
+        let hasher = FeatureHasher(nFeatures: 4)
+        // Before: SparseRows values [inf], silently.
+        #expect(throws: FeatureError.self) { try hasher.transform(pairs: [[("a", 1)], [("a", 1e308), ("a", 1e308)]]) }
+        do {
+            _ = try hasher.transform(pairs: [[("a", 1)], [("a", 1e308), ("a", 1e308)]])
+        } catch let FeatureError.overflow(_, row, column, value) {
+            #expect(row == 1 && column.hasPrefix("hash") && value == 1e308)
+        }
+        // Two numeric table columns in the same bucket (one bucket: nFeatures 1).
+        let table = try Table([.numeric("p", [1, 1e308]), .numeric("q", [2, 1e308])])
+        let one = FeatureHasher(nFeatures: 1)
+        let signs = (MurmurHash3.hash32("p") >= 0) == (MurmurHash3.hash32("q") >= 0)
+        if signs {
+            #expect(throws: FeatureError.self) { try one.transform(table) }
+        }
+        // Cancelling huge values and ordinary sums still work.
+        let fine = try hasher.transform(pairs: [[("a", 1e308), ("a", -1e308)], [("b", 2), ("b", 3)]])
+        #expect(fine.values.allSatisfy { $0.isFinite })
+    }
+}

@@ -326,3 +326,62 @@ import Testing
         }
     }
 }
+
+/// A `DataProfile` saved with `JSONEncoder` and edited, then decoded on its own (not inside a model
+/// file): refused at decoding, so `DriftReport` never computes a PSI over mismatched bins.
+@Suite struct AdversarialProfileDecodingTests {
+    @Test(arguments: [
+        (#""edges":\[[^\]]*\]"#, #""edges":[3, 1]"#),
+        (#""fractions":\[[^\]]*\]"#, #""fractions":[0.5]"#),
+        (#""count":\d+"#, #""count":-4"#),
+        (#""names":\[[^\]]*\]"#, #""names":[]"#),
+    ])
+    func editedProfileIsRefused(pattern: String, replacement: String) throws {
+        let table = try Table([.numeric("a", (0..<50).map { Double($0 % 7) }), try .categorical("b", (0..<50).map { $0 % 3 == 0 ? "p" : "q" })])
+        var json = String(decoding: try JSONEncoder().encode(try DataProfile(table)), as: UTF8.self)
+        let range = try #require(json.range(of: pattern, options: .regularExpression), "\(json)")
+        json.replaceSubrange(range, with: replacement)
+        // Before: decoded, and DriftReport zipped 2 edges' 3 bins with 11 fractions (a silently wrong PSI).
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(DataProfile.self, from: Data(json.utf8)) }
+    }
+}
+
+/// `predict(_:firstRow:)` on a block of a larger input whose numeric column holds a stray value:
+/// the row is that of the whole input.
+@Suite struct AdversarialStrayValueRowTests {
+    @Test func strayValueRowIsShiftedByFirstRow() throws {
+        let spec = #"{"target": "y", "features": {"columns": [{"name": "n", "select": ["a", "b"], "steps": []}]}, "model": {"type": "Ridge"}}"#
+        let table = try Table([.numeric("a", [1, 2, 3, 4]), .numeric("b", [2, 1, 5, 4]), .numeric("y", [3, 4, 1, 2])])
+        let document = try Trainer.train(try TrainingSpec.read(json: Data(spec.utf8)), on: table)
+        let block = try Table([.numeric("a", [1, 2]), try .categorical("b", ["3", "x"])])
+        #expect(throws: TableError.notNumeric(column: "b", row: 1001, value: "x")) { try document.predict(block, firstRow: 1000) }
+    }
+}
+
+/// A classifier trained on a continuous numeric target: refused naming the first non-integer row,
+/// as scikit-learn's `LogisticRegression.fit` ("Unknown label type: continuous"). Before, iris's
+/// petal width trained silently as a 22-class classifier.
+@Suite struct AdversarialContinuousTargetTests {
+    @Test func continuousTargetIsRefusedForAClassifier() throws {
+        let spec = #"{"target": "petal_width_cm", "features": {"columns": [{"name": "n", "select": ["sepal_length_cm"], "steps": []}]}, "model": {"type": "LogisticRegression"}}"#
+        let table = try dataTable("iris")
+        #expect(throws: LifecycleError.invalidTarget(column: "petal_width_cm", row: 0, reason: "value 0.2 is not an integer class label: the target is continuous (a regression target?); use a regression model, or a categorical or integer column")) {
+            try Trainer.train(try TrainingSpec.read(json: Data(spec.utf8)), on: table)
+        }
+        // Integral numeric targets (stored as Double) still train.
+        let integral = spec.replacingOccurrences(of: "petal_width_cm", with: "target")
+        #expect(try Trainer.train(try TrainingSpec.read(json: Data(integral.utf8)), on: table).target.classes?.count == 3)
+    }
+}
+
+/// Drift thresholds that cannot classify anything (NaN, negative, moderate above significant):
+/// refused naming the parameter. Before, NaN and -1 marked an unchanged column "significant".
+@Suite struct AdversarialDriftThresholdTests {
+    @Test(arguments: [(Double.nan, 0.25), (0.1, -1), (0.5, 0.1), (0.1, .infinity)])
+    func badThresholdsAreRefused(moderate: Double, significant: Double) throws {
+        let table = try Table([.numeric("a", (0..<20).map { Double($0) })])
+        let profile = try DataProfile(table)
+        #expect(throws: LifecycleError.self) { try DriftReport(profile: profile, table: table, moderate: moderate, significant: significant) }
+        #expect(try DriftReport(profile: profile, table: table).level == .stable)
+    }
+}

@@ -84,3 +84,23 @@ import Testing
         #expect(throws: TableError.columnLengthMismatch(column: "z", expected: 3, got: 1)) { try table.with(.numeric("z", [1])) }
     }
 }
+
+/// A numeric column read as text because of one stray value (a letter, a NUL byte) among numbers:
+/// the error names the row and the value, not only the column, so one bad cell in a million rows
+/// can be found.
+@Suite struct AdversarialNumericKindTests {
+    @Test(arguments: [(["1", "2", "x", "4"], 2, "x"), (["1", "5\0", "3"], 1, "5\0"), ([nil, "2", " 7 ", "n/a"], 3, "n/a")])
+    func theFirstNonNumberIsNamed(values: [String?], row: Int, value: String) throws {
+        let table = try Table([try .categorical("b", values)])
+        // Before: "column 'b' is categorical, expected numeric" (no row, no value).
+        #expect(throws: TableError.notNumeric(column: "b", row: row, value: value)) { try table.numeric("b") }
+        #expect(throws: TableError.notNumeric(column: "b", row: row, value: value)) { try table.numericMatrix(columns: ["b"]) }
+    }
+
+    @Test func genuineCategoricalColumnsAreStillWrongKind() throws {
+        for values in [["1", "2", nil], ["red", "green", nil]] as [[String?]] {
+            let table = try Table([try .categorical("b", values)])
+            #expect(throws: TableError.wrongColumnKind(column: "b", expected: .numeric, got: .categorical)) { try table.numeric("b") }
+        }
+    }
+}

@@ -138,3 +138,16 @@ final class Progress {
         FileHandle.standardError.write(Data(String(format: "  %@ %.2f s\n", current, seconds).utf8))
     }
 }
+
+/// Prints a command's closing status line on stdout, or on stderr when `--out` is this process's
+/// own stdout (`--out /dev/stdout`, `/dev/fd/1`): the line would otherwise be appended to the
+/// CSV or JSON written there, corrupting the data a pipe reads.
+func printStatus(_ line: String, out: String) {
+    var target = stat(), standardOutput = stat()
+    if stat(out, &target) == 0, fstat(1, &standardOutput) == 0,
+       target.st_dev == standardOutput.st_dev, target.st_ino == standardOutput.st_ino {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    } else {
+        print(line)
+    }
+}

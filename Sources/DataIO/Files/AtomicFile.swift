@@ -13,15 +13,33 @@ struct IOFailure: Error {
 /// Writes a file atomically: into a temporary file in the same directory (so the rename stays on one
 /// file system), flushed with fsync, then renamed over the target. A failure removes the temporary
 /// file and leaves any existing target untouched, so no reader ever sees a half-written file.
+///
+/// A target that exists and is not a regular file — a terminal, a pipe, a device, `/dev/stdout`
+/// (a symlink to `/proc/self/fd/1`), `/dev/null` — is written directly instead: renaming over it
+/// would replace the device node or the symlink with a regular file (as root, `--out /dev/stdout`
+/// printed nothing and left a file at /dev/stdout), and atomicity means nothing for a stream.
+/// A directory is refused.
 final class AtomicFile {
     let path: String
     private let temporaryPath: String
     private var descriptor: Int32
     private var pending: [UInt8] = []
     private var committed = false
+    /// Writing straight to an existing non-regular target (no temporary file, no rename).
+    private let direct: Bool
 
     init(path: String) throws(IOFailure) {
         self.path = path
+        var info = stat()
+        if !path.isEmpty, stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            guard (info.st_mode & S_IFMT) != S_IFDIR else { throw IOFailure(operation: "write the file", reason: "the path names a directory") }
+            descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw IOFailure(operation: "open it for writing", reason: String(cString: strerror(errno))) }
+            temporaryPath = ""
+            direct = true
+            return
+        }
+        direct = false
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -37,7 +55,9 @@ final class AtomicFile {
     }
 
     deinit {
-        if !committed {
+        if direct {
+            if descriptor >= 0 { close(descriptor) }
+        } else if !committed {
             if descriptor >= 0 { close(descriptor) }
             if !temporaryPath.isEmpty { unlink(temporaryPath) }
         }
@@ -81,6 +101,15 @@ final class AtomicFile {
     /// Flushes, syncs and renames the temporary file over `path`.
     func commit() throws(IOFailure) {
         try flush()
+        if direct {
+            // fsync is meaningless (EINVAL) on a pipe or terminal; a device reports a failed write
+            // at write (ENOSPC for /dev/full) or at close.
+            let status = close(descriptor)
+            descriptor = -1
+            if status != 0 { throw IOFailure(operation: "close it", reason: String(cString: strerror(errno))) }
+            committed = true
+            return
+        }
         if fsync(descriptor) != 0 { throw IOFailure(operation: "sync the file", reason: String(cString: strerror(errno))) }
         close(descriptor)
         descriptor = -1

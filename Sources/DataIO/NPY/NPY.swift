@@ -203,10 +203,15 @@ public enum NPY {
         // invariant: .npy data here is little endian; FeatureKit targets little-endian hosts only.
         throw NPYError.unsupportedDType(file: path, descr: header.descr, reason: "this host is big endian")
         #else
-        if header.fortranOrder {
-            return try Matrix(rows: columns, columns: rows, elements: elements).transposed
+        do {
+            if header.fortranOrder {
+                return try Matrix(rows: columns, columns: rows, elements: elements).transposed
+            }
+            return try Matrix(rows: rows, columns: columns, elements: elements)
+        } catch let error as LinearAlgebraError {
+            // An empty shape too large to hold (e.g. (9223372036854775807, 0) in 128 bytes).
+            throw NPYError.malformedHeader(file: path, reason: "shape \(header.shape) cannot be held: \(error.description)")
         }
-        return try Matrix(rows: rows, columns: columns, elements: elements)
         #endif
     }
 

@@ -53,7 +53,7 @@ public struct FittedPipeline: Sendable, Codable {
         for name in inputColumns {
             let column = try table.column(named: name)
             guard column.kind == .numeric || encoded.contains(name) else {
-                throw TableError.wrongColumnKind(column: name, expected: .numeric, got: column.kind)
+                throw TableError.numericExpected(column)
             }
         }
         if let output = try transformFused(table, threads: threads) { return output }

@@ -68,11 +68,25 @@ public struct ColumnAffine: Sendable, Hashable, Codable {
         _ x: inout Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double],
         threads: Int, schema: FeatureSchema, transform: String
     ) throws {
+        if Scalar.self != Double.self, try widenedWhenUnrepresentable(x, offset: offset, factor: factor, shift: shift) != nil {
+            x = try run(x, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
+            return
+        }
         if let bad = try ColumnKernels.affineInPlace(
             &x, offset: offset.map { Scalar($0) }, factor: factor.map { Scalar($0) }, shift: shift.map { Scalar($0) },
             blockRows: blockRows, threads: threads) {
             throw FeatureError.infiniteValue(transform: transform, row: bad.row, column: schema.names[bad.column], value: bad.value)
         }
+    }
+
+    /// `x` in Double when some finite parameter is not finite in `Scalar` (else nil).
+    private static func widenedWhenUnrepresentable<Scalar: LinearAlgebraScalar>(
+        _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double]
+    ) throws -> Matrix<Double>? {
+        func lost(_ values: [Double]) -> Bool { values.contains { $0.isFinite && !Scalar($0).isFinite } }
+        let unrepresentable = lost(offset) || lost(factor) || lost(shift)  // no allocation on the common path
+        guard unrepresentable else { return nil }
+        return try Matrix(rows: x.rows, columns: x.columns, elements: x.elements.map { Double($0) })
     }
 
     private static func run<Scalar: LinearAlgebraScalar>(
@@ -93,6 +107,20 @@ public struct ColumnAffine: Sendable, Hashable, Codable {
         _ x: Matrix<Scalar>, offset: [Double], factor: [Double], shift: [Double], threads: Int,
         schema: FeatureSchema, transform: String
     ) throws -> Matrix<Scalar> {
+        if Scalar.self != Double.self, let wide = try Self.widenedWhenUnrepresentable(x, offset: offset, factor: factor, shift: shift) {
+            // A parameter Scalar cannot hold (a Float column of subnormals has 1 / scale ~ 6e39 >
+            // Float.greatestFiniteMagnitude): compute in Double and round each result once, as
+            // scikit-learn divides float32 data by a float64 scale_. Rare: the common path is untouched.
+            let y = try runConcrete(wide, offset: offset, factor: factor, shift: shift, threads: threads, schema: schema, transform: transform)
+            var narrow = [Scalar](repeating: 0, count: y.elements.count)
+            for k in y.elements.indices {
+                narrow[k] = Scalar(y.elements[k])
+                if narrow[k].isInfinite, !y.elements[k].isInfinite {
+                    throw FeatureError.overflow(transform: transform, row: k / x.columns, column: schema.names[k % x.columns], value: wide.elements[k])
+                }
+            }
+            return try Matrix(rows: x.rows, columns: x.columns, elements: narrow)
+        }
         let (output, bad) = try ColumnKernels.affineParallel(
             x, offset: offset.map { Scalar($0) }, factor: factor.map { Scalar($0) }, shift: shift.map { Scalar($0) },
             blockRows: blockRows, threads: threads)

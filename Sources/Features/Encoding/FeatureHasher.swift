@@ -126,7 +126,9 @@ public struct FeatureHasher: Sendable, Hashable, Codable {
                     builder.append(c.targets[0], c.values[0] * x[i])
                 }
             }
-            builder.endRow()
+            if let (column, value) = builder.endRow() {
+                throw FeatureError.overflow(transform: Self.name, row: i, column: "hash\(column)", value: value)
+            }
         }
         return builder.finish()
     }
@@ -146,7 +148,8 @@ public struct FeatureHasher: Sendable, Hashable, Codable {
     }
 
     /// scikit-learn's `input_type='pair'`: (name, value) features; zero values are skipped.
-    /// - Throws: `.infiniteValue` naming the row and the feature.
+    /// - Throws: `.infiniteValue` naming the row and the feature; `.overflow` naming the row and the
+    ///   output column where finite values that hash together sum past Double's range.
     public func transform(pairs rows: [[(String, Double)]]) throws -> SparseRows {
         try validate()
         var builder = SparseRowBuilder(columns: nFeatures, rows: rows.count)
@@ -158,7 +161,9 @@ public struct FeatureHasher: Sendable, Hashable, Codable {
                 let (index, sign) = bucket(feature)
                 builder.append(index, sign * value)
             }
-            builder.endRow()
+            if let (column, value) = builder.endRow() {
+                throw FeatureError.overflow(transform: Self.name, row: i, column: "hash\(column)", value: value)
+            }
         }
         return builder.finish()
     }
@@ -180,14 +185,20 @@ struct SparseRowBuilder {
 
     mutating func append(_ index: Int32, _ value: Double) { pending.append((index, value)) }
 
-    mutating func endRow() {
+    /// Ends the row; returns the output column whose summed collisions overflowed to infinity
+    /// (finite values, e.g. 1e308 + 1e308) and the value added last, if any, so the caller can name them.
+    @discardableResult
+    mutating func endRow() -> (column: Int32, value: Double)? {
         // Stable: insertion order among equal indices (rows are short).
         let order = pending.indices.sorted { pending[$0].0 != pending[$1].0 ? pending[$0].0 < pending[$1].0 : $0 < $1 }
         var last: Int32 = -1
+        var overflow: (column: Int32, value: Double)?
         for p in order {
             let (index, value) = pending[p]
             if index == last, let end = values.indices.last, indices.count > (rowStarts.last ?? 0) {
-                values[end] += value
+                let sum = values[end] + value
+                if sum.isInfinite, values[end].isFinite, value.isFinite, overflow == nil { overflow = (index, value) }
+                values[end] = sum
             } else {
                 indices.append(index)
                 values.append(value)
@@ -196,6 +207,7 @@ struct SparseRowBuilder {
         }
         pending.removeAll(keepingCapacity: true)
         rowStarts.append(indices.count)
+        return overflow
     }
 
     func finish() -> SparseRows {

@@ -94,6 +94,19 @@ enum MomentScaling {
         if let j = summary.columns.firstIndex(where: { $0.count == 0 }) {
             throw FeatureError.noObservedValues(transform: transform, column: schema.names[j])
         }
+        // A summary is public data (built with ColumnMoments(count:...) or decoded): one whose
+        // parts cannot come from any values would fit NaN or nonsense silently (a negative count
+        // gives a NaN mean, a negative M2 a NaN scale, minimum > maximum a negative range).
+        for (j, c) in summary.columns.enumerated() {
+            let consistent = c.count > 0 && c.nanCount >= 0 && c.count <= summary.rows - c.nanCount
+                && c.minimum.isFinite && c.maximum.isFinite && c.minimum <= c.maximum
+                && c.scale.isFinite && c.scale > 0 && c.scaledMean.isFinite && c.scaledM2.isFinite && c.scaledM2 >= 0
+            guard consistent else {
+                throw FeatureError.invalidParameter(
+                    transform: transform, parameter: "summary",
+                    reason: "column '\(schema.names[j])': moments that no data gives (count \(c.count), NaN count \(c.nanCount) of \(summary.rows) rows, minimum \(c.minimum), maximum \(c.maximum), scale \(c.scale), scaled mean \(c.scaledMean), scaled M2 \(c.scaledM2))")
+            }
+        }
     }
 }
 

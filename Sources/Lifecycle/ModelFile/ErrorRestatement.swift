@@ -2,6 +2,7 @@ import Features
 import LinearAlgebra
 import Models
 import Statistics
+import Tabular
 
 /// Errors of the features pipeline and the model restated in the caller's terms: rows of a block
 /// as rows of the whole input (a stream processed block by block: the transforms and models name
@@ -63,6 +64,8 @@ enum ErrorRestatement {
             return LifecycleError.nonFiniteFeature(model: model, feature: feature, row: moved(row), value: value)
         case let LifecycleError.invalidTarget(column, row?, reason):
             return LifecycleError.invalidTarget(column: column, row: moved(row), reason: reason)
+        case let TableError.notNumeric(column, row, value):
+            return TableError.notNumeric(column: column, row: moved(row), value: value)
         default:
             return error
         }

@@ -144,12 +144,19 @@ public struct ModelDocument: Sendable, Codable {
     }
 
     /// Checks that `table` has every input column with the right kind (extra columns are ignored).
-    /// - Throws: `LifecycleError.schemaMismatch` naming every missing and wrongly typed column.
+    /// - Throws: `LifecycleError.schemaMismatch` naming every missing and wrongly typed column;
+    ///   `TableError.notNumeric` (row and value) when the only problem is a numeric column read as
+    ///   text because of a stray value.
     public func checkSchema(_ table: Table) throws {
         var missing: [String] = [], wrongKind: [String] = []
         for column in inputSchema {
             guard let found = table[column.name] else { missing.append(column.name); continue }
             if found.kind != column.kind { wrongKind.append(column.name) }
+        }
+        // A numeric column read as text because of a stray value: name its row and value.
+        if missing.isEmpty, let name = wrongKind.first, let column = table[name], column.kind == .categorical,
+           case let .notNumeric(column, row, value) = TableError.numericExpected(column) {
+            throw TableError.notNumeric(column: column, row: row, value: value)
         }
         if !missing.isEmpty || !wrongKind.isEmpty { throw LifecycleError.schemaMismatch(missing: missing, wrongKind: wrongKind) }
     }
@@ -164,8 +171,8 @@ public struct ModelDocument: Sendable, Codable {
     ///   `.invalidParameter` for a negative `firstRow`.
     public func predict(_ table: Table, threads: Int = 1, firstRow: Int = 0) throws -> FittedModel.Prediction {
         guard firstRow >= 0 else { throw LifecycleError.invalidParameter(parameter: "firstRow", reason: "must be >= 0, got \(firstRow)") }
-        try checkSchema(table)
         do {
+            try checkSchema(table)
             let x = try features.transform(table, threads: threads)
             return try ErrorRestatement.namingFeatures(features.outputNames) { try model.predict(x, threads: threads) }
         } catch {

@@ -42,8 +42,15 @@ public struct DriftReport: Sendable, Hashable, Codable {
     static let floor = 1e-4
 
     /// Compares `table` with `profile`.
-    /// - Throws: `LifecycleError.emptyTable`.
+    /// - Throws: `LifecycleError.emptyTable`; `.invalidParameter` for a threshold that is not
+    ///   finite and >= 0, or `moderate > significant` (every column would be misclassified).
     public init(profile: DataProfile, table: Table, moderate: Double = 0.1, significant: Double = 0.25) throws {
+        for (name, value) in [("moderate", moderate), ("significant", significant)] where !(value.isFinite && value >= 0) {
+            throw LifecycleError.invalidParameter(parameter: name, reason: "a PSI threshold must be finite and >= 0, got \(value)")
+        }
+        guard moderate <= significant else {
+            throw LifecycleError.invalidParameter(parameter: "moderate", reason: "\(moderate) exceeds significant \(significant)")
+        }
         guard table.rowCount > 0 else { throw LifecycleError.emptyTable(what: "drift") }
         rowCount = table.rowCount
         extraColumns = table.names.filter { !profile.names.contains($0) }

@@ -78,8 +78,10 @@ public enum Trainer {
         return values
     }
 
-    /// Class labels: strings for a categorical column; integers for a numeric column whose values
-    /// are all integers (as `np.unique` of an integer array), reals otherwise.
+    /// Class labels: strings for a categorical column; integers for a numeric column, whose values
+    /// must all be integers (as `np.unique` of an integer array).
+    /// - Throws: `LifecycleError.invalidTarget` naming the first missing, non-finite or non-integer
+    ///   value (a continuous target, as scikit-learn's "Unknown label type: continuous").
     static func classTarget(_ column: Column) throws -> [ClassLabel] {
         switch column.values {
         case let .categorical(values):
@@ -95,10 +97,16 @@ public enum Trainer {
             if let row = values.firstIndex(where: { !$0.isFinite }) {
                 throw LifecycleError.invalidTarget(column: column.name, row: row, reason: "value \(values[row]) is not a finite class label")
             }
-            if values.allSatisfy({ $0 == $0.rounded() && abs($0) < 9.0e15 }) {
-                return values.map { .integer(Int($0)) }
+            // A value that is not an integer makes the target continuous (scikit-learn's
+            // `type_of_target`), which a classifier refuses ("Unknown label type: continuous"):
+            // fitting one class per distinct real would silently turn a regression target into
+            // dozens of classes.
+            if let row = values.firstIndex(where: { !($0 == $0.rounded() && abs($0) < 9.0e15) }) {
+                throw LifecycleError.invalidTarget(
+                    column: column.name, row: row,
+                    reason: "value \(values[row]) is not an integer class label: the target is continuous (a regression target?); use a regression model, or a categorical or integer column")
             }
-            return values.map { .real($0) }
+            return values.map { .integer(Int($0)) }
         }
     }
 }

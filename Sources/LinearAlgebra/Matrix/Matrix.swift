@@ -230,6 +230,19 @@ internal func checkedElementCount(rows: Int, columns: Int, elementBytes: Int, ty
             parameter: "rows x columns",
             reason: "\(rows) x \(columns) \(typeName) needs \(bytes >> 20) MiB, more than this machine's \(physicalMemoryBytes >> 20) MiB of memory")
     }
+    // An empty matrix may still claim a huge other dimension (Int.max x 0, e.g. from a 128-byte
+    // .npy header): every consumer works or allocates per row (blocks, predictions, outputs) or per
+    // column (names), so such a matrix would hang or trap later. A dimension must be one that a
+    // single element per row (or column) could fill in memory.
+    if count == 0 {  // (no allocation on the common path)
+        let (name, extent, unit) = rows > 0 ? ("rows", rows, "row") : ("columns", columns, "column")
+        let (extentBytes, extentOverflow) = extent.multipliedReportingOverflow(by: elementBytes)
+        guard !extentOverflow, extentBytes <= physicalMemoryBytes else {
+            throw LinearAlgebraError.invalidArgument(
+                parameter: name,
+                reason: "\(rows) x \(columns) \(typeName): an empty matrix with \(extent) \(name) is more than one element per \(unit) would fit in this machine's \(physicalMemoryBytes >> 20) MiB of memory")
+        }
+    }
     return count
 }
 

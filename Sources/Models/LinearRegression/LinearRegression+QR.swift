@@ -78,7 +78,9 @@ struct LinearModelQR {
             if big > 0 { for i in 0...j { let v = r22[i, j] / big; s += v * v } }
             norms[j] = big * s.squareRoot()
         }
-        let scale = norms.map { $0 > 0 ? 1 / $0 : 1 }
+        // Capped: 1 / norm overflows below ~5.6e-309 (a subnormal column), and an infinite scale
+        // failed the fit with a "non-finite value" that X does not hold.
+        let scale = norms.map { $0 > 0 ? Swift.min(1 / $0, 0x1p1000) : 1 }
         var scaled = r22.elements
         for i in 0..<d { for j in i..<d { scaled[i * d + j] *= scale[j] } }
         let rs = try wrap { try Matrix(rows: d, columns: d, elements: scaled) }
