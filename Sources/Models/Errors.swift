@@ -6,8 +6,15 @@ import LinearAlgebra
 /// Non-convergence, rank deficiency and separation that still leave a usable answer are *values* on
 /// the fitted model (its diagnostics), not errors; these cases are for when no trustworthy answer exists.
 public enum ModelError: Error, Sendable, CustomStringConvertible {
-    /// Fitting on zero rows (or with zero total weight).
+    /// Fitting on zero rows.
     case emptyInput(model: String)
+    /// Sample weights (times class weights, for a classifier) that are zero on every row: no row
+    /// carries weight, so there is nothing to fit.
+    case zeroTotalWeight(model: String)
+    /// A classifier's real-valued target holding a value that is not an integer (the first row that
+    /// holds one): the target is continuous, a regression target. scikit-learn refuses it as well
+    /// ("Unknown label type: continuous").
+    case continuousTarget(model: String, row: Int, value: Double)
     /// `y` or `sampleWeight` whose length differs from the number of rows of `X`.
     case lengthMismatch(model: String, argument: String, expected: Int, got: Int)
     /// A matrix with a different number of columns than the model was fitted on.
@@ -45,6 +52,10 @@ public enum ModelError: Error, Sendable, CustomStringConvertible {
         case let .nonFiniteValue(model, argument, row, column, value):
             let place = column.map { "row \(row), column \($0)" } ?? "row \(row)"
             return "\(model): non-finite value \(value) in \(argument) at \(place)"
+        case let .zeroTotalWeight(model):
+            return "\(model): sampleWeight is zero on every row (after class weights): no row carries weight"
+        case let .continuousTarget(model, row, value):
+            return "\(model): y holds the non-integer value \(value) at row \(row): the target is continuous (a regression target?); a classifier needs class labels (integers or strings)"
         case let .negativeWeight(model, row, value):
             return "\(model): sampleWeight is negative (\(value)) at row \(row)"
         case let .invalidParameter(model, parameter, reason):

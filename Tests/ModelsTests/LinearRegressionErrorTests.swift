@@ -29,7 +29,7 @@ struct LinearRegressionErrorTests {
 
     @Test func weights() {
         expectBoth(w: [1, -0.5, 1, 1]) { if case .negativeWeight(_, 1, -0.5) = $0 { return true }; return false }
-        expectBoth(w: [0, 0, 0, 0]) { if case .emptyInput = $0 { return true }; return false }
+        expectBoth(w: [0, 0, 0, 0]) { if case .zeroTotalWeight = $0 { return true }; return false }
         expectBoth(w: [1, 1]) { if case .lengthMismatch(_, "sampleWeight", 4, 2) = $0 { return true }; return false }
     }
 

@@ -53,7 +53,7 @@ struct LogisticErrorTests {
     /// Real and integer labels take their own class search (no per-row ClassLabel values): the same
     /// classes (first-seen representative, -0.0 == 0.0) and the same fit bit for bit as ClassLabel labels.
     @Test func labelFastPaths() throws {
-        let reals: [Double] = [0.0, 2.5, -0.0, 2.5, 7, 0.0]
+        let reals: [Double] = [0.0, 2.0, -0.0, 2.0, 7, 0.0]
         let viaReals = try LogisticRegression().fit(x, reals)
         let viaLabels = try LogisticRegression().fit(x, reals.map { ClassLabel.real($0) })
         #expect(viaReals.classes == viaLabels.classes && viaReals.classes.count == 3)
@@ -121,9 +121,23 @@ struct LogisticErrorTests {
         guard case .negativeWeight(_, 5, -1)? = fitError({
             try LogisticRegression().fit(x, y, sampleWeight: [1, 1, 1, 1, 1, -1])
         }) else { Issue.record("negative weight"); return }
-        guard case .emptyInput? = fitError({
+        guard case .zeroTotalWeight? = fitError({
             try LogisticRegression().fit(x, y, sampleWeight: [0, 0, 0, 0, 0, 0])
         }) else { Issue.record("zero total weight"); return }
+    }
+
+    @Test("a real target holding a non-integer is continuous: refused naming the first row that holds it, as scikit-learn's 'Unknown label type: continuous'")
+    func continuousTargetRefused() throws {
+        guard case .continuousTarget(_, 2, 0.5)? = fitError({ try LogisticRegression().fit(x, [0.0, 1.0, 0.5, 1.0, 0.5, 0.0]) }) else {
+            Issue.record("reals"); return
+        }
+        let labels: [ClassLabel] = [.real(1), .real(2), .real(1), .real(2.25), .real(2), .real(1)]
+        guard case .continuousTarget(_, 3, 2.25)? = fitError({ try LogisticRegression().fit(x, labels) }) else {
+            Issue.record("labels"); return
+        }
+        // Integer-valued reals (and -0.0) are classes, as in scikit-learn.
+        let model = try LogisticRegression().fit(x, [-0.0, 1.0, 0.0, 1.0, 2.0, 2.0])
+        #expect(model.classes == [.real(0), .real(1), .real(2)])
     }
 
     @Test func singleClassNamesTheClass() throws {

@@ -171,8 +171,8 @@ struct LogisticPropertyTests {
         let negative = try LogisticRegression().fit(x, y.map { [-5, 10, 3][$0] })
         #expect(negative.classes == [-5, 3, 10])
         // Binary: one coefficient row, classes[1] positive, probabilities [1 - p, p].
-        let binary = try LogisticRegression().fit(x, y.map { $0 == 0 ? 1.5 : -2.0 })
-        #expect(binary.coefficients.count == 1 && binary.classes == [.real(-2), .real(1.5)])
+        let binary = try LogisticRegression().fit(x, y.map { $0 == 0 ? 1.0 : -2.0 })
+        #expect(binary.coefficients.count == 1 && binary.classes == [.real(-2), .real(1)])
         let p = try binary.predictProbability(x), z = try binary.decisionFunction(x)
         for i in 0..<5 {
             #expect(abs(p[i, 1] - 1 / (1 + exp(-z[i, 0]))) <= 1e-15)

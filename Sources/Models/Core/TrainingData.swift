@@ -21,7 +21,7 @@ struct TrainingData: Sendable {
     var rows: Int { x.rows }
     var columns: Int { x.columns }
 
-    /// - Throws: `ModelError.emptyInput` for zero rows or zero total weight; `.lengthMismatch` for
+    /// - Throws: `ModelError.emptyInput` for zero rows, `.zeroTotalWeight` for zero total weight; `.lengthMismatch` for
     ///   `y` or `sampleWeight` of the wrong length; `.nonFiniteValue` naming the argument, row and
     ///   (for `X`) column of the first NaN/Inf; `.negativeWeight` naming the row.
     /// `checkX: false` defers the scan of `X` for NaN/Inf to the caller: the one-pass kernels find
@@ -49,7 +49,7 @@ struct TrainingData: Sendable {
                 if w < 0 { throw ModelError.negativeWeight(model: model, row: i, value: w) }
                 largest = Swift.max(largest, w)
             }
-            guard largest > 0 else { throw ModelError.emptyInput(model: model) }
+            guard largest > 0 else { throw ModelError.zeroTotalWeight(model: model) }
             let normalised = sampleWeight.map { $0 / largest }
             weights = normalised
             weightScale = largest

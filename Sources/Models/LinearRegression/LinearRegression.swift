@@ -80,7 +80,7 @@ public struct LinearRegression: Sendable, Hashable, Codable {
 
     /// Fits on `x` (rows are samples), `y` and optional non-negative `sampleWeight`, on `threads`
     /// threads (default: OpenBLAS's thread count). The result is bit-identical for any `threads`.
-    /// - Throws: `ModelError.emptyInput` (zero rows, zero total weight); `.lengthMismatch` (y,
+    /// - Throws: `ModelError.emptyInput` (zero rows); `.zeroTotalWeight`; `.lengthMismatch` (y,
     ///   sampleWeight); `.nonFiniteValue` naming X's row and column or y's / sampleWeight's row;
     ///   `.negativeWeight`; `.invalidParameter` (rankCutoff outside [0, 1), threads < 1, more than 16,384
     ///   columns unless the data are wide and the solver `.qr`); `.illConditioned` (normal equations

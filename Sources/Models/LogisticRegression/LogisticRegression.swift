@@ -99,7 +99,7 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     ///   - threads: worker threads for the row blocks; results are bit-identical for any count (the
     ///     Newton Hessian's `dsyrk` runs on OpenBLAS's own threads: same bits for the same process-wide
     ///     OpenBLAS thread count, which `threads` does not change).
-    /// - Throws: `ModelError.emptyInput` (zero rows, or zero total weight); `.invalidParameter`
+    /// - Throws: `ModelError.emptyInput` (zero rows); `.zeroTotalWeight`; `.continuousTarget` (a real label that is not an integer, naming its row); `.invalidParameter`
     ///   (zero columns, `tol`, `maxIter`, `C`, `alpha`, `memory`, class weights,
     ///   Newton-Cholesky with more than 16,384 parameters);
     ///   `.lengthMismatch` (`y`, `sampleWeight`); `.nonFiniteValue` (X with row and column; y or
@@ -254,7 +254,7 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
             if !total.isFinite {
                 throw ModelError.invalidParameter(model: model, parameter: "sampleWeight", reason: "the total weight overflows (\(total))")
             }
-            throw ModelError.emptyInput(model: model)
+            throw ModelError.zeroTotalWeight(model: model)
         }
         return (weights, total)
     }

@@ -70,14 +70,27 @@ enum LogisticValidation {
     }
 
     /// Sorted classes and each row's class index.
-    /// - Throws: `.nonFiniteValue` for a NaN/Inf real label; `.mixedLabelTypes`; `.singleClass`.
+    /// - Throws: `.nonFiniteValue` for a NaN/Inf real label; `.mixedLabelTypes`; `.singleClass`;
+    ///   `.continuousTarget` for a real label that is not an integer.
     /// `encode(y.map { .real($0) })` without building the labels: the same classes (first-seen
     /// value of each class, `-0.0 == 0.0`), the same targets and the same errors, in the same order.
     static func encode(reals y: [Double]) throws -> (classes: [ClassLabel], target: [Int32]) {
         if let i = firstNonFinite(y) {  // vectorised (a per-row test and early exit is a scalar loop)
             throw ModelError.nonFiniteValue(model: model, argument: "y", row: i, column: nil, value: y[i])
         }
-        return try encodeValues(y) { .real($0) }
+        let encoded = try encodeValues(y) { .real($0) }
+        try refuseContinuous(encoded.classes) { y.firstIndex(of: $0) }
+        return encoded
+    }
+
+    /// A real class that is not an integer makes the target continuous (scikit-learn's
+    /// `type_of_target`), which a classifier refuses as scikit-learn does. Checked on the classes
+    /// (a few values), not per row; `row` finds the first row holding the offending value.
+    /// - Throws: `ModelError.continuousTarget` naming that row and value.
+    private static func refuseContinuous(_ classes: [ClassLabel], row: (Double) -> Int?) throws {
+        for case let .real(v) in classes where v.rounded(.towardZero) != v {
+            throw ModelError.continuousTarget(model: model, row: row(v) ?? 0, value: v)
+        }
     }
 
     /// `encode(y.map { .integer($0) })` without building the labels (same results and errors).
@@ -151,7 +164,9 @@ enum LogisticValidation {
             }
             if label.kind != first.kind { throw ModelError.mixedLabelTypes(model: model, row: i) }
         }
-        return try encodeValues(y) { $0 }
+        let encoded = try encodeValues(y) { $0 }
+        try refuseContinuous(encoded.classes) { v in y.firstIndex(of: .real(v)) }
+        return encoded
     }
 
     /// Classes sorted (NumPy's order) and each row's first-seen index mapped to its rank.

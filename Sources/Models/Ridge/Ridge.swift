@@ -45,7 +45,7 @@ public struct Ridge: Sendable, Hashable, Codable {
     /// OpenBLAS's thread count). The result is bit-identical for any `threads`.
     /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1, more than
     ///   `DenseSolverLimit.maximumOrder` (16,384) columns);
-    ///   `.emptyInput`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
+    ///   `.emptyInput`; `.zeroTotalWeight`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
     ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow.
     /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
     public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads requestedThreads: Int? = nil) throws -> RidgeFit {
