@@ -52,9 +52,11 @@ struct PredictCommand: ParsableCommand {
             var rows = 0
             let progress = Progress()
             progress.stage("predict \(data)")
-            try reader.forEachBlock(data, threads: common.threadCount) { block in
+            try reader.forEachLocatedBlock(data, threads: common.threadCount) { block, lines in
                 let ids = try id.map { try block.column(named: $0) }
-                let prediction = try document.predict(block, threads: common.threadCount, firstRow: rows)
+                let prediction = try locatingDataRows(in: data, lines: { lines }) {
+                    try document.predict(block, threads: common.threadCount, firstRow: rows)
+                }
                 // The block's rows formatted in `threads` fixed row ranges in parallel, each into one
                 // byte array, appended in order (the same bytes for any thread count).
                 let count = block.rowCount

@@ -39,10 +39,12 @@ struct TrainCommand: ParsableCommand {
             let progress = Progress()
             let trainingSpec = try TrainingSpec.read(json: try readFile(spec, what: "spec"))
             progress.stage("read \(data)")
-            let table = try CSVReader().read(data, threads: common.threadCount)
+            let (table, lines) = try CSVReader().readLocated(data, threads: common.threadCount)
             progress.done()
             progress.stage("fit")
-            let document = try Trainer.train(trainingSpec, on: table, threads: common.threadCount)
+            let document = try locatingDataRows(in: data, lines: { lines }) {
+                try Trainer.train(trainingSpec, on: table, threads: common.threadCount)
+            }
             progress.done()
             try AtomicOutput.write(try document.encoded(), to: out)
             let used = Set(document.inputSchema.map(\.name) + [trainingSpec.target] + [trainingSpec.sampleWeight].compactMap { $0 })

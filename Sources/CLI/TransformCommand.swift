@@ -49,24 +49,27 @@ struct TransformCommand: ParsableCommand {
             try refuseOverwritingInputs(out: out, inputs: [("--spec", spec), ("--model", model), ("--data", data)])
             let fitted: FittedPipeline
             let table: Table
+            let lines: CSVLineMap
             if let spec {
                 let json = try readFile(spec, what: "spec")
-                table = try CSVReader().read(data, threads: common.threadCount)
+                (table, lines) = try CSVReader().readLocated(data, threads: common.threadCount)
                 if let training = try? TrainingSpec.read(json: json) {
                     let inputs = try table.selecting(table.names.filter { $0 != training.target && $0 != training.sampleWeight })
                     let target = try table.column(named: training.target)
-                    fitted = try training.features.fit(inputs, target: Trainer.encoderTarget(target), threads: common.threadCount)
+                    fitted = try locatingDataRows(in: data, lines: { lines }) {
+                        try training.features.fit(inputs, target: Trainer.encoderTarget(target), threads: common.threadCount)
+                    }
                 } else {
-                    fitted = try Pipeline.spec(json: json).fit(table, threads: common.threadCount)
+                    fitted = try locatingDataRows(in: data, lines: { lines }) { try Pipeline.spec(json: json).fit(table, threads: common.threadCount) }
                 }
             } else {
                 let document = try loadModel(model ?? "")
                 let types = PredictCommand.columnTypes(document.inputSchema, id: id)
-                table = try CSVReader(options: CSVReadOptions(columnTypes: types)).read(data, threads: common.threadCount)
+                (table, lines) = try CSVReader(options: CSVReadOptions(columnTypes: types)).readLocated(data, threads: common.threadCount)
                 try document.checkSchema(table)
                 fitted = document.features
             }
-            let x = try fitted.transform(table, threads: common.threadCount)
+            let x = try locatingDataRows(in: data, lines: { lines }) { try fitted.transform(table, threads: common.threadCount) }
             let ids = try id.map { try table.column(named: $0) }
             let output = try AtomicOutput(path: out)
             try output.append(CSVFormat.line((id.map { [CSVFormat.text($0)] } ?? []) + fitted.outputNames.map(CSVFormat.text)))

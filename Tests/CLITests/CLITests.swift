@@ -134,6 +134,12 @@ enum CLI {
         let bad = try CLI.run(["predict", "--model", "\(dir)/m.json", "--data", "\(dir)/bad.csv", "--out", "\(dir)/p.csv"])
         #expect(bad.status == 1, "\(bad.stdout)")
         #expect(bad.stderr.contains("sepal_length_cm"), "\(bad.stderr)")
+        // A value the reader takes (a missing value) but the model refuses: the message names the data
+        // row (0-based, header not counted) and the file line a user opens (1-based, header line 1).
+        csv[120] = "nan,3.0,5.0,1.8,2.0"
+        try (csv.joined(separator: "\n") + "\n").write(toFile: "\(dir)/gap.csv", atomically: true, encoding: .utf8)
+        let gap = try CLI.run(["predict", "--model", "\(dir)/m.json", "--data", "\(dir)/gap.csv", "--out", "\(dir)/p.csv"])
+        #expect(gap.status == 1 && gap.stderr.contains("row 119") && gap.stderr.contains("gap.csv line 121"), "\(gap.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/p.csv"))
         let verbose = try CLI.run(["predict", "--model", "\(dir)/m.json", "--data", "\(dir)/bad.csv", "--out", "\(dir)/p.csv", "--verbose"])
         #expect(verbose.stderr.contains("details:"))

@@ -37,6 +37,13 @@ public struct CSVReader: Sendable {
     /// - Complexity: O(bytes) time, normally one pass (see type inference above); memory: one block of
     ///   bytes plus the columns (8 bytes per numeric value, 4 per categorical value plus the levels).
     public func read(_ path: String, threads: Int = 1) throws -> Table {
+        try readLocated(path, threads: threads).table
+    }
+
+    /// `read`, and where each data row is in the file (`CSVLineMap`: the file line of row r, for
+    /// messages about a row that a user looks up in the file).
+    /// - Throws: as `read`.
+    public func readLocated(_ path: String, threads: Int = 1) throws -> (table: Table, lines: CSVLineMap) {
         var plans: [ColumnPlan]? = nil
         var restarts = 0
         while true {
@@ -47,6 +54,7 @@ public struct CSVReader: Sendable {
             var errors = ErrorCollector(path: path, limit: options.maxErrors)
             var first = true
             var restart = false
+            var lines = CSVLineMap()
             while let block = try scan.nextBlock() {
                 var parser = CSVPieceParser(options: options, plans: current, names: scan.names)
                 var parsed = try scan.parse(block, parser: parser)
@@ -73,7 +81,12 @@ public struct CSVReader: Sendable {
                     }
                     sink.append(parsed.pieces, threads: threads)
                 }
+                let firstLine = scan.line
                 scan.finishBlock()
+                if errors.isEmpty {
+                    lines.append(rows: parsed.pieces.reduce(0) { $0 + $1.rows }, firstLine: firstLine,
+                                 newlines: scan.line - firstLine, endsWithNewline: block.bytes.last == 10)
+                }
                 first = false
             }
             if restart {
@@ -84,7 +97,7 @@ public struct CSVReader: Sendable {
                 continue
             }
             try errors.finish()
-            return try sink.table(names: scan.names, path: path)
+            return (try sink.table(names: scan.names, path: path), lines)
         }
     }
 
@@ -101,6 +114,17 @@ public struct CSVReader: Sendable {
     @discardableResult
     public func forEachBlock(_ path: String, schema: CSVSchema? = nil, threads: Int = 1,
                              _ body: (Table) throws -> Void) throws -> CSVSchema {
+        try forEachLocatedBlock(path, schema: schema, threads: threads) { table, _ in try body(table) }
+    }
+
+    /// `forEachBlock`, with each block's rows located in the file: `body` also gets the line map of
+    /// the rows read so far, this block's included (row numbers counted from the file's first data
+    /// row, as a caller that adds up the blocks' row counts counts them).
+    /// - Throws: as `forEachBlock`.
+    @discardableResult
+    public func forEachLocatedBlock(_ path: String, schema: CSVSchema? = nil, threads: Int = 1,
+                                    _ body: (Table, CSVLineMap) throws -> Void) throws -> CSVSchema {
+        var lines = CSVLineMap()
         let scan = try CSVScan(path: path, options: options, threads: threads)
         var current: [ColumnPlan]
         if let schema {
@@ -149,9 +173,12 @@ public struct CSVReader: Sendable {
                 sink.append(parsed.pieces, threads: threads)
                 let table = try sink.table(names: scan.names, path: path)
                 categories = sink.categories
+                let firstLine = scan.line
                 scan.finishBlock()
+                lines.append(rows: table.rowCount, firstLine: firstLine, newlines: scan.line - firstLine,
+                             endsWithNewline: block.bytes.last == 10)
                 first = false
-                try body(table)
+                try body(table, lines)
             } else {
                 scan.finishBlock()
                 first = false

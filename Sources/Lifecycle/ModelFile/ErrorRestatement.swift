@@ -8,7 +8,7 @@ import Tabular
 /// as rows of the whole input (a stream processed block by block: the transforms and models name
 /// rows of the block, the caller knows where it starts), and a column of the model's input X as the
 /// feature it holds.
-enum ErrorRestatement {
+public enum ErrorRestatement {
     /// `body`, with a non-finite value in the model's input X restated as
     /// `LifecycleError.nonFiniteFeature` naming the feature (`featureNames`: the pipeline's outputs).
     static func namingFeatures<T>(_ featureNames: [String], _ body: () throws -> T) throws -> T {
@@ -22,7 +22,23 @@ enum ErrorRestatement {
     /// `error` with every row it names moved by `offset` (saturating; errors without rows unchanged).
     static func shiftingRows(_ error: any Error, by offset: Int) -> any Error {
         guard offset != 0 else { return error }
-        func moved(_ row: Int) -> Int { row.addingReportingOverflow(offset).overflow ? Int.max : row + offset }
+        return mappingRows(error) { row in row.addingReportingOverflow(offset).overflow ? Int.max : row + offset }
+    }
+
+    /// The data row `error` names (0-based), if it names one: the row of a non-finite value, an
+    /// unknown category, a stray text value, a bad label... (nil for errors about a column, a
+    /// parameter or a file as a whole).
+    public static func row(of error: any Error) -> Int? {
+        var found: Int?
+        _ = mappingRows(error) { row in
+            if found == nil { found = row }
+            return row
+        }
+        return found
+    }
+
+    /// `error` with every row it names replaced by `moved(row)` (errors without rows unchanged).
+    static func mappingRows(_ error: any Error, _ moved: (Int) -> Int) -> any Error {
         switch error {
         case let error as FeatureError:
             switch error {
@@ -52,7 +68,9 @@ enum ErrorRestatement {
             case let .mixedLabelTypes(model, row):
                 return ModelError.mixedLabelTypes(model: model, row: moved(row))
             case let .linearAlgebra(model, underlying):
-                return ModelError.linearAlgebra(model: model, underlying: shiftingRows(underlying, by: offset) as? LinearAlgebraError ?? underlying)
+                return ModelError.linearAlgebra(model: model, underlying: mappingRows(underlying, moved) as? LinearAlgebraError ?? underlying)
+            case let .continuousTarget(model, row, value):
+                return ModelError.continuousTarget(model: model, row: moved(row), value: value)
             default:
                 return error
             }

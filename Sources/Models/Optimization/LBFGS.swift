@@ -185,7 +185,7 @@ struct LBFGS {
             } else {
                 if abs(dt) <= -c2 * slope { return Search(point: (point, ft, gt), evaluations: evaluations) }
                 // Sufficient decrease holds: remember the point as a fallback.
-                if best == nil || ft < best!.1 { best = (point, ft, gt) }
+                if ft < best?.1 ?? .infinity { best = (point, ft, gt) }
                 if dt * (hi.0 - lo.0) >= 0 { hi = lo }
                 lo = (t, ft, dt)
             }
