@@ -61,6 +61,21 @@ import Glibc
         #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == fifo, "the symlink was replaced")
     }
 
+    /// A symlink to a regular file (e.g. `latest.model.json -> v3.model.json`): the file it points
+    /// to gets the new contents, atomically, and the link stays a link (it used to become a plain file).
+    @Test func aSymlinkToARegularFileIsFollowed() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory + "/versions", withIntermediateDirectories: true)
+        let file = directory + "/versions/v3.json", link = directory + "/latest.json"
+        try AtomicOutput.write(Array("old".utf8), to: file)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "versions/v3.json")
+        try AtomicOutput.write(Array("new".utf8), to: link)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == "versions/v3.json", "the symlink was replaced")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/versions") == ["v3.json"])
+    }
+
     @Test func aDirectoryIsRefusedAndRegularFilesStayAtomic() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

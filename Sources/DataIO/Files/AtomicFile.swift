@@ -19,8 +19,14 @@ struct IOFailure: Error {
 /// would replace the device node or the symlink with a regular file (as root, `--out /dev/stdout`
 /// printed nothing and left a file at /dev/stdout), and atomicity means nothing for a stream.
 /// A directory is refused.
+///
+/// A symlink to a regular file is followed: the file it points to is replaced (atomically, through a
+/// temporary file in that file's directory) and the link is kept, as `cp` or a shell's `>` would
+/// write through it; renaming over the link would turn it into a plain file.
 final class AtomicFile {
     let path: String
+    /// Where the temporary file is renamed to: `path`, or the regular file a symlink `path` points to.
+    private let target: String
     private let temporaryPath: String
     private var descriptor: Int32
     private var pending: [UInt8] = []
@@ -36,13 +42,21 @@ final class AtomicFile {
             descriptor = open(path, O_WRONLY | O_CLOEXEC)
             guard descriptor >= 0 else { throw IOFailure(operation: "open it for writing", reason: String(cString: strerror(errno))) }
             temporaryPath = ""
+            target = path
             direct = true
             return
         }
         direct = false
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var link = stat()
+        var destination = path
+        if !path.isEmpty, lstat(path, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) {
+            destination = String(cString: resolved)  // a symlink to an existing regular file (checked above)
+            free(resolved)
+        }
+        target = destination
+        let slash = destination.lastIndex(of: "/")
+        let directory = slash.map { String(destination[...$0]) } ?? ""
+        let base = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
         guard !base.isEmpty else { throw IOFailure(operation: "write the file", reason: "the path names a directory") }
         var template = Array((directory + "." + base + ".tmp-XXXXXX").utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // invariant: non-empty array
@@ -113,7 +127,7 @@ final class AtomicFile {
         if fsync(descriptor) != 0 { throw IOFailure(operation: "sync the file", reason: String(cString: strerror(errno))) }
         close(descriptor)
         descriptor = -1
-        if rename(temporaryPath, path) != 0 {
+        if rename(temporaryPath, target) != 0 {
             throw IOFailure(operation: "rename the temporary file over it", reason: String(cString: strerror(errno)))
         }
         committed = true
