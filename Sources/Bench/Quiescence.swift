@@ -44,9 +44,11 @@ import Darwin
 ///   0.29-0.33 s wall for 0.148-0.151 s CPU, the peer's doubled alike, and the ratio stayed 4.35x.
 /// - With the guest quiet (1 runnable task, ~0 switches, no steal) the fit's CPU time itself is
 ///   bimodal: mostly 0.14-0.16 s, some runs 0.165-0.204 s with nothing different inside the guest,
-///   back to back as well as after a gap; in four runs (144 fits) 11 of 72 fits after an idle gap and
-///   6 of 72 back to back were slow, and the register probe just before a slow fit was 3 % slower on
-///   average. That is the host (other tenants on the shared cores, cache and memory: this VM's L3 is
+///   back to back as well as after a gap; in five runs (180 fits) 12 of 90 fits after an idle gap and
+///   6 of 90 back to back were slow, and the register probe just before a slow fit was 3 % slower on
+///   average. The fit is single-threaded there (process CPU = thread CPU within 0.1 ms), so no
+///   helper thread or spinning pool is involved. A C loop of 7 passes over 256 MB (gcc -O2, huge
+///   pages), back to back against after a 0.7 s sleep, 14 each: medians 0.200 s and 0.203 s. That is the host (other tenants on the shared cores, cache and memory: this VM's L3 is
 ///   the host's), which a user of an idle machine does not see and the peer meets alike.
 /// The benchmark keeps timing wall clock on both sides alike; the runnable count on the progress line
 /// says when the guest was loaded.

@@ -72,7 +72,7 @@ extension RunTrace {
     /// wait, a sleep as long as a peer run and the idle wait (`sleep-then`: the gap without the peer);
     /// after the idle wait, a read of 512 MiB of our own and the idle wait (`flush-then`: the peer's
     /// eviction of X from the last-level cache without the peer); each followed at once by a fit
-    /// back to back (`b2b-after-...`). Each line gives wall and thread CPU seconds, the core at start
+    /// back to back (`b2b-after-...`). Each line gives wall, thread and process CPU seconds, the core at start
     /// and end, the runnable tasks, the machine's steal jiffies, involuntary switches, minor faults,
     /// and `probe`: the microseconds of a fixed register loop run just before (a clock-speed probe:
     /// this VM exposes no cycle counters). See `Quiescence` for what it showed.
@@ -125,11 +125,15 @@ extension RunTrace {
             let p = probe()
             let runnable = Quiescence.runnableTasks() ?? -1
             let cpuStart = currentCore(), counters = counters(), thread0 = threadCPUSeconds(), steal0 = stealTicks()
+            var process0 = timespec(), process1 = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &process0)
             let start = monotonicSeconds()
             try run()
             let end = monotonicSeconds()
             let after = RunTrace.counters(), thread1 = threadCPUSeconds(), steal1 = stealTicks()
-            emit("gap \(side) seconds=\(end - start) cpu=\(thread1 - thread0) core=\(cpuStart)->\(currentCore()) probe=\(p) runnable=\(runnable) steal=\(steal1 - steal0) nivcsw=\(after.switches - counters.switches) minflt=\(after.faults - counters.faults)\n")
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &process1)
+            let processCPU = Double(process1.tv_sec - process0.tv_sec) + Double(process1.tv_nsec - process0.tv_nsec) * 1e-9
+            emit("gap \(side) seconds=\(end - start) cpu=\(thread1 - thread0) processCPU=\(processCPU) core=\(cpuStart)->\(currentCore()) probe=\(p) runnable=\(runnable) steal=\(steal1 - steal0) nivcsw=\(after.switches - counters.switches) minflt=\(after.faults - counters.faults)\n")
         }
         // An idle wait, then a read of 512 MiB of our own (twice the last-level cache this VM reports,
         // 260 MiB): evicts X the way the peer's pass over its own copy does, without the peer.
