@@ -104,6 +104,10 @@ public final class BenchContext {
     /// The alternation behind `measure` and `measureWithLimit`: `run(side)` for `sides` sides (in
     /// rotating order), then the peer's run, per repeat, each after `Quiescence`'s wait. Without a
     /// peer, the sides run back to back after one warm-up each, as `Bench.measure` does.
+    /// Runs timed here can be slower than the same runs back to back only by the load of other
+    /// processes on the machine, not by the peer itself: see `Quiescence` (the 1-thread logistic fit,
+    /// 0.153 s back to back against 0.175 s between peers, was preemption: same CPU time, no page
+    /// faults, X still on huge pages, same clock speed; `FEATUREKIT_BENCH_GAPTEST=1` repeats the check).
     private func alternate(repeats: Int, sides: Int, peerWorkload: String?, peerArguments: [String: String],
                            _ run: (Int) throws -> Void) throws -> (timings: [TimingSummary], peer: PeerTiming?) {
         guard repeats >= 1 else { throw BenchError.invalidRepeats(repeats) }
@@ -134,6 +138,7 @@ public final class BenchContext {
         traceSequence += 1
         let label = "m\(traceSequence):" + peerWorkload + (peerArguments.isEmpty ? "" : "[" + peerArguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "]")
         if RunTrace.enabled { RunTrace.emit("trace-memory \(label) \(RunTrace.memoryLine())\n") }
+        if RunTrace.gapTest { try RunTrace.gapExperiment(label: label, repeats: repeats, quiet: quiet, peer: peer) { try run(0) } }
         for r in 0..<repeats {
             for k in 0..<sides {
                 let side = (k + r) % sides
@@ -142,6 +147,7 @@ public final class BenchContext {
                 if !machineQuiet { busyStarts += 1 }
                 let runnable = RunTrace.enabled ? (Quiescence.runnableTasks() ?? -1) : 0
                 let counters = RunTrace.enabled ? RunTrace.counters() : (switches: 0, faults: 0)
+                let thread = RunTrace.enabled ? RunTrace.threadCPUSeconds() : 0
                 let start = monotonicSeconds()
                 try run(side)
                 let end = monotonicSeconds()
@@ -149,7 +155,8 @@ public final class BenchContext {
                 if RunTrace.enabled {
                     let after = RunTrace.counters()
                     RunTrace.log(label, side == 0 ? "ours" : "limit", start: start, end: end, waited: w, runnable: runnable,
-                                 nivcsw: after.switches - counters.switches, minflt: after.faults - counters.faults)
+                                 nivcsw: after.switches - counters.switches, minflt: after.faults - counters.faults,
+                                 cpu: RunTrace.threadCPUSeconds() - thread)
                 }
             }
             let (w, machineQuiet) = quiet.waitReporting()
@@ -163,6 +170,7 @@ public final class BenchContext {
                 RunTrace.log(label, "peer", start: sent, end: monotonicSeconds(), waited: w, runnable: runnable, nivcsw: -1)
             }
         }
+        if RunTrace.enabled { RunTrace.emit("trace-memory-after \(label) \(RunTrace.memoryLine())\n") }
         progress("  waited \((waited * 1000).rounded()) ms in all for both processes to be idle before timed runs"
                  + (busyStarts == 0 ? "" : "; \(busyStarts) of \((sides + 1) * repeats) runs started while other tasks were runnable (a loaded machine)"))
         return (try samples.map { try TimingSummary(samples: $0) }, PeerTiming(name: description, timing: try TimingSummary(samples: theirs)))
