@@ -80,23 +80,6 @@ public enum FittedStep: Sendable {
             return try apply(try table.numericMatrix(columns: inputSchema.names))
         }
     }
-
-    /// The fitted value's own consistency check after decoding (lengths, finiteness), for the
-    /// transforms whose decoders do not check themselves.
-    func checkDecoded() throws {
-        switch self {
-        case let .standardScaler(f): try f.checkDecoded()
-        case let .minMaxScaler(f): try f.checkDecoded()
-        case let .maxAbsScaler(f): try f.checkDecoded()
-        case let .robustScaler(f): try f.checkDecoded()
-        case let .powerTransformer(f): try f.checkDecoded()
-        case let .targetEncoder(f): try f.checkDecoded()
-        case let .oneHotEncoder(f): try f.checkDecoded()
-        case let .ordinalEncoder(f): try f.checkDecoded()
-        case let .featureHasher(f): try f.checkDecoded()
-        default: break
-        }
-    }
 }
 
 /// FeatureHasher in a pipeline: stateless (scikit-learn's `FeatureHasher` needs no fit), bound to
@@ -153,11 +136,7 @@ extension FittedStep: Codable {
                 codingPath: decoder.codingPath + [Keys.type],
                 debugDescription: "unknown fitted step type '\(type)' (known: \(TransformSpec.typeNames.joined(separator: ", ")))"))
         }
-        do {
-            try checkDecoded()
-        } catch let error as FeatureError {
-            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
+        // Each fitted value checked itself as it was decoded (`CheckedDecoding`).
     }
 
     public func encode(to encoder: any Encoder) throws {

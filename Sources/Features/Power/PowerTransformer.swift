@@ -137,7 +137,7 @@ public struct PowerTransformer: Sendable, Hashable, Codable {
         public var outputNames: [String] { inputSchema.names }
 
         /// After decoding (a model file's fitted state is data anyone can edit): one finite lambda
-        /// per column, and a scaler over the same columns.
+        /// per column, and a scaler over the same columns (the scaler checked itself as it was decoded).
         /// - Throws: `FeatureError.invalidSpec` naming the field.
         func checkDecoded() throws {
             let n = inputSchema.count
@@ -151,7 +151,6 @@ public struct PowerTransformer: Sendable, Hashable, Codable {
                 guard scaler.inputSchema.count == n else {
                     throw FeatureError.invalidSpec(path: "PowerTransformer.scaler", reason: "\(scaler.inputSchema.count) columns for \(n)")
                 }
-                try scaler.checkDecoded()
             }
         }
 

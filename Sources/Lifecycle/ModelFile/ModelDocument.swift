@@ -132,8 +132,7 @@ public struct ModelDocument: Sendable, Codable {
         guard recomputed == document.contentHash else {
             throw LifecycleError.corruptModel(reason: "content hash \(document.contentHash) does not match the fitted state (\(recomputed)): the file was modified or damaged")
         }
-        try document.model.checkDecoded()
-        try document.profile.checkDecoded()
+        try document.model.checkDecoded()  // the profile checked itself as it was decoded
         guard document.model.featureCount == document.features.outputNames.count else {
             throw LifecycleError.corruptModel(reason: "the model takes \(document.model.featureCount) features, the pipeline makes \(document.features.outputNames.count)")
         }

@@ -61,7 +61,8 @@ public enum FittedModel: Sendable {
         }
     }
 
-    /// The numbers a loaded file must hold finite: coefficients and intercepts.
+    /// The numbers a loaded file must hold finite: coefficients and intercepts (of the models whose
+    /// decoders do not check themselves).
     /// - Throws: `LifecycleError.corruptModel` naming the field.
     func checkDecoded() throws {
         func check(_ values: [Double], _ field: String) throws {
@@ -74,13 +75,8 @@ public enum FittedModel: Sendable {
             try check(fit.coefficients, "coefficients"); try check([fit.intercept], "intercept")
         case let .ridge(fit):
             try check(fit.coefficients, "coefficients"); try check([fit.intercept], "intercept")
-        case let .logisticRegression(model):
-            guard model.coefficients.count == (model.classes.count == 2 ? 1 : model.classes.count),
-                  model.intercepts.count == model.coefficients.count,
-                  model.coefficients.allSatisfy({ $0.count == model.featureCount }) else {
-                throw LifecycleError.corruptModel(reason: "LogisticRegression: coefficient shapes do not match \(model.classes.count) classes and \(model.featureCount) features")
-            }
-            try check(model.coefficients.flatMap { $0 }, "coefficients"); try check(model.intercepts, "intercepts")
+        case .logisticRegression:
+            break  // LogisticRegressionModel checks its shapes and finiteness as it is decoded
         }
     }
 }
