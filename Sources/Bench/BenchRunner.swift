@@ -107,7 +107,7 @@ public final class BenchContext {
     /// Runs timed here can be slower than the same runs back to back only by the load of other
     /// processes on the machine, not by the peer itself: see `Quiescence` (the 1-thread logistic fit,
     /// 0.153 s back to back against 0.175 s between peers, was preemption: same CPU time, no page
-    /// faults, X still on huge pages, same clock speed; `FEATUREKIT_BENCH_GAPTEST=1` repeats the check).
+    /// faults, X still on huge pages, same clock speed).
     private func alternate(repeats: Int, sides: Int, peerWorkload: String?, peerArguments: [String: String],
                            _ run: (Int) throws -> Void) throws -> (timings: [TimingSummary], peer: PeerTiming?) {
         guard repeats >= 1 else { throw BenchError.invalidRepeats(repeats) }
@@ -138,7 +138,6 @@ public final class BenchContext {
         traceSequence += 1
         let label = "m\(traceSequence):" + peerWorkload + (peerArguments.isEmpty ? "" : "[" + peerArguments.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "]")
         if RunTrace.enabled { RunTrace.emit("trace-memory \(label) \(RunTrace.memoryLine())\n") }
-        if RunTrace.gapTest { try RunTrace.gapExperiment(label: label, repeats: repeats, quiet: quiet, peer: peer) { try run(0) } }
         for r in 0..<repeats {
             for k in 0..<sides {
                 let side = (k + r) % sides

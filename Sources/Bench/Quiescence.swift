@@ -25,9 +25,9 @@ import Darwin
 ///
 /// What the wait and the peer do NOT change (checked for LogisticRegression.fit well-posed lbfgs
 /// 1M x 32 at 1 thread, where a fit timed between scikit-learn runs had come out ~13 % slower,
-/// 0.175 s, than fits run back to back, 0.153 s): anything in our process. With
-/// `FEATUREKIT_BENCH_TRACE=1 FEATUREKIT_BENCH_GAPTEST=1` (`RunTrace.gapExperiment`) the same process
-/// times a fit right after the peer's run, after an idle sleep as long as a peer run, and after
+/// 0.175 s, than fits run back to back, 0.153 s): anything in our process. A one-off diagnostic
+/// (`RunTrace.gapExperiment`, commit 0410729, removed once it had answered) had the same process
+/// time a fit right after the peer's run, after an idle sleep as long as a peer run, and after
 /// reading 512 MiB of its own (evicting X from the 260 MiB last-level cache the VM reports), each
 /// followed by a fit run back to back. No timed fit page-faulted (minflt 0: the benchmark executable
 /// keeps freed memory, `AllocatorTuning.keepFreedMemory`, so the 8 MB weights and the target arrays
