@@ -54,7 +54,7 @@ struct PredictCommand: ParsableCommand {
             progress.stage("predict \(data)")
             try reader.forEachLocatedBlock(data, threads: common.threadCount) { block, lines in
                 let ids = try id.map { try block.column(named: $0) }
-                let prediction = try locatingDataRows(in: data, lines: { lines }) {
+                let prediction = try locatingDataRows(in: data, lines: lines) {
                     try document.predict(block, threads: common.threadCount, firstRow: rows)
                 }
                 // The block's rows formatted in `threads` fixed row ranges in parallel, each into one

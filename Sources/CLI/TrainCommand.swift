@@ -42,7 +42,7 @@ struct TrainCommand: ParsableCommand {
             let (table, lines) = try CSVReader().readLocated(data, threads: common.threadCount)
             progress.done()
             progress.stage("fit")
-            let document = try locatingDataRows(in: data, lines: { lines }) {
+            let document = try locatingDataRows(in: data, lines: lines) {
                 try Trainer.train(trainingSpec, on: table, threads: common.threadCount)
             }
             progress.done()

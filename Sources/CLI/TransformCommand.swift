@@ -56,11 +56,11 @@ struct TransformCommand: ParsableCommand {
                 if let training = try? TrainingSpec.read(json: json) {
                     let inputs = try table.selecting(table.names.filter { $0 != training.target && $0 != training.sampleWeight })
                     let target = try table.column(named: training.target)
-                    fitted = try locatingDataRows(in: data, lines: { lines }) {
+                    fitted = try locatingDataRows(in: data, lines: lines) {
                         try training.features.fit(inputs, target: Trainer.encoderTarget(target), threads: common.threadCount)
                     }
                 } else {
-                    fitted = try locatingDataRows(in: data, lines: { lines }) { try Pipeline.spec(json: json).fit(table, threads: common.threadCount) }
+                    fitted = try locatingDataRows(in: data, lines: lines) { try Pipeline.spec(json: json).fit(table, threads: common.threadCount) }
                 }
             } else {
                 let document = try loadModel(model ?? "")
@@ -69,7 +69,7 @@ struct TransformCommand: ParsableCommand {
                 try document.checkSchema(table)
                 fitted = document.features
             }
-            let x = try locatingDataRows(in: data, lines: { lines }) { try fitted.transform(table, threads: common.threadCount) }
+            let x = try locatingDataRows(in: data, lines: lines) { try fitted.transform(table, threads: common.threadCount) }
             let ids = try id.map { try table.column(named: $0) }
             let output = try AtomicOutput(path: out)
             try output.append(CSVFormat.line((id.map { [CSVFormat.text($0)] } ?? []) + fitted.outputNames.map(CSVFormat.text)))

@@ -15,11 +15,11 @@ struct DataRowError: Error, CustomStringConvertible {
 /// `body`, with an error that names a data row of `file` restated as `DataRowError` when `lines`
 /// places that row on one line (a row whose record spans lines, or an error without a row, is
 /// passed on unchanged).
-func locatingDataRows<T>(in file: String, lines: () -> CSVLineMap, _ body: () throws -> T) throws -> T {
+func locatingDataRows<T>(in file: String, lines: CSVLineMap, _ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch {
-        guard let row = ErrorRestatement.row(of: error), let line = lines().line(ofRow: row) else { throw error }
+        guard let row = ErrorRestatement.row(of: error), let line = lines.line(ofRow: row) else { throw error }
         throw DataRowError(underlying: error, file: file, line: line)
     }
 }
