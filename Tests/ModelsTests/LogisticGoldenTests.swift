@@ -43,7 +43,7 @@ struct LogisticGoldenTests {
         let (classes, target) = try LogisticValidation.encode(c.labels)
         #expect(classes == c.classes.map(\.classLabel))
         let sw = try LogisticValidation.checkWeights(try c.weights(), rows: x.rows)
-        let weights = try config.combinedWeights(classes: classes, target: target, sampleWeights: sw)
+        let weights = try config.combinedWeightsAndTotal(classes: classes, target: target, sampleWeights: sw, unit: false).weights
         var s = 0.0
         for w in weights { s += w }
         let objective = LogisticObjective(x: x.elements, rows: x.rows, features: x.columns, target: target, weights: weights,

@@ -213,12 +213,7 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         }
     }
 
-    /// Sample weight times class weight, per row.
-    func combinedWeights(classes: [ClassLabel], target: [Int32], sampleWeights: [Double]) throws -> [Double] {
-        try combinedWeightsAndTotal(classes: classes, target: target, sampleWeights: sampleWeights, unit: false).weights
-    }
-
-    /// `combinedWeights` and their sum in row order. `unit`: every sample weight is 1 (no
+    /// Sample weight times class weight, per row, and their sum in row order. `unit`: every sample weight is 1 (no
     /// `sampleWeight` given); then, without class weights, the sum is the row count (exactly the
     /// sum of that many ones in order, below 2^53 rows) without a pass over the weights.
     func combinedWeightsAndTotal(classes: [ClassLabel], target: [Int32], sampleWeights: [Double],
