@@ -182,7 +182,7 @@ struct LogisticFusedMathTests {
     /// sums `sum_i r_i x_ij` within 1e-12 relative of a naive loop (5000 terms of mixed sign; the
     /// bound is against the sum of |terms|), and any NaN or infinity reported, also in a row of
     /// weight 0.
-    @Test("columnStartPass: columnLocationScale's bits, the residual sums, the finiteness check", arguments: [3, 8, 17, 40, 64, 256])
+    @Test("columnStartPass: columnLocationScale's bits, the residual sums, the finiteness check", arguments: [3, 8, 17, 40, 64, 130, 256])
     func startPass(columns d: Int) throws {
         let rows = 5000
         let u = Self.uniforms(rows * d + 2 * rows, seed: UInt64(d) &+ 3)

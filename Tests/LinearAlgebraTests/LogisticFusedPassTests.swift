@@ -22,9 +22,9 @@ struct LogisticFusedPassTests {
         return (x, w, y)
     }
 
-    @Test("narrow and wide designs, with and without intercept", arguments: [(5, true), (5, false), (8, false), (63, true), (70, true)])
+    @Test("narrow and wide designs, with and without intercept", arguments: [(5, true), (5, false), (8, false), (63, true), (70, true), (130, false), (256, true)])
     func matchesNaive(columns d: Int, fitIntercept: Bool) throws {
-        let rows = 37  // not a multiple of 8: exercises the partial row group
+        let rows = 37  // not a multiple of 8: exercises the partial row group (and, without the Hessian, 4 pipelined groups)
         let (x, w, y) = Self.problem(rows: rows, columns: d)
         let s = d + (fitIntercept ? 1 : 0)
         let w8 = try #require(LogisticKernels.fusedTileWidth(columns: d, fitIntercept: fitIntercept))
