@@ -135,6 +135,13 @@ struct LogisticErrorTests {
         guard case .continuousTarget(_, 3, 2.25)? = fitError({ try LogisticRegression().fit(x, labels) }) else {
             Issue.record("labels"); return
         }
+        // One non-integer value everywhere: continuous first (scikit-learn's order), not a single class.
+        guard case .continuousTarget(_, 0, 0.5)? = fitError({ try LogisticRegression().fit(x, [Double](repeating: 0.5, count: 6)) }) else {
+            Issue.record("one non-integer value"); return
+        }
+        guard case .singleClass? = fitError({ try LogisticRegression().fit(x, [Double](repeating: 3, count: 6)) }) else {
+            Issue.record("one integer value"); return
+        }
         // Integer-valued reals (and -0.0) are classes, as in scikit-learn.
         let model = try LogisticRegression().fit(x, [-0.0, 1.0, 0.0, 1.0, 2.0, 2.0])
         #expect(model.classes == [.real(0), .real(1), .real(2)])

@@ -172,7 +172,12 @@ enum LogisticValidation {
     /// Classes sorted (NumPy's order) and each row's first-seen index mapped to its rank.
     /// `raw` is rewritten in place (no second n-long array): each first-seen index becomes its rank.
     private static func ranked(_ seen: [ClassLabel], raw: inout [Int32], first: ClassLabel) throws -> [ClassLabel] {
-        guard seen.count >= 2 else { throw ModelError.singleClass(model: model, label: first.description) }
+        guard seen.count >= 2 else {
+            // One value that is not an integer is a continuous target before it is a single class,
+            // as scikit-learn checks the target's type first; every row holds it, row 0 first.
+            if case let .real(v) = first, v.rounded(.towardZero) != v { throw ModelError.continuousTarget(model: model, row: 0, value: v) }
+            throw ModelError.singleClass(model: model, label: first.description)
+        }
         guard seen.count <= Int(Int32.max) else {
             throw ModelError.invalidParameter(model: model, parameter: "y", reason: "more than \(Int32.max) classes")
         }
