@@ -113,17 +113,19 @@ static inline __attribute__((always_inline)) void group_tail(const double *src, 
     }
 }
 
-static inline __attribute__((always_inline)) fk_lv8 group_decisions(const double *rows, size_t d, size_t d8, size_t w8, const double *coef,
-                                                                      const double *tail) {
+// The 8 rows' decision values (row k at rows + k rstride, its last chunk at tail + k tstride): each
+// row's own fma chain over the column chunks in order, then lv_sum's tree.
+static inline __attribute__((always_inline)) fk_lv8 group_decisions(const double *rows, size_t rstride, size_t d8, size_t w8, const double *coef,
+                                                                      const double *tail, size_t tstride) {
     fk_lv8 acc[8];
     for (size_t k = 0; k < 8; k++) acc[k] = lv_splat(0);
     for (size_t j = 0; j < d8; j += 8) {
         const fk_lv8 c = lv_load(coef + j);
-        for (size_t k = 0; k < 8; k++) acc[k] = lv_fma(lv_load(rows + k * d + j), c, acc[k]);
+        for (size_t k = 0; k < 8; k++) acc[k] = lv_fma(lv_load(rows + k * rstride + j), c, acc[k]);
     }
     if (w8 > d8) {
         const fk_lv8 c = lv_load(coef + d8);
-        for (size_t k = 0; k < 8; k++) acc[k] = lv_fma(lv_load(tail + 8 * k), c, acc[k]);
+        for (size_t k = 0; k < 8; k++) acc[k] = lv_fma(lv_load(tail + k * tstride), c, acc[k]);
     }
     return lv_sum8(acc);
 }
@@ -148,16 +150,17 @@ static inline __attribute__((always_inline)) fk_lv8 group_terms(fk_lv8 zv, fk_lv
     return lv_select(nan, zv, wv * lv_select(positive, -q, p));
 }
 
-static inline __attribute__((always_inline)) void group_gradient(const double *rows, size_t d, size_t d8, size_t w8, const double *r,
-                                                                   const double *tail, double *grad) {
+// grad += sum_k r_k row_k over 8 rows (strides as group_decisions), rows in order per chunk.
+static inline __attribute__((always_inline)) void group_gradient(const double *rows, size_t rstride, size_t d8, size_t w8, const double *r,
+                                                                   const double *tail, size_t tstride, double *grad) {
     for (size_t j = 0; j < d8; j += 8) {
         fk_lv8 g = lv_load(grad + j);
-        for (size_t k = 0; k < 8; k++) g = lv_fma(lv_splat(r[k]), lv_load(rows + k * d + j), g);
+        for (size_t k = 0; k < 8; k++) g = lv_fma(lv_splat(r[k]), lv_load(rows + k * rstride + j), g);
         lv_store(grad + j, g);
     }
     if (w8 > d8) {
         fk_lv8 g = lv_load(grad + d8);
-        for (size_t k = 0; k < 8; k++) g = lv_fma(lv_splat(r[k]), lv_load(tail + 8 * k), g);
+        for (size_t k = 0; k < 8; k++) g = lv_fma(lv_splat(r[k]), lv_load(tail + k * tstride), g);
         lv_store(grad + d8, g);
     }
 }
@@ -178,7 +181,7 @@ static inline __attribute__((always_inline)) size_t pipelined_groups(const doubl
     double tails[2][64] __attribute__((aligned(64)));
     double r[8] __attribute__((aligned(64)));
     group_tail(x, d, d8, w8, intercept, tails[0]);
-    fk_lv8 z = group_decisions(x, d, d8, w8, coef, tails[0]);
+    fk_lv8 z = group_decisions(x, d, d8, w8, coef, tails[0], 8);
     for (size_t g = 0; g < groups; g++) {
         const size_t i0 = 8 * g;
         const double *src = x + i0 * d;
@@ -195,10 +198,10 @@ static inline __attribute__((always_inline)) size_t pipelined_groups(const doubl
         if (g + 1 < groups) {
             const double *next = src + 8 * d;
             group_tail(next, d, d8, w8, intercept, tails[(g + 1) & 1]);
-            z = group_decisions(next, d, d8, w8, coef, tails[(g + 1) & 1]);
+            z = group_decisions(next, d, d8, w8, coef, tails[(g + 1) & 1], 8);
         }
         FK_LOGISTIC_PREFETCH(2);
-        group_gradient(src, d, d8, w8, r, tails[g & 1], grad);
+        group_gradient(src, d, d8, w8, r, tails[g & 1], 8, grad);
         FK_LOGISTIC_PREFETCH(3);
 #undef FK_LOGISTIC_PREFETCH
     }
@@ -269,19 +272,7 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
         if (!sw) for (size_t k = 0; k < m; k++) wl[k] = 1;  // unit weights: not read (w * v = v exactly)
         else if (m == 8) lv_store(wl, lv_load(sw + i0));
         else for (size_t k = 0; k < m; k++) wl[k] = sw[i0 + k];
-        {  // each row's z: its own fma chain over the column chunks in order, then lv_sum's tree
-            fk_lv8 acc[8];
-            for (size_t k = 0; k < 8; k++) acc[k] = lv_splat(0);
-            for (size_t j = 0; j < d8; j += 8) {
-                const fk_lv8 c = lv_load(coef + j);
-                for (size_t k = 0; k < 8; k++) acc[k] = lv_fma(lv_load(rows + k * rstride + j), c, acc[k]);
-            }
-            if (w8 > d8) {
-                const fk_lv8 c = lv_load(coef + d8);
-                for (size_t k = 0; k < 8; k++) acc[k] = lv_fma(lv_load(tails + k * tstride), c, acc[k]);
-            }
-            lv_store(z, lv_sum8(acc));
-        }
+        lv_store(z, group_decisions(rows, rstride, d8, w8, coef, tails, tstride));
         FK_LOGISTIC_PREFETCH(1);
         {
             fk_lv8 hv;
@@ -292,22 +283,18 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
         FK_LOGISTIC_PREFETCH(2);
         // Gradient (fixed row order).
         if (direct) {  // m == 8: constant trip count
-            for (size_t j = 0; j < d8; j += 8) {
-                fk_lv8 g = lv_load(grad + j);
-                for (size_t k = 0; k < 8; k++) g = lv_fma(lv_splat(r[k]), lv_load(rows + k * rstride + j), g);
-                lv_store(grad + j, g);
-            }
-        } else {
+            group_gradient(rows, rstride, d8, w8, r, tails, tstride, grad);
+        } else {  // m rows only (adding a padding row's 0 could turn a -0 sum into +0)
             for (size_t j = 0; j < d8; j += 8) {
                 fk_lv8 g = lv_load(grad + j);
                 for (size_t k = 0; k < m; k++) g = lv_fma(lv_splat(r[k]), lv_load(rows + k * rstride + j), g);
                 lv_store(grad + j, g);
             }
-        }
-        if (w8 > d8) {
-            fk_lv8 g = lv_load(grad + d8);
-            for (size_t k = 0; k < m; k++) g = lv_fma(lv_splat(r[k]), lv_load(tails + k * tstride), g);
-            lv_store(grad + d8, g);
+            if (w8 > d8) {
+                fk_lv8 g = lv_load(grad + d8);
+                for (size_t k = 0; k < m; k++) g = lv_fma(lv_splat(r[k]), lv_load(tails + k * tstride), g);
+                lv_store(grad + d8, g);
+            }
         }
         FK_LOGISTIC_PREFETCH(3);
 #undef FK_LOGISTIC_PREFETCH
