@@ -180,7 +180,10 @@ static inline __attribute__((always_inline)) size_t pipelined_groups(const doubl
     const size_t ahead = ((8192 / (8 * d) + 7) & ~(size_t)7) + 8;  // rows, a multiple of 8 (as logistic_block)
     double tails[2][64] __attribute__((aligned(64)));
     double r[8] __attribute__((aligned(64)));
+    // Whole chunks only (d a multiple of 8): every row's last chunk is [1 (intercept), 0...], built once.
+    const int same_tail = d == d8;
     group_tail(x, d, d8, w8, intercept, tails[0]);
+    if (same_tail) memcpy(tails[1], tails[0], sizeof tails[0]);
     fk_lv8 z = group_decisions(x, d, d8, w8, coef, tails[0], 8);
     for (size_t g = 0; g < groups; g++) {
         const size_t i0 = 8 * g;
@@ -197,7 +200,7 @@ static inline __attribute__((always_inline)) size_t pipelined_groups(const doubl
         FK_LOGISTIC_PREFETCH(1);
         if (g + 1 < groups) {
             const double *next = src + 8 * d;
-            group_tail(next, d, d8, w8, intercept, tails[(g + 1) & 1]);
+            if (!same_tail) group_tail(next, d, d8, w8, intercept, tails[(g + 1) & 1]);
             z = group_decisions(next, d, d8, w8, coef, tails[(g + 1) & 1], 8);
         }
         FK_LOGISTIC_PREFETCH(2);
