@@ -35,4 +35,21 @@ import Testing
             #expect(relativeError(fit.coefficients, expected) <= 1e-12, "\(solver): \(fit.coefficients) vs \(expected)")
         }
     }
+
+    /// Wide data (fewer rows than columns) with a column of 1e200s: the dual `n x n` Gram matrix
+    /// `A A^T` overflows (1e400) although the problem is well posed (`y = x_0 / 1e200` exactly, so
+    /// `b = (1e-200, 0, 0, 0)` to within alpha / 1e400). `.auto` and `.cholesky` threw
+    /// `ModelError.linearAlgebra` "cholesky: non-finite value inf at row 0, column 0", naming a
+    /// place of an internal matrix as if the input held an infinity; `.qr` and `.svd` answered.
+    @Test func wideRidgeWhoseDualGramMatrixOverflows() throws {
+        let x = try Matrix<Double>([[1e200, 2, 3, 4], [2e200, 1, 0, 5], [3e200, 3, 3, 1]])
+        let y: [Double] = [1, 2, 3]
+        for solver in [Ridge.Solver.auto, .cholesky, .qr, .svd] {
+            let fit = try Ridge(alpha: 1, solver: solver).fit(x: x, y: y)
+            // The other coefficients are zero up to rounding of the fitted y (about 1e-16).
+            #expect(abs(fit.coefficients[0] - 1e-200) <= 1e-214, "\(solver): \(fit.coefficients)")
+            #expect(fit.coefficients.dropFirst().allSatisfy { abs($0) <= 1e-14 }, "\(solver): \(fit.coefficients)")
+            #expect(zip(try fit.predict(x), y).allSatisfy { abs($0 - $1) <= 1e-14 }, "\(solver)")
+        }
+    }
 }
