@@ -52,4 +52,48 @@ import Testing
             #expect(zip(try fit.predict(x), y).allSatisfy { abs($0 - $1) <= 1e-14 }, "\(solver)")
         }
     }
+
+    /// A column of values around 1e-158 (a quantity in large units): the centred Gram matrix of the
+    /// one-pass paths holds its squares as subnormal numbers (1e-316, a few significant bits) and
+    /// its equilibration scale 1e158 squared overflowed, so the default `LinearRegression()` (its
+    /// Gram-preconditioned shortcut), `.normalEquations` and Ridge's Cholesky threw
+    /// `ModelError.linearAlgebra` "cholesky: non-finite value inf at row 0, column 0" on data that
+    /// the QR path fits exactly (`y = 2e158 x_0 + 3 x_1 + 1`). Such a column now sends the fit to
+    /// the equilibrated path; with a penalty, Ridge's Cholesky equilibrates `G + alpha I` instead.
+    @Test(arguments: [1e-150, 1e-156, 1e-158, 1e-160, 1e-162])
+    func columnWhoseSquaresAreSubnormal(scale: Double) throws {
+        let x = try Matrix(zip(Self.a, Self.b).map { [$0 * scale, $1] })
+        let y = Self.y
+        let expected = [2 / scale, 3.0, 1.0]
+        var fits: [(String, [Double])] = []
+        for (name, model) in [("qr", LinearRegression()), ("normalEquations", LinearRegression(solver: .normalEquations))] {
+            let fit = try model.fit(x: x, y: y)
+            fits.append((name, fit.coefficients + [fit.intercept]))
+            #expect(fit.rank == 2 && abs(fit.conditionEstimate - 1.0282891668575929) <= 1e-10, "\(name): \(fit.conditionEstimate)")
+        }
+        // (Ridge's `.svd` with alpha = 0 truncates singular values of the unscaled design, as
+        // scikit-learn's `solver="svd"` does, so it drops the 1e-158 column by design.)
+        for solver in [Ridge.Solver.auto, .cholesky, .qr] {
+            let fit = try Ridge(alpha: 0, solver: solver).fit(x: x, y: y)
+            fits.append(("Ridge \(solver)", fit.coefficients + [fit.intercept]))
+        }
+        for (name, coefficients) in fits {
+            // The data are exact and the equilibrated design has condition 1.03: a few ulps
+            // (normal equations: cond^2 eps), with room to spare.
+            #expect(relativeError(coefficients, expected) <= 1e-13, "\(name) at \(scale): \(coefficients)")
+        }
+        // Ridge, alpha = 1: with b_0 = s u, the normal equations are (s^2 S_aa + 1) u + S_ab b_1 = S_ay
+        // and s^2 S_ab u + (S_bb + 1) b_1 = S_by (S: centred cross products); s^2 <= 1e-300 drops out.
+        let n = Double(Self.y.count)
+        let (ma, mb, my) = (Self.a.reduce(0, +) / n, Self.b.reduce(0, +) / n, y.reduce(0, +) / n)
+        func cross(_ u: [Double], _ mu: Double, _ v: [Double], _ mv: Double) -> Double { zip(u, v).map { ($0 - mu) * ($1 - mv) }.reduce(0, +) }
+        let b1 = cross(Self.b, mb, y, my) / (cross(Self.b, mb, Self.b, mb) + 1)
+        let u = cross(Self.a, ma, y, my) - cross(Self.a, ma, Self.b, mb) * b1
+        let ridge = [scale * u, b1, my - b1 * mb]
+        for solver in [Ridge.Solver.auto, .cholesky] {
+            let fit = try Ridge(alpha: 1, solver: solver).fit(x: x, y: y)
+            #expect(relativeError([fit.coefficients[0] / scale, fit.coefficients[1], fit.intercept], [u, b1, ridge[2]]) <= 1e-13,
+                    "Ridge alpha 1 \(solver) at \(scale): \(fit.coefficients) vs \(ridge)")
+        }
+    }
 }

@@ -70,7 +70,10 @@ public struct Ridge: Sendable, Hashable, Codable {
         if chosen == .cholesky {
             // The one-pass Gram matrix; on overflow of a shifted value, the equilibrated path below.
             do {
-                let g = try CentredGram(data, fitIntercept: fitIntercept, threads: threads)
+                // A penalty that is not tiny keeps the regularised matrix well scaled even where a
+                // column's squares underflowed (CentredGram.solve equilibrates with it).
+                let g = try CentredGram(data, fitIntercept: fitIntercept, threads: threads,
+                                        checkUnderflow: !(scaledAlpha >= CentredGram.underflowLimit))
                 if let (b, b0, chol) = try g.solve(penalty: [Double](repeating: scaledAlpha, count: d)) {
                     if !(solver == .auto && chol.reciprocalCondition < 1 / Self.choleskyConditionLimit) {
                         let rss = g.residualSumOfSquares(b)
