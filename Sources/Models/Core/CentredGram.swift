@@ -160,9 +160,10 @@ struct CentredGram {
     /// one, the scale of the regularised matrix, which stays finite when `G_jj` underflowed).
     /// Returns nil when it is not numerically positive definite.
     func solve(penalty: [Double]) throws -> (b: [Double], intercept: Double, cholesky: CholeskyFactorization<Double>)? {
-        let scale = (0..<d).map { j in
-            penalty[j] > 0 ? 1 / (gram[j, j] + penalty[j]).squareRoot() : self.scale[j]
-        }
+        // Without a penalty, the stored scale (no allocation: LinearRegression's fit is gated on its count).
+        let scale = penalty.contains(where: { $0 > 0 })
+            ? (0..<d).map { j in penalty[j] > 0 ? 1 / (gram[j, j] + penalty[j]).squareRoot() : self.scale[j] }
+            : self.scale
         var gs = gram.elements
         for j in 0..<d {
             for k in 0..<d { gs[j * d + k] = gs[j * d + k] * scale[j] * scale[k] }
