@@ -8,7 +8,9 @@ import LinearAlgebra
 /// left unchanged, as scikit-learn's `_handle_zeros_in_scale` does. Different from scikit-learn:
 /// the L2 norm is computed scale-safe (`s sqrt(sum((x/s)^2))`, `s = max|x|`, when a plain sum of
 /// squares would overflow or underflow), so a row of 1e300 values normalises to finite values
-/// where scikit-learn returns zeros; norms of `Float` input are accumulated in `Double`.
+/// where scikit-learn returns zeros; a row whose L1 or L2 norm exceeds `Double.max` (`[1e308, 1e308]`)
+/// is divided by `s` and then by the scaled norm, never by infinity; norms of `Float` input are
+/// accumulated in `Double`.
 /// NaN and ±infinity are errors naming row and column (as scikit-learn refuses them: a NaN would
 /// turn the whole row into NaN).
 public struct Normalizer: Sendable, Hashable, Codable {

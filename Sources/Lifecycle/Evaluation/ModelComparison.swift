@@ -27,7 +27,7 @@ public struct ModelComparison: Sendable, Hashable, Codable {
     public let kind: Kind
     public let rows: Int
     /// Regression: `rms_difference`, `max_abs_difference` and `mean_difference` (challenger minus
-    /// champion). Classification: `label_agreement` (the fraction of rows predicted the same class),
+    /// champion; computed scale-safe, and left out when the value itself exceeds `Double.max`). Classification: `label_agreement` (the fraction of rows predicted the same class),
     /// `max_probability_difference` and `mean_abs_probability_difference` (over rows and classes).
     public let agreement: [String: Double]
     /// The target column's name (the champion's), and each model's metrics on these rows when the
@@ -126,8 +126,24 @@ public struct ModelComparison: Sendable, Hashable, Codable {
             sum += d / n
             largest = Swift.max(largest, abs(d))
         }
+        var statistics = ["rms_difference": squares.squareRoot(), "max_abs_difference": largest, "mean_difference": sum]
+        if !(squares.isFinite && largest.isFinite && sum.isFinite) {
+            // Differences beyond 1e154 overflow their squares (beyond Double.max, themselves):
+            // recompute from half differences (which never overflow) divided by the largest, and
+            // leave out what still overflows, as the metrics do.
+            var half = 0.0
+            for i in a.indices { half = Swift.max(half, abs(b[i] / 2 - a[i] / 2)) }
+            var scaled = 0.0, halfMean = 0.0
+            for i in a.indices {
+                let h = b[i] / 2 - a[i] / 2
+                scaled += (h / half) * (h / half) / n
+                halfMean += h / n
+            }
+            statistics = ["rms_difference": 2 * (scaled.squareRoot() * half), "max_abs_difference": 2 * half, "mean_difference": 2 * halfMean]
+                .filter { $0.value.isFinite }
+        }
         let rows = top(gaps).map { Difference(row: $0, champion: a[$0], challenger: b[$0], classLabel: nil) }
-        return (["rms_difference": squares.squareRoot(), "max_abs_difference": largest, "mean_difference": sum], rows)
+        return (statistics, rows)
     }
 
     static func compareClasses(_ labelsA: [ClassLabel], _ pA: Matrix<Double>, _ labelsB: [ClassLabel], _ pB: Matrix<Double>,

@@ -6,7 +6,9 @@ import Tabular
 /// The measure is the population stability index over the profile's bins (numeric: the training
 /// quantile bins; categorical: the training levels plus one bin for the rest and unseen levels):
 /// `PSI = sum_k (q_k - p_k) ln(q_k / p_k)`, with p the training and q the new fractions, each floored
-/// at 1e-4 so an empty bin does not make it infinite. Rule of thumb (credit-scoring practice):
+/// at 1e-4 so an empty bin does not make it infinite. A numeric column with a single training bin
+/// (constant in training) is binned as below, inside and above the training range instead
+/// (training fractions 0, 1, 0), so a constant that changes is drift. Rule of thumb (credit-scoring practice):
 /// < 0.1 stable, 0.1-0.25 moderate shift, > 0.25 significant shift. The missing-value rate is
 /// compared separately, so a column that starts arriving empty is flagged even if the rest is stable.
 public struct DriftReport: Sendable, Hashable, Codable {
@@ -64,8 +66,17 @@ public struct DriftReport: Sendable, Hashable, Codable {
                 let missingRate = Double(values.count - present.count) / Double(values.count)
                 var psi = 0.0, meanShift: Double?
                 if !present.isEmpty, !p.fractions.isEmpty {
-                    let counts = DataProfile.binCounts(present, edges: p.edges)
-                    psi = Self.psi(training: p.fractions, new: counts.map { Double($0) / Double(present.count) })
+                    if p.edges.isEmpty {
+                        // One bin (a column constant in training, or whose quantiles all equal its
+                        // maximum) would hold every new value, PSI 0 whatever arrives: compare the
+                        // fractions below, inside and above the training range instead.
+                        let below = present.filter { $0 < p.min }.count, above = present.filter { $0 > p.max }.count
+                        let inside = present.count - below - above
+                        psi = Self.psi(training: [0, 1, 0], new: [below, inside, above].map { Double($0) / Double(present.count) })
+                    } else {
+                        let counts = DataProfile.binCounts(present, edges: p.edges)
+                        psi = Self.psi(training: p.fractions, new: counts.map { Double($0) / Double(present.count) })
+                    }
                     let mean = present.reduce(0) { $0 + $1 / Double(present.count) }
                     meanShift = p.standardDeviation > 0 ? (mean - p.mean) / p.standardDeviation : nil
                 }

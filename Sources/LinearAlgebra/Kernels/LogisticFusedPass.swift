@@ -87,7 +87,8 @@ extension LogisticKernels {
     /// deviations of `columnLocationScale` (shift `c_j = x_rj` of the first row of positive weight,
     /// `m1_j = sum_i w_i (x_ij - c_j) / W`, `m2_j = sum_i w_i (x_ij - c_j)^2 / W`, `mean_j = c_j + m1_j`,
     /// `std_j = sqrt(max(m2_j - m1_j^2, 0))`, zero or non-finite deviations give 1, non-finite means
-    /// 0), the finiteness check of `x`, and, with `residuals` (`rows` values), the column sums
+    /// 0; a column whose sums overflow (values near 1e200) is read again scale-safe, divided by its
+    /// largest deviation from the shift), the finiteness check of `x`, and, with `residuals` (`rows` values), the column sums
     /// `sum_i r_i x_ij` (explicit fma, rows in order; the gradient of the objective at a point where
     /// the decision value is the same for every row). Fixed row blocks (a function of the column count
     /// only), partial sums added in block order: bit-identical for any thread count and code path
@@ -155,6 +156,25 @@ extension LogisticKernels {
         var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
         if total > 0, total.isFinite, first != nil {
             (mean, scale) = LogisticKernels.columnMeanScale(s1: s1, s2: s2, shift: shift, total: total)
+            // Columns of values near 1e200 square beyond Double (s2 = inf; the deviation would be 1,
+            // no scaling at all): their deviation again, scale-safe, from values divided by the
+            // largest deviation from the shift (a second read of those columns only).
+            for j in 0..<d where finite && !(s1[j].isFinite && s2[j].isFinite) {
+                var largest = 0.0
+                for i in 0..<rows where weights[i] > 0 { largest = Swift.max(largest, abs(x[i * d + j] - shift[j])) }
+                guard largest > 0, largest.isFinite else { continue }
+                var m1 = 0.0, m2 = 0.0
+                for i in 0..<rows where weights[i] > 0 {
+                    let t = x[i * d + j] / largest - shift[j] / largest
+                    m1 += weights[i] * t
+                    m2 += weights[i] * t * t
+                }
+                (m1, m2) = (m1 / total, m2 / total)
+                let v = Swift.max(m2 - m1 * m1, 0).squareRoot() * largest
+                if v > 0 && v.isFinite { scale[j] = v }
+                let m = shift[j] + m1 * largest
+                mean[j] = m.isFinite ? m : 0
+            }
         }
         return ColumnStart(mean: mean, scale: scale, finite: finite, gradient: withResiduals ? g : nil)
     }

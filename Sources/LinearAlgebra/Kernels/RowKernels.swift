@@ -165,6 +165,8 @@ public enum RowKernels {
                     continue
                 }
                 var value: Double
+                // The norm as `scaled * largest` when a plain sum would overflow or underflow.
+                var scaled = 1.0
                 switch norm {
                 case .max:
                     value = largest
@@ -172,9 +174,9 @@ public enum RowKernels {
                     if sum.isFinite || largest == 0 {
                         value = sum
                     } else {
-                        var scaled = 0.0
-                        for j in 0..<n { scaled += abs(Double(x[j])) / largest }
-                        value = scaled * largest
+                        var s = 0.0
+                        for j in 0..<n { s += abs(Double(x[j])) / largest }
+                        (scaled, value) = (s, s * largest)
                     }
                 case .l2:
                     if largest == 0 {
@@ -182,10 +184,16 @@ public enum RowKernels {
                     } else if largest < 1e150 && largest > 1e-150 {
                         value = squares.squareRoot()
                     } else {
-                        var scaled = 0.0
-                        for j in 0..<n { let t = Double(x[j]) / largest; scaled += t * t }
-                        value = scaled.squareRoot() * largest
+                        var s = 0.0
+                        for j in 0..<n { let t = Double(x[j]) / largest; s += t * t }
+                        (scaled, value) = (s.squareRoot(), s.squareRoot() * largest)
                     }
+                }
+                if value.isInfinite {
+                    // A norm beyond Double's range (`[1e308, 1e308]` in L1) although every entry is
+                    // finite: divide by its two factors in turn instead of by infinity (zeros).
+                    for j in 0..<n { y[j] = Scalar(Double(x[j]) / largest / scaled) }
+                    continue
                 }
                 if value < tinyNorm { value = 1 }
                 if Scalar.self == Double.self {

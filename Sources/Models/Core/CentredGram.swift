@@ -28,13 +28,16 @@ struct CentredGram {
 
     var d: Int { data.columns }
 
-    /// - Throws: `LinearAlgebraError.nonFinite` when a shifted value or the Gram matrix overflows
-    ///   (the caller then takes the equilibrated path); `ModelError.linearAlgebra` otherwise.
-    init(_ data: TrainingData, fitIntercept: Bool, threads: Int) throws {
+    /// - Throws: `LinearAlgebraError.nonFinite` when a shifted value or the Gram matrix overflows,
+    ///   or a column's sum of squares underflows (`underflowLimit`; the value is then that finite
+    ///   sum): the caller then takes the equilibrated path; `ModelError.linearAlgebra` otherwise.
+    /// `checkUnderflow: false` (a penalty of at least `underflowLimit` on every column, which
+    /// `solve` then equilibrates with) skips the underflow refusal.
+    init(_ data: TrainingData, fitIntercept: Bool, threads: Int, checkUnderflow: Bool = true) throws {
         self.data = data
         self.fitIntercept = fitIntercept
         let d = data.columns
-        if let direct = try Self.direct(data, fitIntercept: fitIntercept, threads: threads) {
+        if let direct = try Self.direct(data, fitIntercept: fitIntercept, threads: threads, checkUnderflow: checkUnderflow) {
             (x0, y0, shiftedMeans, shiftedYMean) = ([Double](repeating: 0, count: d), direct.y0, direct.means, direct.yMean)
             (gram, xty, yty, totalSumOfSquares) = (direct.gram, direct.xty, direct.yty, direct.totalSumOfSquares)
             scale = (0..<d).map { direct.gram[$0, $0] > 0 ? 1 / direct.gram[$0, $0].squareRoot() : 1 }
@@ -65,9 +68,30 @@ struct CentredGram {
         totalSumOfSquares = yCentred
         shiftedMeans = (0..<d).map { fitIntercept ? g[0, 1 + $0] / w : 0 }
         shiftedYMean = fitIntercept ? g[0, c - 1] / w : 0
+        if checkUnderflow, let j = Self.underflowedColumn(gc, data, shift: shift) {
+            throw LinearAlgebraError.nonFinite(operation: "CentredGram", row: j, column: j, value: gc[j * d + j])
+        }
         gram = try Matrix(rows: d, columns: d, elements: gc)
         self.xty = xty
         scale = (0..<d).map { gc[$0 * d + $0] > 0 ? 1 / gc[$0 * d + $0].squareRoot() : 1 }
+    }
+
+    /// The smallest diagonal entry of the Gram matrix (a column's sum of squares) the one-pass
+    /// paths accept for a column that is not constant: below it the products of its values fell
+    /// to subnormal numbers or to zero (values around 1e-150 and smaller) and lost their digits,
+    /// and the equilibration `1 / G_jj` would overflow.
+    static let underflowLimit = 0x1p-960
+
+    /// The first column whose diagonal entry is below `underflowLimit` although some row of
+    /// positive weight differs from `shift` by a normal number (at least 2^-1000: the
+    /// equilibrated path scales by its inverse), or nil. A column whose whole spread is subnormal
+    /// stays here, as a zero column (the rank-revealing paths report it).
+    static func underflowedColumn(_ gram: [Double], _ data: TrainingData, shift: [Double]) -> Int? {
+        let d = data.columns
+        return (0..<d).first { j in
+            gram[j * d + j] < underflowLimit
+                && (0..<data.rows).contains { data.weight($0) > 0 && abs(data.x[$0, j] - shift[j]) >= 0x1p-1000 }
+        }
     }
 
     /// The largest `n m_j^2 / sum_i (x_ij - m_j)^2` (and the same for y) the direct path accepts.
@@ -81,7 +105,7 @@ struct CentredGram {
     /// `dsyrk` into 25 calls with our threads in between). nil, so the caller takes the shifted pass,
     /// when a value is not finite (that pass names the row and column) or when centring would cancel
     /// (a column or y whose mean is large against its spread, constant non-zero columns included).
-    private static func direct(_ data: TrainingData, fitIntercept: Bool, threads: Int)
+    private static func direct(_ data: TrainingData, fitIntercept: Bool, threads: Int, checkUnderflow: Bool)
         throws -> (gram: Matrix<Double>, xty: [Double], yty: Double, totalSumOfSquares: Double, means: [Double], y0: Double, yMean: Double)? {
         let d = data.columns
         guard data.weights == nil, d + 2 > 64, data.rows > 0 else { return nil }
@@ -115,6 +139,8 @@ struct CentredGram {
                 xty[j] -= raw.sums[j] * raw.ySum / n
             }
         }
+        // A column whose squares underflowed: the shifted pass below refuses it by name.
+        if checkUnderflow, underflowedColumn(gc, data, shift: [Double](repeating: 0, count: d)) != nil { return nil }
         let gram = try Matrix(rows: d, columns: d, elements: gc)
         let means = fitIntercept ? raw.sums.map { $0 / n } : [Double](repeating: 0, count: d)
         if !fitIntercept {
@@ -130,11 +156,17 @@ struct CentredGram {
     var means: [Double] { (0..<d).map { x0[$0] + shiftedMeans[$0] } }
 
     /// Solves `(G + diag(penalty)) b = X_c^T W y_c` by Cholesky of the equilibrated matrix
-    /// `D (G + diag(penalty)) D`. Returns nil when it is not numerically positive definite.
+    /// `D (G + diag(penalty)) D`, `D_j = 1 / sqrt(G_jj + penalty_j)` (`scale` without a penalty; with
+    /// one, the scale of the regularised matrix, which stays finite when `G_jj` underflowed).
+    /// Returns nil when it is not numerically positive definite.
     func solve(penalty: [Double]) throws -> (b: [Double], intercept: Double, cholesky: CholeskyFactorization<Double>)? {
+        // Without a penalty, the stored scale (no allocation: LinearRegression's fit is gated on its count).
+        let scale = penalty.contains(where: { $0 > 0 })
+            ? (0..<d).map { j in penalty[j] > 0 ? 1 / (gram[j, j] + penalty[j]).squareRoot() : self.scale[j] }
+            : self.scale
         var gs = gram.elements
         for j in 0..<d {
-            for k in 0..<d { gs[j * d + k] *= scale[j] * scale[k] }
+            for k in 0..<d { gs[j * d + k] = gs[j * d + k] * scale[j] * scale[k] }
             gs[j * d + j] += penalty[j] * scale[j] * scale[j]
         }
         let matrix = try wrap { try Matrix(rows: d, columns: d, elements: gs) }

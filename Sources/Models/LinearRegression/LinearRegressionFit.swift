@@ -26,7 +26,9 @@ public struct LinearRegressionFit: Sendable, Hashable, Codable {
     public let rankCutoff: Double
     /// Iterative-refinement steps applied (0 when not needed or not applicable).
     public let refinementSteps: Int
-    /// `sum_i w_i r_i^2` in the caller's weights.
+    /// `sum_i w_i r_i^2` in the caller's weights; `Double.greatestFiniteMagnitude` when it overflows
+    /// (y near 1e300: the residuals of rounding alone square beyond Double; `residualStandardDeviation`
+    /// is then nil, `rSquared` comes from rescaled sums).
     public let residualSumOfSquares: Double
     /// `sqrt(RSS / (n - rank - intercept))` with n the rows of positive weight; nil when dof <= 0.
     public let residualStandardDeviation: Double?

@@ -11,7 +11,8 @@ import LinearAlgebra
 /// `choleskyConditionLimit` (then about 8 digits or more), otherwise by QR without squaring
 /// (`qrDual`, reported as `.qr`), still O(n^2 d).
 extension Ridge {
-    /// nil when the dual does not apply (or its QR form finds the system numerically singular).
+    /// nil when the dual does not apply (its `A` or `A A^T` overflows, or its QR form finds the
+    /// system numerically singular): the caller then solves the primal, equilibrated problem.
     func fitDual(_ data: TrainingData, scaledAlpha: Double, threads: Int, forceQR: Bool = false) throws -> RidgeFit? {
         let (n, d) = (data.rows, data.columns)
         guard solver == .auto || solver == .cholesky, n < d, scaledAlpha > 0, scaledAlpha.isFinite else { return nil }
@@ -51,6 +52,8 @@ extension Ridge {
         if a.elements.contains(where: { !$0.isFinite }) || v.contains(where: { !$0.isFinite }) { return nil }
         var kernel = try wrap { try Matrix<Double>(rows: n, columns: n) }
         try wrap { try BLAS.syrk(a, transpose: .none, into: &kernel, triangle: .lower) }
+        // Products of large finite values (1e200 x 1e200) overflow: the primal path equilibrates.
+        if kernel.elements.contains(where: { !$0.isFinite }) { return nil }
         for i in 0..<n { kernel[i, i] += scaledAlpha }
         let chol: CholeskyFactorization<Double>
         do {

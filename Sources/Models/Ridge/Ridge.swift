@@ -9,8 +9,9 @@ import LinearAlgebra
 /// - `.cholesky`: `(A^T A + alpha I) b = A^T y` with `A^T A` by `dsyrk` over row blocks and a
 ///   Cholesky factorization; when the matrix is not numerically positive definite (alpha = 0 on
 ///   collinear data) it falls back to `.svd` and records it;
-/// - `.qr`: the `R` of `[A | y]` by TSQR, stacked over `sqrt(alpha) I` and re-factored (the QR of
-///   the augmented system `[A; sqrt(alpha) I]`), never squaring the condition number;
+/// - `.qr`: the `R` of `[A | y]` by TSQR, stacked with `sqrt(alpha) I` and re-factored (the QR of
+///   the augmented system `[A; sqrt(alpha) I]`, its rows largest first so that neither part rounds
+///   the other away, whatever alpha), never squaring the condition number;
 /// - `.svd`: the minimum-norm solution of the augmented system on the small `R` (`dgelsd`), exact
 ///   ridge for alpha > 0 and the minimum-norm least-squares answer for alpha = 0;
 /// - `.auto` (default): `.cholesky` when the estimated `cond_1(A^T A + alpha I)` is at most
@@ -69,7 +70,10 @@ public struct Ridge: Sendable, Hashable, Codable {
         if chosen == .cholesky {
             // The one-pass Gram matrix; on overflow of a shifted value, the equilibrated path below.
             do {
-                let g = try CentredGram(data, fitIntercept: fitIntercept, threads: threads)
+                // A penalty that is not tiny keeps the regularised matrix well scaled even where a
+                // column's squares underflowed (CentredGram.solve equilibrates with it).
+                let g = try CentredGram(data, fitIntercept: fitIntercept, threads: threads,
+                                        checkUnderflow: !(scaledAlpha >= CentredGram.underflowLimit))
                 if let (b, b0, chol) = try g.solve(penalty: [Double](repeating: scaledAlpha, count: d)) {
                     if !(solver == .auto && chol.reciprocalCondition < 1 / Self.choleskyConditionLimit) {
                         let rss = g.residualSumOfSquares(b)
@@ -164,14 +168,24 @@ public struct Ridge: Sendable, Hashable, Codable {
     }
 
     /// nil when the augmented triangular factor is exactly singular (alpha = 0, rank deficient).
+    ///
+    /// The rows are stacked largest first (Powell and Reid's row sorting for Householder QR of
+    /// rows of very different sizes): the penalty rows `sqrt(alpha D_j^2)` larger than the data's
+    /// (whose columns have unit norm), then the data's `R`, then the smaller penalty rows. Under the
+    /// data, a penalty row 1e8 times larger than it rounded the data's coupling away (coefficients
+    /// 2% off at `alpha / ||x_c||^2 = 1e30`, exactly zero from 1e34; also features in 1e-15 units
+    /// with alpha = 1); above the data, a tiny penalty row would do the same to itself.
     private func qrSolve(_ p: EquilibratedProblem, raug: Matrix<Double>, penalty: [Double]) throws -> (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)? {
         let d = p.columns, c = d + 1
         var stacked = try p.wrap { try TallSkinnyQR(columns: c) }
-        var rows = [Double](repeating: 0, count: d * c)
-        for j in 0..<d { rows[j * c + j] = penalty[j].squareRoot() }
+        var large = [Double](repeating: 0, count: d * c), small = large
+        for j in 0..<d {
+            if penalty[j] > 1 { large[j * c + j] = penalty[j].squareRoot() } else { small[j * c + j] = penalty[j].squareRoot() }
+        }
         try p.wrap {
+            try stacked.add(Matrix(rows: d, columns: c, elements: large))
             try stacked.add(raug)
-            try stacked.add(Matrix(rows: d, columns: c, elements: rows))
+            try stacked.add(Matrix(rows: d, columns: c, elements: small))
         }
         let r2 = try p.wrap { try leadingBlock(stacked.r, d) }
         let rcond = try p.wrap { try LAPACK.upperTriangularReciprocalCondition(r2) }
@@ -181,17 +195,24 @@ public struct Ridge: Sendable, Hashable, Codable {
         return (bs, nil, scaledResidual(raug, bs), rcond * rcond)
     }
 
-    /// Minimum-norm solution of `[R_s D^{-1}; sqrt(alpha') I] b = [z / Dy; 0]` in the original units.
+    /// Minimum-norm solution of `[R_s D^{-1}; sqrt(alpha') I] b = [z / Dy; 0]` in the original units
+    /// (its rows in the order of qrSolve: largest first).
     private func svdSolve(_ p: EquilibratedProblem, raug: Matrix<Double>, alpha: Double) throws -> (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double) {
         let d = p.columns, c = d + 1
         let scale = p.scaling
+        // Rows largest first, as in qrSolve: penalty rows larger than their column of the data
+        // (`sqrt(alpha) D_j > 1`: that column has norm 1 / D_j here), the data, the other penalty rows.
+        let root = alpha.squareRoot()
+        let large = (0..<d).filter { root * scale[$0] > 1 }, small = (0..<d).filter { !(root * scale[$0] > 1) }
         var a = [Double](repeating: 0, count: 2 * d * d)
         var rhs = [Double](repeating: 0, count: 2 * d)
+        for (k, j) in large.enumerated() { a[k * d + j] = root }
         for i in 0..<d {
-            for j in i..<d { a[i * d + j] = raug[i, j] / scale[j] }
-            rhs[i] = raug[i, d] / scale[d]
-            a[(d + i) * d + i] = alpha.squareRoot()
+            let row = large.count + i
+            for j in i..<d { a[row * d + j] = raug[i, j] / scale[j] }
+            rhs[row] = raug[i, d] / scale[d]
         }
+        for (k, j) in small.enumerated() { a[(large.count + d + k) * d + j] = root }
         let matrix = try p.wrap { try Matrix(rows: 2 * d, columns: d, elements: a) }
         let solution = try p.wrap { try LAPACK.leastSquaresSVD(matrix, rhs, cutoff: Double.ulpOfOne * Double(Swift.max(p.data.effectiveRows, d, 1))) }
         let b = solution.solution.elements

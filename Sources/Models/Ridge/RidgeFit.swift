@@ -19,7 +19,8 @@ public struct RidgeFit: Sendable, Hashable, Codable {
     /// (`dpocon` for Cholesky, squared `dtrcon` of the augmented QR factor, squared singular-value
     /// ratio for the SVD).
     public let reciprocalCondition: Double
-    /// `sum_i w_i r_i^2` (without the penalty) in the caller's weights.
+    /// `sum_i w_i r_i^2` (without the penalty) in the caller's weights; `Double.greatestFiniteMagnitude`
+    /// when it overflows (y near 1e300).
     public let residualSumOfSquares: Double
     /// `1 - RSS / TSS` (as scikit-learn's `score`); nil on overflow.
     public let rSquared: Double?
