@@ -203,12 +203,17 @@ public struct BenchRunner {
         if selected.isEmpty {
             throw BenchError.unknownWorkload(configuration.only.joined(separator: ","), available: workloadNames)
         }
-        try BLASRuntime.setThreadCount(configuration.threads)
-        let context = BenchContext(configuration: configuration, peer: peer, progress: progress)
-        for suite in suites where suite.workloadNames.contains(where: configuration.selects) {
-            context.results += try suite.run(context)
+        // OpenBLAS's thread count is process-wide: held for the whole run (the BLAS suite changes it
+        // between 1 and N threads) and restored afterwards, so no other thread changes it under a
+        // measurement and the caller gets its own count back.
+        return try BLASRuntime.withThreadCountHeld {
+            try BLASRuntime.setThreadCount(configuration.threads)
+            let context = BenchContext(configuration: configuration, peer: peer, progress: progress)
+            for suite in suites where suite.workloadNames.contains(where: configuration.selects) {
+                context.results += try suite.run(context)
+            }
+            return context.results
         }
-        return context.results
     }
 }
 

@@ -510,15 +510,19 @@ static FK_L_AVX2 int column_pass_avx2(const double *x, size_t n, size_t d, const
     return column_pass_any(x, n, d, c, sw, r, y, r0, r1, s1, s2, g);
 }
 static int logistic_level(void) {
-    static int cached = -1;  // benign race: every thread computes the same value
-    if (cached < 0) {
+    // Threads that race to compute it store the same value; relaxed atomics keep that race from
+    // being a data race (as in cpu.h's fk_cpu_has_avx512).
+    static int cached = -1;
+    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (level < 0) {
         __builtin_cpu_init();
         if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("fma")) cached = 2;
-        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) cached = 1;
-        else cached = 0;
+            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("fma")) level = 2;
+        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
+        else level = 0;
+        __atomic_store_n(&cached, level, __ATOMIC_RELAXED);
     }
-    return cached;
+    return level;
 }
 #endif
 

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Testing
 @testable import Bench
 
@@ -68,7 +69,14 @@ struct BenchRecordTests {
     func smallRun() throws {
         let runner = BenchRunner(suites: [MemoryBandwidthSuite(elementCount: 10_000),
                                           BLASThroughputSuite(gemmOrder: 64, syrkRows: 1_000)])
-        let records = try runner.run(BenchConfiguration(threads: 2, repeats: 2))
+        // The runner changes OpenBLAS's process-wide thread count (1 and 2 threads for the BLAS
+        // figures) and gives the caller's back; held here so that no other test changes it meanwhile.
+        let (records, before, after) = try BLASRuntime.withThreadCountHeld {
+            let before = BLASRuntime.threadCount
+            let records = try runner.run(BenchConfiguration(threads: 2, repeats: 2))
+            return (records, before, BLASRuntime.threadCount)
+        }
+        #expect(after == before, "the runner left OpenBLAS at \(after) threads, found \(before)")
         let names = records.map(\.name)
         for kernel in MemoryBandwidthSuite.Kernel.allCases {
             #expect(names.contains(MemoryBandwidthSuite.recordName(kernel, threads: 1)))

@@ -25,16 +25,18 @@ import Glibc
     /// Writes `text` to `target` while a thread reads `fifo`; returns what the reader got.
     static func writeThroughFIFO(_ fifo: String, target: String, _ text: String) throws -> String {
         nonisolated(unsafe) var received = Data()
+        // Signalled after `received` is written: the semaphore orders that write before our read
+        // (polling `Thread.isFinished` did not; ThreadSanitizer reported the pair as a data race).
+        let finished = DispatchSemaphore(value: 0)
         let reader = Thread {
             if let handle = FileHandle(forReadingAtPath: fifo) { received = handle.readDataToEndOfFile() }
+            finished.signal()
         }
         reader.start()
         try AtomicOutput.write(Array(text.utf8), to: target)
         // A reader that never sees a writer (the pipe was replaced) would wait for ever: give up
         // after 10 s, unblocking it by opening the pipe for writing (if it still exists).
-        var waited = 0
-        while !reader.isFinished, waited < 10_000 { usleep(1_000); waited += 1 }
-        if !reader.isFinished {
+        if finished.wait(timeout: .now() + .seconds(10)) == .timedOut {
             let unblock = open(fifo, O_WRONLY | O_NONBLOCK)
             if unblock >= 0 { close(unblock) }
             return "<no data: the reader never saw a writer>"

@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 @testable import LinearAlgebra
 
@@ -193,22 +194,50 @@ struct ErrorPathTests {
 
     @Test("thread counts outside 1...1024 are refused and change nothing; the runtime describes OpenBLAS")
     func threadCount() throws {
-        let before = BLASRuntime.threadCount
-        for count in [0, -1, 1025] {
-            let error = expectInvalidArgument("threads") { try BLASRuntime.setThreadCount(count) }
-            if let error { #expect("\(error)".contains("got \(count)")) }
+        // Held: tests run in parallel in one process, and the benchmark tests (BenchTests) change the
+        // process-wide count while they run; unheld, this test read their 1 thread against its own
+        // `before` of 2 (ErrorPathTests.swift: "BLASRuntime.threadCount → 1 == before → 2", 1 run in
+        // 300 of ErrorPathTests and BenchRecordTests together).
+        try BLASRuntime.withThreadCountHeld {
+            let before = BLASRuntime.threadCount
+            for count in [0, -1, 1025] {
+                let error = expectInvalidArgument("threads") { try BLASRuntime.setThreadCount(count) }
+                if let error { #expect("\(error)".contains("got \(count)")) }
+            }
+            #expect(BLASRuntime.threadCount == before)
+            // A valid count is accepted. It is the current one: tests run in parallel, and changing the
+            // process-wide count under the bit-reproducibility checks would make them flaky.
+            try BLASRuntime.setThreadCount(before)
+            #expect(BLASRuntime.threadCount == before && before >= 1)
         }
-        #expect(BLASRuntime.threadCount == before)
-        // A valid count is accepted. It is the current one: tests run in parallel, and changing the
-        // process-wide count under the bit-reproducibility checks would make them flaky.
-        try BLASRuntime.setThreadCount(before)
-        #expect(BLASRuntime.threadCount == before && before >= 1)
         #expect(BLASRuntime.version.hasPrefix("0."), "OpenBLAS version \(BLASRuntime.version)")
         #expect(!BLASRuntime.coreType.isEmpty && BLASRuntime.coreType != "unknown")
         if let requested = BLASRuntime.environment["OPENBLAS_CORETYPE"] {
             #expect(BLASRuntime.coreType.lowercased() == requested.lowercased(), "OpenBLAS runs the kernels it was asked for")
         }
         #expect(BLASRuntime.summary.hasPrefix("OpenBLAS \(BLASRuntime.version), core "))
+    }
+
+    @Test("withThreadCountHeld: another thread's setThreadCount waits for the hold; a throwing body still releases it")
+    func threadCountHeld() {
+        struct Stop: Error {}
+        let changed = DispatchSemaphore(value: 0)
+        let waiting = DispatchSemaphore(value: 0)
+        BLASRuntime.withThreadCountHeld {
+            let count = BLASRuntime.threadCount
+            DispatchQueue.global().async {
+                waiting.signal()
+                try? BLASRuntime.setThreadCount(count)  // the same count: other tests' BLAS calls see no change
+                changed.signal()
+            }
+            waiting.wait()
+            // The other thread is at (or about to reach) setThreadCount; it cannot pass while held.
+            #expect(changed.wait(timeout: .now() + .milliseconds(50)) == .timedOut, "setThreadCount ran during a hold")
+            // Nested holds on the same thread do not deadlock; the restore leaves the count as found.
+            #expect(throws: Stop.self) { try BLASRuntime.withThreadCountHeld { throw Stop() } }
+            #expect(BLASRuntime.threadCount == count)
+        }
+        changed.wait()  // released after the hold ended (a throwing nested body did not keep it)
     }
 
     @Test("StreamBuffer refuses ranges outside either buffer and impossible sizes")

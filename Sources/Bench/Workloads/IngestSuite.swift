@@ -15,9 +15,14 @@ public struct IngestSuite: BenchSuite {
     public let group = "ingest"
     /// Fixed size for tests; nil = 1,000,000 x 32 (100,000 x 32 when quick).
     public let shape: (rows: Int, cols: Int)?
+    /// The folder in which the run's own temporary folder is made (the system's by default; a test
+    /// passes one of its own, so that it can see what was left behind without other processes'
+    /// runs in the shared temporary folder).
+    public let temporaryParent: String
 
-    public init(shape: (rows: Int, cols: Int)? = nil) {
+    public init(shape: (rows: Int, cols: Int)? = nil, temporaryParent: String = NSTemporaryDirectory()) {
         self.shape = shape
+        self.temporaryParent = temporaryParent
     }
 
     public var workloadNames: [String] { ["ingest.csv", "ingest.npy", "csv.parse"] }
@@ -26,7 +31,7 @@ public struct IngestSuite: BenchSuite {
         let configuration = context.configuration
         let threads = configuration.threads
         let (rows, cols) = shape ?? (configuration.quick ? (100_000, 32) : (1_000_000, 32))
-        let folder = NSTemporaryDirectory() + "featurekit-ingest-\(UUID().uuidString)"
+        let folder = temporaryParent + (temporaryParent.hasSuffix("/") ? "" : "/") + "featurekit-ingest-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
 

@@ -39,12 +39,35 @@ public enum BLASRuntime {
     /// Determinism: results are bit-identical for the same input and the same thread count. OpenBLAS
     /// level-3 results (X^T X through dgemm/dsyrk) were also bit-identical between 1 and 2 threads on
     /// this machine, but OpenBLAS does not promise it for every routine and shape.
+    ///
+    /// The count is process-wide: the change waits while another thread holds
+    /// `withThreadCountHeld` (the same thread may change it inside its own hold).
     /// - Throws: `.invalidArgument` unless `1 <= count <= 1024`.
     public static func setThreadCount(_ count: Int) throws {
         guard count >= 1 && count <= 1024 else {
             throw LinearAlgebraError.invalidArgument(parameter: "threads", reason: "must be in 1...1024, got \(count)")
         }
-        openblas_set_num_threads(Int32(count))
+        threadCountLock.withLock { openblas_set_num_threads(Int32(count)) }
+    }
+
+    /// Runs `body` while no other thread can change OpenBLAS's thread count, and restores on return
+    /// the count found on entry (also when `body` throws).
+    ///
+    /// For code that changes the count for a while (the benchmark runs its BLAS figures at 1 and at
+    /// N threads) or that relies on it staying put (two runs that must see the same count). Inside
+    /// `body` the calling thread may call `setThreadCount` and nest `withThreadCountHeld` (the lock is
+    /// recursive); other threads' `setThreadCount` calls wait until `body` returns. BLAS calls of
+    /// other threads do not wait: they run at whatever count is set while they start.
+    /// Why: `featurekit bench`'s runner set the count and left it changed, and tests run in parallel in
+    /// one process; a test that checked the count around refused `setThreadCount` calls saw the
+    /// benchmark's 1 instead of its own 2 (1 run in 300 of the two suites together).
+    /// - Complexity: a lock and at most three OpenBLAS calls around `body`; no allocation.
+    public static func withThreadCountHeld<R>(_ body: () throws -> R) rethrows -> R {
+        try threadCountLock.withLock {
+            let entry = openblas_get_num_threads()
+            defer { if openblas_get_num_threads() != entry { openblas_set_num_threads(entry) } }
+            return try body()
+        }
     }
 
     /// The environment variables that steer OpenBLAS's kernel choice, as this process sees them.
@@ -64,4 +87,34 @@ public enum BLASRuntime {
     public static var summary: String {
         "OpenBLAS \(version), core \(coreType), \(threadCount) thread\(threadCount == 1 ? "" : "s")"
     }
+}
+
+/// A process-wide recursive mutex (pthread), for `BLASRuntime`'s thread count.
+final class RecursiveLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE))
+        pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}
+
+extension BLASRuntime {
+    /// Held while OpenBLAS's process-wide thread count is changed or must stay put.
+    static let threadCountLock = RecursiveLock()
 }
