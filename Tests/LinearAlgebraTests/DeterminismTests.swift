@@ -31,7 +31,10 @@ struct DeterminismTests {
     }
 
     @Test("gemm, syrk, gram, gelsd, gels, syevd, potrf/potrs: the same input twice gives the same bits", arguments: bothScalars)
-    func repeatable(_ type: any LinearAlgebraScalar.Type) throws { try checkRepeat(type) }
+    func repeatable(_ type: any LinearAlgebraScalar.Type) throws {
+        // "Same thread count": held, so a benchmark test running in parallel cannot switch it between the two calls.
+        try BLASRuntime.withThreadCountHeld { try checkRepeat(type) }
+    }
 
     @Test("SeededGenerator: xoshiro256** seeded by SplitMix64, checked against an independent implementation")
     func generatorGolden() {
