@@ -171,13 +171,39 @@ static inline __attribute__((always_inline)) fk_li8 group_labels(const int *y) {
     return v;
 }
 
+// Narrow rows (d <= 64): software prefetch of the rows `ahead` rows on (about 8 KiB ahead, whole
+// row groups): the pass is bound by the rows' arrival from memory, and the chunk-major reads of a
+// group take 8 short rows with a stride the hardware prefetcher follows less well than one stream
+// (measured, one thread, 256 MiB: d = 32 51 -> 36 ms, d = 64 58 -> 48 ms per pass; d = 128 and 256
+// were slower with it, so wide rows go without). A group's prefetches are spread over four points of
+// its work (part 0-3) rather than issued in one burst, which stalls on the core's few line-fill
+// buffers while no other work is in flight (measured, one thread, 1M x 32, without the Hessian:
+// 1.44 -> 1.15 times a plain read of the rows).
+typedef struct { size_t lo, hi, quarter; } group_prefetch;  // elements of x; quarter: whole lines
+
+static inline __attribute__((always_inline)) size_t group_prefetch_ahead(size_t d) {
+    return ((8192 / (8 * d) + 7) & ~(size_t)7) + 8;  // rows, a multiple of 8
+}
+
+static inline __attribute__((always_inline)) group_prefetch group_prefetch_plan(size_t i0, size_t n, size_t d, size_t ahead) {
+    group_prefetch p;
+    p.lo = (i0 + ahead) * d;
+    p.hi = d <= 64 && i0 + ahead < n ? (i0 + ahead + 8 < n ? i0 + ahead + 8 : n) * d : 0;
+    p.quarter = ((p.hi > p.lo ? p.hi - p.lo : 0) / 4 + 7) & ~(size_t)7;
+    return p;
+}
+
+static inline __attribute__((always_inline)) void group_prefetch_part(const double *x, group_prefetch p, size_t part) {
+    for (size_t e = p.lo + part * p.quarter; e < p.hi && e < p.lo + (part + 1) * p.quarter; e += 8) __builtin_prefetch(x + e, 0, 3);
+}
+
 // Returns the number of rows done (a multiple of 8); the loss vector is added into *loss in group order.
 static inline __attribute__((always_inline)) size_t pipelined_groups(const double *x, size_t n, size_t d, const double *coef, size_t w8,
                                                                        int intercept, const double *sw, const int *y, fk_lv8 *loss,
                                                                        double *grad) {
     const size_t groups = n / 8, d8 = d & ~(size_t)7;
     if (groups == 0) return 0;
-    const size_t ahead = ((8192 / (8 * d) + 7) & ~(size_t)7) + 8;  // rows, a multiple of 8 (as logistic_block)
+    const size_t ahead = group_prefetch_ahead(d);
     double tails[2][64] __attribute__((aligned(64)));
     double r[8] __attribute__((aligned(64)));
     // Whole chunks only (d a multiple of 8): every row's last chunk is [1 (intercept), 0...], built once.
@@ -188,25 +214,19 @@ static inline __attribute__((always_inline)) size_t pipelined_groups(const doubl
     for (size_t g = 0; g < groups; g++) {
         const size_t i0 = 8 * g;
         const double *src = x + i0 * d;
-        // Narrow rows: the same prefetch as logistic_block, the group `ahead` rows on in four parts.
-        const size_t pf_lo = (i0 + ahead) * d;
-        const size_t pf_hi = d <= 64 && i0 + ahead < n ? (i0 + ahead + 8 < n ? i0 + ahead + 8 : n) * d : 0;
-        const size_t pf_quarter = ((pf_hi > pf_lo ? pf_hi - pf_lo : 0) / 4 + 7) & ~(size_t)7;
-#define FK_LOGISTIC_PREFETCH(part) \
-        for (size_t e = pf_lo + (part) * pf_quarter; e < pf_hi && e < pf_lo + ((part) + 1) * pf_quarter; e += 8) __builtin_prefetch(x + e, 0, 3)
-        FK_LOGISTIC_PREFETCH(0);
+        const group_prefetch pf = group_prefetch_plan(i0, n, d, ahead);
+        group_prefetch_part(x, pf, 0);
         const fk_lv8 wv = sw ? lv_load(sw + i0) : lv_splat(1);  // unit weights: not read (w * v = v exactly)
         lv_store(r, group_terms(z, wv, group_labels(y + i0), loss, NULL));
-        FK_LOGISTIC_PREFETCH(1);
+        group_prefetch_part(x, pf, 1);
         if (g + 1 < groups) {
             const double *next = src + 8 * d;
             if (!same_tail) group_tail(next, d, d8, w8, intercept, tails[(g + 1) & 1]);
             z = group_decisions(next, d, d8, w8, coef, tails[(g + 1) & 1], 8);
         }
-        FK_LOGISTIC_PREFETCH(2);
+        group_prefetch_part(x, pf, 2);
         group_gradient(src, d, d8, w8, r, tails[g & 1], 8, grad);
-        FK_LOGISTIC_PREFETCH(3);
-#undef FK_LOGISTIC_PREFETCH
+        group_prefetch_part(x, pf, 3);
     }
     return 8 * groups;
 }
@@ -222,7 +242,7 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
     double scaled[8 * FK_LOGISTIC_MAX_WIDTH] __attribute__((aligned(64)));
     const size_t s = d + (intercept ? 1 : 0);
     const size_t d8 = d & ~(size_t)7;
-    const size_t ahead = ((8192 / (8 * d) + 7) & ~(size_t)7) + 8;  // rows, a multiple of 8
+    const size_t ahead = group_prefetch_ahead(d);
     fk_lv8 loss = lv_splat(0);
     const size_t first = hess || curvature ? 0 : pipelined_groups(x, n, d, coef, w8, intercept, sw, y, &loss, grad);
     for (size_t i0 = first; i0 < n; i0 += 8) {
@@ -231,21 +251,8 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
         double wl[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         int64_t yl[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         const double *src = x + i0 * d;
-        // Narrow rows (d <= 64): software prefetch of the rows `ahead` rows on (about 8 KiB ahead,
-        // whole row groups): the pass is bound by the rows' arrival from memory, and the
-        // chunk-major reads below take 8 short rows with a stride the hardware prefetcher follows
-        // less well than one stream (measured, one thread, 256 MiB: d = 32 51 -> 36 ms, d = 64
-        // 58 -> 48 ms per pass; d = 128 and 256 were slower with it, so wide rows go without).
-        // The group's prefetches are spread over four points of its work (rows' decision values,
-        // logistic terms, gradient, Gram) rather than issued in one burst, which stalls on the
-        // core's few line-fill buffers while no other work is in flight (measured, one thread,
-        // 1M x 32, without the Hessian: 1.44 -> 1.15 times a plain read of the rows).
-        const size_t pf_lo = (i0 + ahead) * d;
-        const size_t pf_hi = d <= 64 && i0 + ahead < n ? (i0 + ahead + 8 < n ? i0 + ahead + 8 : n) * d : 0;
-        const size_t pf_quarter = ((pf_hi > pf_lo ? pf_hi - pf_lo : 0) / 4 + 7) & ~(size_t)7;  // elements, whole lines
-#define FK_LOGISTIC_PREFETCH(part) \
-        for (size_t e = pf_lo + (part) * pf_quarter; e < pf_hi && e < pf_lo + ((part) + 1) * pf_quarter; e += 8) __builtin_prefetch(x + e, 0, 3)
-        FK_LOGISTIC_PREFETCH(0);
+        const group_prefetch pf = group_prefetch_plan(i0, n, d, ahead);
+        group_prefetch_part(x, pf, 0);
         // Where the rows' whole 8-column chunks are read from: a full group without the Hessian
         // reads them in place (row k at src + k d: no copy); otherwise (the Gram update needs the
         // padded rows, and a partial group needs zero rows) they are copied into the tile, chunk-major
@@ -276,14 +283,14 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
         else if (m == 8) lv_store(wl, lv_load(sw + i0));
         else for (size_t k = 0; k < m; k++) wl[k] = sw[i0 + k];
         lv_store(z, group_decisions(rows, rstride, d8, w8, coef, tails, tstride));
-        FK_LOGISTIC_PREFETCH(1);
+        group_prefetch_part(x, pf, 1);
         {
             fk_lv8 hv;
             lv_store(r, group_terms(lv_load(z), lv_load(wl), lv_loadi(yl), &loss, &hv));
             lv_store(h, hv);
             if (curvature) memcpy(curvature + i0, h, m * sizeof(double));
         }
-        FK_LOGISTIC_PREFETCH(2);
+        group_prefetch_part(x, pf, 2);
         // Gradient (fixed row order).
         if (direct) {  // m == 8: constant trip count
             group_gradient(rows, rstride, d8, w8, r, tails, tstride, grad);
@@ -299,8 +306,7 @@ static inline __attribute__((always_inline)) int logistic_block(const double *x,
                 lv_store(grad + d8, g);
             }
         }
-        FK_LOGISTIC_PREFETCH(3);
-#undef FK_LOGISTIC_PREFETCH
+        group_prefetch_part(x, pf, 3);
         if (!hess) continue;
         for (size_t k = 0; k < m; k++)
             for (size_t j = 0; j < w8; j++) scaled[k * w8 + j] = h[k] * tile[k * w8 + j];
