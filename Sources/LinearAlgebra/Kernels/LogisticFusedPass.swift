@@ -155,26 +155,7 @@ extension LogisticKernels {
         }
         var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
         if total > 0, total.isFinite, first != nil {
-            (mean, scale) = LogisticKernels.columnMeanScale(s1: s1, s2: s2, shift: shift, total: total)
-            // Columns of values near 1e200 square beyond Double (s2 = inf; the deviation would be 1,
-            // no scaling at all): their deviation again, scale-safe, from values divided by the
-            // largest deviation from the shift (a second read of those columns only).
-            for j in 0..<d where finite && !(s1[j].isFinite && s2[j].isFinite) {
-                var largest = 0.0
-                for i in 0..<rows where weights[i] > 0 { largest = Swift.max(largest, abs(x[i * d + j] - shift[j])) }
-                guard largest > 0, largest.isFinite else { continue }
-                var m1 = 0.0, m2 = 0.0
-                for i in 0..<rows where weights[i] > 0 {
-                    let t = x[i * d + j] / largest - shift[j] / largest
-                    m1 += weights[i] * t
-                    m2 += weights[i] * t * t
-                }
-                (m1, m2) = (m1 / total, m2 / total)
-                let v = Swift.max(m2 - m1 * m1, 0).squareRoot() * largest
-                if v > 0 && v.isFinite { scale[j] = v }
-                let m = shift[j] + m1 * largest
-                mean[j] = m.isFinite ? m : 0
-            }
+            (mean, scale) = LogisticKernels.columnMeanScale(s1: s1, s2: s2, shift: shift, total: total, x: x, weights: weights)
         }
         return ColumnStart(mean: mean, scale: scale, finite: finite, gradient: withResiduals ? g : nil)
     }

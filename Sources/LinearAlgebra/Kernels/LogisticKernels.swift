@@ -523,8 +523,9 @@ extension LogisticKernels {
     /// cancellation small: `|c_j - mean_j|` is of the order of the spread for any row).
     /// Rows are cut into fixed blocks (a function of the column count only), each block's sums in its
     /// own slot, added in block order: bit-identical for any thread count.
-    /// Columns whose standard deviation is zero or not finite (constant columns, overflow near 1e300)
-    /// get standard deviation 1 and, if their mean is not finite, mean 0: the result is always a
+    /// Columns whose sums overflow (values near 1e200) are read again scale-safe; a standard deviation
+    /// that is still zero or not finite (constant columns, an infinity) becomes 1 and a mean that is
+    /// not finite 0: the result is always a
     /// usable finite affine map. For preconditioning only (not a statistics result).
     /// - Throws: `LinearAlgebraError.shapeMismatch` when lengths disagree.
     /// - Complexity: one read of `x`, 8 columns per vector operation; allocations: the results and
@@ -582,14 +583,16 @@ extension LogisticKernels {
         for (p1, p2) in partials {  // fixed block order
             for j in 0..<d { s1[j] += p1[j]; s2[j] += p2[j] }
         }
-        return columnMeanScale(s1: s1, s2: s2, shift: shift, total: total)
+        return columnMeanScale(s1: s1, s2: s2, shift: shift, total: total, x: x, weights: weights)
     }
 
     /// Column means and standard deviations from shifted weighted sums: `s1[j]` = sum w (x - shift[j]),
     /// `s2[j]` = sum w (x - shift[j])^2, `total` = sum w > 0. A non-finite mean becomes 0 and a zero or
-    /// non-finite deviation 1 (`columnLocationScale` and the start pass share it, so both give the same bits).
+    /// non-finite deviation 1 (`columnLocationScale` and the start pass share it, so both give the same bits);
+    /// columns whose sums overflow are read again scale-safe from `x` (rows x `s1.count`, row-major).
     @usableFromInline
-    static func columnMeanScale(s1: [Double], s2: [Double], shift: [Double], total: Double) -> (mean: [Double], scale: [Double]) {
+    static func columnMeanScale(s1: [Double], s2: [Double], shift: [Double], total: Double, x: [Double],
+                                weights: [Double]) -> (mean: [Double], scale: [Double]) {
         let d = s1.count
         var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 1, count: d)
         for j in 0..<d {
@@ -598,6 +601,26 @@ extension LogisticKernels {
             mean[j] = m.isFinite ? m : 0
             let v = Swift.max(s2[j] / total - m1 * m1, 0).squareRoot()
             scale[j] = v > 0 && v.isFinite ? v : 1
+        }
+        // Columns of values near 1e200 square beyond Double (s2 = inf; the deviation would be 1, no
+        // scaling at all): their deviation again, scale-safe, from values divided by the largest
+        // deviation from the shift (a second read of those columns only). A column holding an
+        // infinity or NaN is skipped (its largest deviation is not finite; the callers report it).
+        for j in 0..<d where !(s1[j].isFinite && s2[j].isFinite) {
+            var largest = 0.0
+            for i in weights.indices where weights[i] > 0 { largest = Swift.max(largest, abs(x[i * d + j] - shift[j])) }
+            guard largest > 0, largest.isFinite else { continue }
+            var m1 = 0.0, m2 = 0.0
+            for i in weights.indices where weights[i] > 0 {
+                let t = x[i * d + j] / largest - shift[j] / largest
+                m1 += weights[i] * t
+                m2 += weights[i] * t * t
+            }
+            (m1, m2) = (m1 / total, m2 / total)
+            let v = Swift.max(m2 - m1 * m1, 0).squareRoot() * largest
+            if v > 0 && v.isFinite { scale[j] = v }
+            let m = shift[j] + m1 * largest
+            mean[j] = m.isFinite ? m : 0
         }
         return (mean, scale)
     }
