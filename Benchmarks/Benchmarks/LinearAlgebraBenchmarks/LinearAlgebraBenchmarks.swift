@@ -12,8 +12,9 @@
 // Closure parameters carry their types: with several statements in a closure, Swift cannot pick
 // among Benchmark's overloads (sync, async, throwing) and reports an unrelated case instead.
 //
-// OpenBLAS picks its kernels from OPENBLAS_CORETYPE (SkylakeX on the project's machines); set it as
-// the Makefile does before running, or numbers (and results' last bits) change.
+// OpenBLAS picks its kernels from OPENBLAS_CORETYPE (SkylakeX or Haswell on the project's machines,
+// which set it); set it as the Makefile does before running, or numbers (and results' last bits)
+// change. The stored allocation counts hold for both core types.
 
 import Benchmark
 import LinearAlgebra
@@ -126,13 +127,17 @@ let benchmarks: @Sendable () -> Void = {
         return try Operands(a: x, b: y)
     }
 
-    // potrf + pocon of a well-conditioned SPD matrix: n^3 / 3 = 5.6 MFLOP.
-    // Allocations: 35 = the factor's copy and the column sums for the 1-norm (2), LAPACKE's dpocon
-    // workspaces (2), and 31 job arrays of the threaded level-3 calls inside OpenBLAS's dpotrf
-    // (4 in all with one OpenBLAS thread).
+    // potrf + pocon of a well-conditioned SPD matrix: n^3 / 3 = 5.6 MFLOP, on ONE OpenBLAS thread.
+    // Allocations: 4 = the factor's copy and the column sums for the 1-norm (2) and LAPACKE's dpocon
+    // workspaces (2). Why one thread: threaded, OpenBLAS's dpotrf recurses in blocks whose size comes
+    // from the kernel's GEMM_Q, and mallocs a job array per threaded level-3 call inside, so the count
+    // depended on the machine's core type (35 with OPENBLAS_CORETYPE=SkylakeX, 11 with Haswell) and
+    // failed the gate on a machine of the other kind. Single-threaded dpotrf mallocs nothing, so the
+    // gate sees our allocations only, whatever the CPU. Teardown restores the suite's thread count.
     Benchmark("LAPACK.cholesky 256 Double", configuration: configuration()) { (_: Benchmark, state: Operands) in
         blackHole(try LAPACK.cholesky(state.a))
     } setup: {
+        try BLASRuntime.setThreadCount(1)
         // X^T X / rows + I: symmetric positive definite, condition number below 2.
         var generator = SeededGenerator(seed: 6)
         let n = 256, rows = 1_024
@@ -140,6 +145,8 @@ let benchmarks: @Sendable () -> Void = {
         var spd = try Matrix<Double>.identity(n)
         try BLAS.gemm(alpha: 1 / Double(rows), x, transposeA: .transpose, x, beta: 1, into: &spd)
         return try Operands(a: spd)
+    } teardown: {
+        try BLASRuntime.setThreadCount(openBLASThreads)
     }
 
     // MARK: Memory kernel
