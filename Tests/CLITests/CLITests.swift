@@ -14,10 +14,12 @@ enum CLI {
         let stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs the binary with `arguments`; `wrapper` (a command and its arguments, e.g. `setpriv ...`)
+    /// runs it under another program when given.
+    static func run(_ arguments: [String], wrapper: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: wrapper.first ?? binary)
+        process.arguments = wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: root)
         var environment = ProcessInfo.processInfo.environment
         if environment["OPENBLAS_CORETYPE"] == nil { environment["OPENBLAS_CORETYPE"] = "Haswell" }
