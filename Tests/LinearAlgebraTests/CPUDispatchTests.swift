@@ -1,18 +1,30 @@
-import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 import CKernels
 
 /// The C kernels' run-time CPU dispatch (cpu.h's one probe, used by every dispatching C file):
 /// the builds chosen match the CPU's features as the kernel reports them in /proc/cpuinfo.
 @Suite("C kernel dispatch follows the CPU's features")
 struct CPUDispatchTests {
-    /// The first CPU's feature flags (Linux on x86_64; nil elsewhere).
+    /// The first CPU's feature flags (Linux on x86_64; nil elsewhere). Read with Glibc, not
+    /// Foundation: importing Foundation in one file of this test module puts its operator
+    /// overloads in every file's scope, and LogisticFusedMathTests' long array expressions then
+    /// exceed the type checker's limits.
     static func cpuFlags() -> Set<String>? {
         #if os(Linux) && arch(x86_64)
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return nil }
-        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+        guard let file = fopen("/proc/cpuinfo", "r") else { return nil }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>? = nil
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0, let line {
+            let text = String(cString: line)
+            guard text.hasPrefix("flags"), let colon = text.firstIndex(of: ":") else { continue }
+            return Set(text[text.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+        }
+        return nil
         #else
         return nil
         #endif
