@@ -43,12 +43,19 @@ struct RunTrace {
         var parts: [String] = []
         var line = [CChar](repeating: 0, count: 256)
         while fgets(&line, Int32(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = lineText(line)
             if text.hasPrefix("Rss:") || text.hasPrefix("AnonHugePages:") {
                 parts.append(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " "))
             }
         }
         return parts.joined(separator: ", ")
+    }
+
+    /// The text `fgets` left in `buffer`: the bytes before its first NUL, decoded as UTF-8 (invalid
+    /// bytes repaired). `String(decoding:as:)` over the truncated bytes, as the deprecated
+    /// `String(cString:)` on an array did; no pointer to the array escapes.
+    static func lineText(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func log(_ label: String, _ side: String, start: Double, end: Double, waited: Double, runnable: Int, nivcsw: Int, minflt: Int = -1,

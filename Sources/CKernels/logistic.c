@@ -5,6 +5,7 @@
 // this file's own 8-lane polynomials (lv_exp_nonpositive, lv_log1p_unit; separate multiplies and
 // adds, so also the same bits everywhere), not libm's scalar calls.
 #include "CKernels.h"
+#include "cpu.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -515,20 +516,13 @@ static FK_L_AVX2 int column_pass_avx2(const double *x, size_t n, size_t d, const
                                      const int *y, double r0, double r1, double *s1, double *s2, double *g) {
     return column_pass_any(x, n, d, c, sw, r, y, r0, r1, s1, s2, g);
 }
+/// The build to run: 2 for AVX-512 (F, DQ, VL, BW) with FMA, 1 for AVX2 with FMA, 0 baseline; from
+/// cpu.h's one probe (cached there, race-free).
 static int logistic_level(void) {
-    // Threads that race to compute it store the same value; relaxed atomics keep that race from
-    // being a data race (as in cpu.h's fk_cpu_has_avx512).
-    static int cached = -1;
-    int level = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (level < 0) {
-        __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-            __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("fma")) level = 2;
-        else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) level = 1;
-        else level = 0;
-        __atomic_store_n(&cached, level, __ATOMIC_RELAXED);
-    }
-    return level;
+    const int features = fk_cpu_features();
+    if (!(features & FK_CPU_FMA)) return 0;
+    if (features & FK_CPU_AVX512) return 2;
+    return (features & FK_CPU_AVX2) ? 1 : 0;
 }
 #endif
 

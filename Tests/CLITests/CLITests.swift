@@ -14,10 +14,12 @@ enum CLI {
         let stderr: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs the binary with `arguments`; `wrapper` (a command and its arguments, e.g. `setpriv ...`)
+    /// runs it under another program when given.
+    static func run(_ arguments: [String], wrapper: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: wrapper.first ?? binary)
+        process.arguments = wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [binary] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: root)
         var environment = ProcessInfo.processInfo.environment
         if environment["OPENBLAS_CORETYPE"] == nil { environment["OPENBLAS_CORETYPE"] = "Haswell" }
@@ -99,6 +101,38 @@ enum CLI {
         #expect(try CLI.run(blind).stdout.contains("no 'target' column in the data"))
         let refused = try CLI.run(blind + ["--fail-if-worse"])
         #expect(refused.status != 0 && refused.status != 3 && refused.stderr.contains("needs the target column 'target'"), "\(refused.stderr)")
+    }
+
+    /// Production data without one of the model's input columns: drift reports that column as
+    /// missing next to the others' drift (text and JSON) and exits 3, with or without --fail-on
+    /// (it failed with "columnTypes names 'sepal_width_cm', which the header lacks", status 1).
+    @Test func driftReportsAMissingColumnAndExitsThree() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = "\(dir)/m.json"
+        #expect(try CLI.run(["train", "--spec", "examples/iris-logistic.json", "--data", "data/iris.csv", "--out", model]).status == 0)
+        let full = try CLI.run(["drift", "--model", model, "--data", "data/iris.csv"])
+        #expect(full.status == 0 && !full.stdout.contains("missing from the data"), "\(full.stderr)")
+        let csv = try String(contentsOfFile: "\(CLI.root)/data/iris.csv", encoding: .utf8).split(separator: "\n")
+            .map { line in line.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 1 }.map(\.element).joined(separator: ",") }
+        try (csv.joined(separator: "\n") + "\n").write(toFile: "\(dir)/narrow.csv", atomically: true, encoding: .utf8)
+        let arguments = ["drift", "--model", model, "--data", "\(dir)/narrow.csv"]
+        let text = try CLI.run(arguments)
+        #expect(text.status == 3, "\(text.stderr)")
+        let rows = text.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.contains { $0.first == "sepal_width_cm" && $0.dropFirst().first == "missing" }, "\(text.stdout)")
+        for name in ["sepal_length_cm", "petal_length_cm", "petal_width_cm"] {
+            #expect(rows.contains { $0.first == name && $0.dropFirst().first == "stable" }, "\(name): \(text.stdout)")
+        }
+        #expect(text.stdout.contains("missing from the data: 'sepal_width_cm'"))
+        for level in ["moderate", "significant"] { #expect(try CLI.run(arguments + ["--fail-on", level]).status == 3) }
+        let json = try CLI.run(arguments + ["--json"])
+        #expect(json.status == 3)
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let columns = try #require(decoded?["columns"] as? [[String: Any]])
+        #expect(columns.map { $0["name"] as? String } == ["sepal_length_cm", "sepal_width_cm", "petal_length_cm", "petal_width_cm"])
+        #expect(columns.map { $0["status"] as? String } == ["compared", "missing", "compared", "compared"])
+        #expect(try CLI.run(["drift", "--help"]).stdout.contains("missing from the data"))
     }
 
     @Test func transformWithSpecAndWithModelAgree() throws {

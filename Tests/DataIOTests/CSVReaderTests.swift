@@ -15,6 +15,28 @@ import Tabular
         #expect(colour.codes == [0, 1, 0])
     }
 
+    /// A caller that reports absent columns itself (drift) reads with `allowsAbsentTypedColumns`:
+    /// the absent names are skipped, the present ones keep their declared types, in `read` and in
+    /// `forEachBlock`; by default an absent name is still refused.
+    @Test func absentTypedColumnsSkippedOnlyWhenAllowed() throws {
+        let scratch = try Scratch()
+        let path = try scratch.file("a.csv", "zip,x\n0042,1.5\n7,2\n")
+        let types: [String: CSVColumnType] = ["zip": .categoricalInteger, "gone": .numeric, "x": .numeric]
+        var options = CSVReadOptions(columnTypes: types)
+        options.allowsAbsentTypedColumns = true
+        let allowing = CSVReader(options: options)
+        let table = try allowing.read(path, threads: 2)
+        #expect(table.names == ["zip", "x"])
+        #expect(try table.categorical("zip").levels.sorted() == ["0042", "7"])  // kept as text, not inferred numeric
+        #expect(try table.numeric("x") == [1.5, 2])
+        let schema = try allowing.forEachBlock(path) { _ in }
+        #expect(schema.fields.map(\.type) == [.categoricalInteger, .numeric])
+        let refusal = csvError { _ = try CSVReader(options: CSVReadOptions(columnTypes: types)).read(path) }
+        guard case let .schemaMismatch(reason)? = refusal?.kind else { Issue.record("absent 'gone' accepted"); return }
+        #expect(reason.contains("'gone'"))
+        withExtendedLifetime(scratch) {}
+    }
+
     @Test func rfc4180Quoting() throws {
         let text = "name,note,v\n\"Smith, J\",\"said \"\"hi\"\"\nthen left\",\"1.25\"\nplain,\"\",\"  3 \"\n"
         let table = try readCSV(text)

@@ -48,7 +48,22 @@ import Testing
         #expect(report.extraColumns == ["z"])
         let missing = try DriftReport(profile: profile, table: try Table([.numeric("x", [1])]))
         #expect(missing.columns[1].note == "column is missing" && missing.level == .significant)
+        #expect(missing.columns.map(\.status) == [.compared, .missing] && missing.missingColumns == ["c"])
+        #expect(report.columns.map(\.status) == [.compared, .changedKind] && report.changedKindColumns == ["c"])
+        #expect(report.missingColumns.isEmpty && missing.changedKindColumns.isEmpty)
         #expect(throws: LifecycleError.emptyTable(what: "drift")) { try DriftReport(profile: profile, table: try Table([.numeric("x", [])])) }
+    }
+
+    /// A column the new data lack is reported with its training missing rate (it was 0 whatever
+    /// the training data held), the other columns measured as usual.
+    @Test func missingColumnKeepsItsTrainingFacts() throws {
+        let profile = try DataProfile(try Self.table(rows: 1_000, seed: 1, missingEvery: 10))
+        let full = try Self.table(rows: 1_000, seed: 2, missingEvery: 10)
+        let report = try DriftReport(profile: profile, table: try full.selecting(["c"]))
+        #expect(report.columns.map(\.name) == ["x", "c"])
+        #expect(report.columns[0].status == .missing && report.columns[0].psi == nil && report.columns[0].missingRate == nil)
+        #expect(report.columns[0].trainingMissingRate == 0.1)
+        #expect(report.columns[1].status == .compared && report.columns[1].psi != nil)
     }
 
     @Test func extremeAndDegenerateColumnsStayFinite() throws {

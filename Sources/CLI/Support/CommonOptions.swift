@@ -78,18 +78,6 @@ func loadModel(_ path: String) throws -> ModelDocument {
     }
 }
 
-/// Reads a JSON file the user named (spec or model), as bytes.
-func readFile(_ path: String, what: String) throws -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("\(what) '\(path)' does not exist") }
-    guard !isDirectory.boolValue else { throw CLIError("\(what) '\(path)' is a directory, not a file") }
-    do {
-        return try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-        throw CLIError("cannot read \(what) '\(path)': \(error.localizedDescription)")
-    }
-}
-
 /// An error of the command line itself (a missing file, a bad combination of options).
 struct CLIError: Error, CustomStringConvertible {
     let description: String

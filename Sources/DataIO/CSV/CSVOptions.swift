@@ -65,8 +65,13 @@ public struct CSVReadOptions: Sendable, Hashable {
     /// column categorical, while in a column declared `.numeric` these, "1e400" and "inf" are errors
     /// naming the cell. (Inference never raises a number error: one found early could be undone by a
     /// later token, and the result would depend on the block size.) Naming a column the header
-    /// lacks is an error.
+    /// lacks is an error unless `allowsAbsentTypedColumns`.
     public var columnTypes: [String: CSVColumnType]
+    /// False (default): `columnTypes` naming a column the header lacks is a `.schemaMismatch` (a
+    /// misspelt name would otherwise go unnoticed). True: such names are skipped, for a caller that
+    /// checks the header against its own schema and reports what is absent itself (a drift report
+    /// lists a model input missing from new data as a finding, not as a failure to read).
+    public var allowsAbsentTypedColumns: Bool
     /// Bytes read per block (default 16 MiB). A block holds whole records; one record longer than
     /// this grows the block. Reading holds at most one block of bytes plus the output columns.
     public var blockBytes: Int
@@ -90,6 +95,7 @@ public struct CSVReadOptions: Sendable, Hashable {
         self.quote = quote
         self.missingValues = missingValues
         self.columnTypes = columnTypes
+        allowsAbsentTypedColumns = false
         self.blockBytes = blockBytes
         self.maxErrors = maxErrors
     }

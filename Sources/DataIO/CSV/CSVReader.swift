@@ -211,7 +211,7 @@ public struct CSVReader: Sendable {
 
     func initialPlans(names: [String], path: String) throws -> [ColumnPlan] {
         let known = Set(names.map(ExactKey.init))
-        for name in options.columnTypes.keys.sorted() where !known.contains(ExactKey(name)) {
+        for name in options.columnTypes.keys.sorted() where !options.allowsAbsentTypedColumns && !known.contains(ExactKey(name)) {
             throw CSVError(file: path, line: nil, kind: .schemaMismatch(reason: "columnTypes names '\(name)', which the header lacks (columns: \(names.prefix(20).map { "'\($0)'" }.joined(separator: ", ")))"))
         }
         return names.map { options.columnTypes[$0]?.plan ?? .inferNumeric }

@@ -11,6 +11,8 @@ import Tabular
 /// (training fractions 0, 1, 0), so a constant that changes is drift. Rule of thumb (credit-scoring practice):
 /// < 0.1 stable, 0.1-0.25 moderate shift, > 0.25 significant shift. The missing-value rate is
 /// compared separately, so a column that starts arriving empty is flagged even if the rest is stable.
+/// A training column absent from the new data, or of the other kind, is reported as such
+/// (`ColumnDrift.status`, `missingColumns`, `changedKindColumns`) next to the other columns' drift.
 public struct DriftReport: Sendable, Hashable, Codable {
     public enum Level: String, Sendable, Hashable, Codable, Comparable {
         case stable, moderate, significant
@@ -21,7 +23,20 @@ public struct DriftReport: Sendable, Hashable, Codable {
     }
 
     public struct ColumnDrift: Sendable, Hashable, Codable {
+        /// Whether the column could be compared at all. A missing column, or one of another kind,
+        /// is a finding of its own (the model cannot score such data), not a drift level; its
+        /// `level` is `.significant` so that a threshold on levels catches it too.
+        public enum Status: String, Sendable, Hashable, Codable {
+            /// In the new data, of the training kind: `psi` and the rates are measured.
+            case compared
+            /// Absent from the new data.
+            case missing
+            /// Numeric in training and categorical now, or the reverse.
+            case changedKind = "changed_kind"
+        }
+
         public let name: String
+        public let status: Status
         /// The population stability index (nil when the column is missing or changed kind).
         public let psi: Double?
         public let trainingMissingRate: Double
@@ -40,6 +55,12 @@ public struct DriftReport: Sendable, Hashable, Codable {
 
     /// The worst level over all columns.
     public var level: Level { columns.map(\.level).max() ?? .stable }
+
+    /// Training columns absent from the new data, in profile order.
+    public var missingColumns: [String] { columns.filter { $0.status == .missing }.map(\.name) }
+
+    /// Training columns present in the new data with the other kind (numeric vs categorical).
+    public var changedKindColumns: [String] { columns.filter { $0.status == .changedKind }.map(\.name) }
 
     static let floor = 1e-4
 
@@ -61,7 +82,7 @@ public struct DriftReport: Sendable, Hashable, Codable {
         for (name, column) in zip(profile.names, profile.columns) {
             switch (column, table[name]?.values) {
             case let (.numeric(p), .numeric(values)?):
-                let trainingMissing = Double(p.missing) / Double(p.count + p.missing)
+                let trainingMissing = Self.trainingMissingRate(column)
                 let present = values.filter { !$0.isNaN }
                 let missingRate = Double(values.count - present.count) / Double(values.count)
                 var psi = 0.0, meanShift: Double?
@@ -83,7 +104,7 @@ public struct DriftReport: Sendable, Hashable, Codable {
                 out.append(Self.column(name, psi: psi, trainingMissing: trainingMissing, missing: missingRate,
                                        meanShift: meanShift, level: level))
             case let (.categorical(p), .categorical(values)?):
-                let trainingMissing = Double(p.missing) / Double(p.count + p.missing)
+                let trainingMissing = Self.trainingMissingRate(column)
                 var counts = [Int](repeating: 0, count: p.levels.count + 1)
                 var index: [ExactString: Int] = [:]
                 for (k, levelName) in p.levels.enumerated() { index[ExactString(levelName)] = k }
@@ -98,14 +119,25 @@ public struct DriftReport: Sendable, Hashable, Codable {
                 out.append(Self.column(name, psi: psi, trainingMissing: trainingMissing,
                                        missing: Double(missing) / Double(values.codes.count), meanShift: nil, level: level))
             case (_, nil):
-                out.append(ColumnDrift(name: name, psi: nil, trainingMissingRate: 0, missingRate: nil, meanShift: nil,
-                                       level: .significant, note: "column is missing"))
+                out.append(ColumnDrift(name: name, status: .missing, psi: nil, trainingMissingRate: Self.trainingMissingRate(column),
+                                       missingRate: nil, meanShift: nil, level: .significant, note: "column is missing"))
             default:
-                out.append(ColumnDrift(name: name, psi: nil, trainingMissingRate: 0, missingRate: nil, meanShift: nil,
-                                       level: .significant, note: "column changed kind (numeric vs categorical)"))
+                out.append(ColumnDrift(name: name, status: .changedKind, psi: nil, trainingMissingRate: Self.trainingMissingRate(column),
+                                       missingRate: nil, meanShift: nil, level: .significant,
+                                       note: "column changed kind (numeric vs categorical)"))
             }
         }
         columns = out
+    }
+
+    /// The fraction of training rows where the column was missing (0 for a profile of no rows).
+    static func trainingMissingRate(_ column: DataProfile.ColumnProfile) -> Double {
+        let (missing, count): (Int, Int)
+        switch column {
+        case let .numeric(p): (missing, count) = (p.missing, p.count)
+        case let .categorical(p): (missing, count) = (p.missing, p.count)
+        }
+        return count + missing > 0 ? Double(missing) / Double(count + missing) : 0
     }
 
     static func psi(training: [Double], new: [Double]) -> Double {
@@ -129,7 +161,7 @@ public struct DriftReport: Sendable, Hashable, Codable {
             result = Swift.max(result, .moderate)
             notes.append(String(format: "missing rate %.1f%% vs %.1f%% in training", 100 * missing, 100 * trainingMissing))
         }
-        return ColumnDrift(name: name, psi: psi, trainingMissingRate: trainingMissing, missingRate: missing,
+        return ColumnDrift(name: name, status: .compared, psi: psi, trainingMissingRate: trainingMissing, missingRate: missing,
                            meanShift: meanShift, level: result, note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 }
