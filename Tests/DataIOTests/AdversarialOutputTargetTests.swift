@@ -89,3 +89,39 @@ import Glibc
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["out.csv"])
     }
 }
+
+/// The mode of a written file. mkstemp creates its temporary file 0600 whatever the umask, and the
+/// rename kept that: a model trained by one user could not be read by another (the one that serves
+/// it). A new file gets 0666 less the umask, as `open(O_CREAT, 0666)` or a shell's `>` gives; a file
+/// written over keeps its own mode.
+@Suite struct OutputFileModeTests {
+    static func mode(_ path: String) -> mode_t {
+        var info = stat()
+        return stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o7777
+    }
+
+    @Test func aNewFileGetsTheUmasksMode() throws {
+        let directory = try AdversarialOutputTargetTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/model.json"
+        try AtomicOutput.write(Array("{}".utf8), to: file)
+        let mask = AtomicFile.currentUmask()
+        #expect(Self.mode(file) == 0o666 & ~mask, "mode \(String(Self.mode(file), radix: 8)), umask \(String(mask, radix: 8))")
+        // The umask read from /proc agrees with the one umask(2) reports.
+        let reported = umask(mask)
+        umask(reported)
+        #expect(reported == mask)
+    }
+
+    @Test func aFileWrittenOverKeepsItsMode() throws {
+        let directory = try AdversarialOutputTargetTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/model.json"
+        try AtomicOutput.write(Array("old".utf8), to: file)
+        for mode: mode_t in [0o640, 0o604, 0o600] {
+            #expect(chmod(file, mode) == 0)
+            try AtomicOutput.write(Array("new".utf8), to: file)
+            #expect(Self.mode(file) == mode, "mode \(String(Self.mode(file), radix: 8)), expected \(String(mode, radix: 8))")
+        }
+    }
+}

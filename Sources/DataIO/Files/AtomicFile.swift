@@ -65,7 +65,37 @@ final class AtomicFile {
             throw IOFailure(operation: "create a temporary file next to it", reason: String(cString: strerror(errno)))
         }
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }  // invariant: non-empty array
+        // mkstemp creates the file 0600 whatever the umask: the renamed file would be readable by its
+        // owner only (a model trained by one user, unreadable by the one that serves it). Give it the
+        // mode a plain `open(O_CREAT, 0666)` or a shell's `>` would: an existing target's own mode,
+        // else 0666 less the umask.
+        var existing = stat()
+        let mode = stat(destination, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666 & ~Self.currentUmask()
+        guard fchmod(descriptor, mode) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            unlink(temporaryPath)
+            throw IOFailure(operation: "set the temporary file's permissions", reason: reason)
+        }
         pending.reserveCapacity(1 << 20)
+    }
+
+    /// The process's file-creation mask, read without changing it: Linux reports it in
+    /// /proc/self/status ("Umask:\t0022"); reading it with `umask(2)` means setting it, which races
+    /// with files other threads create meanwhile. Elsewhere, or if that line is missing, the
+    /// set-and-restore fallback.
+    static func currentUmask() -> mode_t {
+        if let file = fopen("/proc/self/status", "r") {
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 256)
+            while fgets(&line, Int32(line.count), file) != nil {
+                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if text.hasPrefix("Umask:"), let mask = mode_t(String(text.dropFirst(6).filter { !$0.isWhitespace }), radix: 8) { return mask }
+            }
+        }
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
     }
 
     deinit {
