@@ -101,8 +101,8 @@ static inline __attribute__((always_inline)) fk_lv8 lv_log1p_unit(fk_lv8 t) {
 // the plain loop: the same bits (LogisticFusedPassTests compares the two). Measured, one thread,
 // cold, C timing with the old and new kernels alternating: 100k x 256 1.34-1.41 -> 1.28-1.32 and
 // 1M x 32 1.35-1.39 -> 1.27-1.29 times a plain read of the rows per pass; a loop interchange (each
-// row's decision value over its chunks in turn, same bits) and software prefetch of wide rows
-// (8-64 KiB ahead) were slower or no different.
+// row's decision value over its chunks in turn, same bits) was no faster; software prefetch of
+// wide rows was slower or no different there (Intel), faster on AMD EPYC (see group_prefetch).
 // Row k of a group at rows + k d; the last chunk [tail columns, 1 (intercept), 0...] (w8 > d8) from
 // `tail` (8 rows x 8).
 static inline __attribute__((always_inline)) void group_tail(const double *src, size_t d, size_t d8, size_t w8, int intercept, double *tail) {
@@ -172,14 +172,17 @@ static inline __attribute__((always_inline)) fk_li8 group_labels(const int *y) {
     return v;
 }
 
-// Narrow rows (d <= 64): software prefetch of the rows `ahead` rows on (about 8 KiB ahead, whole
-// row groups): the pass is bound by the rows' arrival from memory, and the chunk-major reads of a
-// group take 8 short rows with a stride the hardware prefetcher follows less well than one stream
-// (measured, one thread, 256 MiB: d = 32 51 -> 36 ms, d = 64 58 -> 48 ms per pass; d = 128 and 256
-// were slower with it, so wide rows go without). A group's prefetches are spread over four points of
-// its work (part 0-3) rather than issued in one burst, which stalls on the core's few line-fill
-// buffers while no other work is in flight (measured, one thread, 1M x 32, without the Hessian:
-// 1.44 -> 1.15 times a plain read of the rows).
+// Software prefetch of the rows `ahead` rows on (about 8 KiB ahead for narrow rows, 16 rows for
+// wide ones; whole row groups): the pass is bound by the rows' arrival from memory, and the
+// chunk-major reads of a group take 8 rows with a stride the hardware prefetcher follows less well
+// than one stream (measured, one thread, 256 MiB: d = 32 51 -> 36 ms, d = 64 58 -> 48 ms per pass).
+// Wide rows (d > 64) went without on the earlier Intel machine, where d = 128 and 256 were no faster
+// or slower with it; on the AMD EPYC (Zen 4) machine they gain most (cold, one thread, times a plain
+// read of the rows, logistic_passes probe, two runs each: d = 100 2.16 -> 1.39, d = 128 1.75 -> 1.39,
+// d = 256 1.52-1.54 -> 1.38-1.45; 8 or 24 rows ahead instead of 16 were slower at d = 256).
+// A group's prefetches are spread over four points of its work (part 0-3) rather than issued in
+// one burst, which stalls on the core's few line-fill buffers while no other work is in flight
+// (measured, one thread, 1M x 32, without the Hessian: 1.44 -> 1.15 times a plain read of the rows).
 typedef struct { size_t lo, hi, quarter; } group_prefetch;  // elements of x; quarter: whole lines
 
 static inline __attribute__((always_inline)) size_t group_prefetch_ahead(size_t d) {
@@ -189,7 +192,7 @@ static inline __attribute__((always_inline)) size_t group_prefetch_ahead(size_t 
 static inline __attribute__((always_inline)) group_prefetch group_prefetch_plan(size_t i0, size_t n, size_t d, size_t ahead) {
     group_prefetch p;
     p.lo = (i0 + ahead) * d;
-    p.hi = d <= 64 && i0 + ahead < n ? (i0 + ahead + 8 < n ? i0 + ahead + 8 : n) * d : 0;
+    p.hi = i0 + ahead < n ? (i0 + ahead + 8 < n ? i0 + ahead + 8 : n) * d : 0;
     p.quarter = ((p.hi > p.lo ? p.hi - p.lo : 0) / 4 + 7) & ~(size_t)7;
     return p;
 }
