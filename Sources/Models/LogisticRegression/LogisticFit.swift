@@ -12,9 +12,16 @@ enum LogisticFit {
         guard alpha.isFinite else {
             throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(weightSum)) overflows")
         }
-        let objective = LogisticObjective(x: x, rows: rows, features: features, target: target, weights: weights,
+        // Newton on columns of extreme magnitude (1e200, 1e-200) solves the power-of-two rescaled
+        // problem (NewtonColumnScaling): same decision values, a Hessian that neither overflows nor
+        // underflows. From here to the end `objective` and `theta` are in its parameters.
+        var scaling: NewtonColumnScaling?
+        if case .newtonCholesky = config.solver { scaling = NewtonColumnScaling.make(x: x, rows: rows, columns: features, alpha: alpha) }
+        let objective = LogisticObjective(x: scaling.map { $0.scaled(x, columns: features) } ?? x, rows: rows, features: features,
+                                          target: target, weights: weights,
                                           classCount: classes.count, fitIntercept: config.fitIntercept, alpha: alpha, threads: threads,
-                                          weightSum: weightSum, unitWeights: unitWeights ? true : nil)
+                                          weightSum: weightSum, unitWeights: unitWeights ? true : nil,
+                                          penaltyStrengths: scaling?.penaltyStrengths(alpha: alpha))
         let (outputs, stride) = (objective.outputs, objective.stride)
         var theta0 = [Double](repeating: 0, count: objective.parameterCount)
         if let warm = warmStart {
@@ -30,6 +37,7 @@ enum LogisticFit {
                 if config.fitIntercept { theta0[k * stride + features] = warm.intercepts[k] }
             }
         }
+        if let scaling { theta0 = scaling.rescaled(theta0, stride: stride) }
         var result: OptimizationResult
         do {
             switch config.solver {
@@ -138,6 +146,16 @@ enum LogisticFit {
                 model: model, detail: "the objective or its gradient is not finite (objective \(result.objective), max |gradient| \(maxAbs(result.gradient))); rescale X (e.g. StandardScaler)")
         }
         let separation = alpha == 0 ? separationStatus(objective, result: result, config: config) : .notChecked
+        if let scaling {
+            result.theta = scaling.original(result.theta, stride: stride)
+            result.gradient = scaling.originalGradient(result.gradient, stride: stride)
+            // A subnormal column without a penalty can have a maximum-likelihood coefficient
+            // beyond Double's range (w = w' / c with c down to 2^-1074).
+            if let t = result.theta.firstIndex(where: { !$0.isFinite }) {
+                throw ModelError.numericalOverflow(
+                    model: model, detail: "the coefficient of X column \(t % stride) exceeds Double's range (the column's values are of order \(scaling.factor[t % stride])); rescale X")
+            }
+        }
         var coefficients: [[Double]] = []
         var intercepts: [Double] = []
         for k in 0..<outputs {
