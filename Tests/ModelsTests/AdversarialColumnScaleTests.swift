@@ -3,7 +3,9 @@ import LinearAlgebra
 import Testing
 @testable import Models
 
-/// Columns of extreme magnitude against the solvers that used to give up on them silently.
+/// Columns of extreme magnitude against the solvers that used to give up on them silently:
+/// Newton-Cholesky logistic regression on columns near 1e200 / 1e-200, and Ridge's `.qr` on a
+/// column whose penalty dwarfs its data.
 @Suite struct AdversarialColumnScaleTests {
     static let a: [Double] = [1, 2, 4, 3, 7, 5, 6, 9, 2, 8, 3, 6]
     static let b: [Double] = [2, -1, 3, 5, 0, 8, 1, 2, 4, 4, 6, 3]
@@ -53,5 +55,31 @@ import Testing
                 #expect(relativeError(got, want) <= 1e-6, "\(scale): \(got) vs \(want)")
             }
         }
+    }
+
+    /// Ridge `.qr` with alpha = 1 and a column in units of 1e-20 .. 1e-150: in the equilibrated
+    /// variables that column's penalty is `alpha D_j^2 ~ 1e38 .. 1e300`, so the augmented factor has
+    /// a column 1e19 .. 1e150 times longer than the others, its unscaled `dtrcon` estimate fell below
+    /// eps and the well-posed system was sent to the SVD fallback, which lost the column's coupling
+    /// to the other one: its coefficient came out as `S_ay` (95.25) instead of
+    /// `S_ay - S_ab b_1` (99.597..., 4% off). The closed form is exact: with `b_0 = s u`, the normal
+    /// equations are `(s^2 S_aa + 1) u + S_ab b_1 = S_ay` and `s^2 S_ab u + (S_bb + 1) b_1 = S_by`,
+    /// where `s^2 <= 1e-40` is below rounding of the other terms.
+    @Test(arguments: [1e-20, 1e-100, 1e-150])
+    func ridgeQRWithAPenaltyThatDwarfsAColumn(scale: Double) throws {
+        let (a, b) = (Array(Self.a.prefix(8)), Array(Self.b.prefix(8)))
+        let y = zip(a, b).map { 2 * $0 + 3 * $1 + 1 }
+        let x = try Matrix(zip(a, b).map { [$0 * scale, $1] })
+        let n = Double(y.count)
+        let (ma, mb, my) = (a.reduce(0, +) / n, b.reduce(0, +) / n, y.reduce(0, +) / n)
+        func cross(_ u: [Double], _ mu: Double, _ v: [Double], _ mv: Double) -> Double { zip(u, v).map { ($0 - mu) * ($1 - mv) }.reduce(0, +) }
+        let b1 = cross(b, mb, y, my) / (cross(b, mb, b, mb) + 1)
+        let u = cross(a, ma, y, my) - cross(a, ma, b, mb) * b1
+        let fit = try Ridge(alpha: 1, solver: .qr).fit(x: x, y: y)
+        #expect(fit.solver == .qr && !fit.fellBackToSVD, "\(fit.solver), fell back: \(fit.fellBackToSVD)")
+        // The data are small integers and the equilibrated augmented system is well conditioned:
+        // a few ulps, asserted to 1e-12.
+        #expect(relativeError([fit.coefficients[0] / scale, fit.coefficients[1], fit.intercept], [u, b1, my - b1 * mb]) <= 1e-12,
+                "\(scale): \(fit.coefficients)")
     }
 }

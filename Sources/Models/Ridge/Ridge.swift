@@ -188,11 +188,35 @@ public struct Ridge: Sendable, Hashable, Codable {
             try stacked.add(Matrix(rows: d, columns: c, elements: small))
         }
         let r2 = try p.wrap { try leadingBlock(stacked.r, d) }
-        let rcond = try p.wrap { try LAPACK.upperTriangularReciprocalCondition(r2) }
+        let rcond = try p.wrap { try LAPACK.upperTriangularReciprocalCondition(unitColumns(r2)) }
         if d > 0 && !(rcond > Double.ulpOfOne) { return nil }
         let z2 = (0..<d).map { stacked.r[$0, d] }
         let bs = try p.wrap { try LAPACK.solveUpperTriangular(r2, z2) }
         return (bs, nil, scaledResidual(raug, bs), rcond * rcond)
+    }
+
+    /// `r` with each column divided by its 2-norm (a zero column left as it is), for the condition
+    /// estimate of the augmented factor: the data's columns have unit norm in the equilibrated
+    /// variables, but a penalty row `sqrt(alpha D_j^2)` makes column `j` of the augmented system
+    /// `sqrt(1 + alpha D_j^2)` long, and a column whose penalty dwarfs its data (a feature in units of
+    /// 1e-20 with alpha = 1: `alpha D_j^2 ~ 1e38`) then made `dtrcon` of the unscaled factor ~1e-19,
+    /// below eps, so a well-posed system was sent to the SVD fallback (which lost the column's
+    /// coupling to the others: that coefficient 4% off). Column scaling changes neither the solution
+    /// nor the triangular solve's accuracy (van der Sluis), only what the estimate measures.
+    private func unitColumns(_ r: Matrix<Double>) throws -> Matrix<Double> {
+        let n = r.columns
+        var e = r.elements
+        for j in 0..<n {
+            // Scaled by the column's largest entry first: no overflow when an entry is near 1e154.
+            var largest = 0.0
+            for i in 0...j { largest = Swift.max(largest, abs(e[i * n + j])) }
+            guard largest > 0, largest.isFinite else { continue }
+            var sum = 0.0
+            for i in 0...j { let v = e[i * n + j] / largest; sum += v * v }
+            let norm = largest * sum.squareRoot()
+            for i in 0...j { e[i * n + j] /= norm }
+        }
+        return try Matrix(rows: n, columns: n, elements: e)
     }
 
     /// Minimum-norm solution of `[R_s D^{-1}; sqrt(alpha') I] b = [z / Dy; 0]` in the original units
