@@ -13,7 +13,11 @@ import LinearAlgebra
 ///   the augmented system `[A; sqrt(alpha) I]`, its rows largest first so that neither part rounds
 ///   the other away, whatever alpha), never squaring the condition number;
 /// - `.svd`: the minimum-norm solution of the augmented system on the small `R` (`dgelsd`), exact
-///   ridge for alpha > 0 and the minimum-norm least-squares answer for alpha = 0;
+///   ridge for alpha > 0 and the minimum-norm least-squares answer for alpha = 0. Its accuracy is
+///   normwise (about `eps ||b||` in every coefficient): a coefficient that the penalty shrinks far
+///   below the others (a column in units of 1e-20 with alpha = 1: `b_j ~ 1e-18` next to `b ~ 1`)
+///   keeps its leading term but may lose its coupling to the other columns (a few % there), where
+///   the triangular solves of `.cholesky` and `.qr` are accurate to a few ulps in each coefficient;
 /// - `.auto` (default): `.cholesky` when the estimated `cond_1(A^T A + alpha I)` is at most
 ///   `choleskyConditionLimit` (1e8, leaving about 8 digits), `.qr` otherwise.
 ///
