@@ -83,3 +83,31 @@ import Testing
                 "\(scale): \(fit.coefficients)")
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// A column with an offset that dwarfs its spread (1e9 + 1..9, or 1e6 + ...: a timestamp, a
+    /// year in small units) is nearly collinear with the intercept: Newton's Hessian has condition
+    /// ~(1e9 / 3)^2 = 1e17, its eigen fallback dropped directions, and the fit stopped near zero
+    /// ([1.4e-18, 3.9e-27], intercept 1.4e-27) with `converged == false`. The optimum is exactly the
+    /// one of the centred data (an intercept absorbs any shift, the penalty does not touch it), so
+    /// coefficients must match the fit at offset 0 and the intercept must move by `-offset w_0`.
+    @Test(arguments: [1e6, 1e9, -1e12])
+    func newtonOnAnOffsetColumn(offset: Double) throws {
+        for y in [Self.binary, Self.three] {
+            for penalty in [LogisticRegression.Penalty.none, .l2C(1)] {
+                let model = LogisticRegression(penalty: penalty, solver: .newtonCholesky, tol: 1e-10)
+                let reference = try model.fit(try Self.design(scale: 1), y)
+                let fit = try model.fit(try Matrix(zip(Self.a, Self.b).map { [$0 + offset, $1] }), y)
+                #expect(fit.diagnostics.converged, "\(offset) \(penalty): \(fit.diagnostics)")
+                for k in fit.coefficients.indices {
+                    #expect(relativeError(fit.coefficients[k], reference.coefficients[k]) <= 1e-8,
+                            "\(offset) \(penalty): \(fit.coefficients[k]) vs \(reference.coefficients[k])")
+                    // The intercept carries offset * w_0 (up to 1e12 * 0.2): its rounding is eps of that.
+                    let intercept = reference.intercepts[k] - offset * reference.coefficients[k][0]
+                    #expect(abs(fit.intercepts[k] - intercept) <= 1e-8 * abs(offset * reference.coefficients[k][0]) + 1e-8,
+                            "\(offset) \(penalty): \(fit.intercepts[k]) vs \(intercept)")
+                }
+            }
+        }
+    }
+}

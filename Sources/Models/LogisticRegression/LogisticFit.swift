@@ -12,11 +12,15 @@ enum LogisticFit {
         guard alpha.isFinite else {
             throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(weightSum)) overflows")
         }
-        // Newton on columns of extreme magnitude (1e200, 1e-200) solves the power-of-two rescaled
-        // problem (NewtonColumnScaling): same decision values, a Hessian that neither overflows nor
-        // underflows. From here to the end `objective` and `theta` are in its parameters.
+        // Newton on columns of extreme magnitude (1e200, 1e-200) or offset (1e9 + 1..9) solves the
+        // rescaled, centred problem (NewtonColumnScaling): same decision values, a Hessian that
+        // neither overflows, underflows nor loses its digits to an offset. From here to the end
+        // `objective` and `theta` are in its parameters.
         var scaling: NewtonColumnScaling?
-        if case .newtonCholesky = config.solver { scaling = NewtonColumnScaling.make(x: x, rows: rows, columns: features, alpha: alpha) }
+        if case .newtonCholesky = config.solver {
+            scaling = NewtonColumnScaling.make(x: x, rows: rows, columns: features, weights: weights, weightSum: weightSum,
+                                               fitIntercept: config.fitIntercept, alpha: alpha)
+        }
         let objective = LogisticObjective(x: scaling.map { $0.scaled(x, columns: features) } ?? x, rows: rows, features: features,
                                           target: target, weights: weights,
                                           classCount: classes.count, fitIntercept: config.fitIntercept, alpha: alpha, threads: threads,
@@ -152,8 +156,8 @@ enum LogisticFit {
             // A subnormal column without a penalty can have a maximum-likelihood coefficient
             // beyond Double's range (w = w' / c with c down to 2^-1074).
             if let t = result.theta.firstIndex(where: { !$0.isFinite }) {
-                throw ModelError.numericalOverflow(
-                    model: model, detail: "the coefficient of X column \(t % stride) exceeds Double's range (the column's values are of order \(scaling.factor[t % stride])); rescale X")
+                let what = t % stride < features ? "the coefficient of X column \(t % stride)" : "the intercept"
+                throw ModelError.numericalOverflow(model: model, detail: "\(what) exceeds Double's range; rescale X")
             }
         }
         var coefficients: [[Double]] = []

@@ -1,41 +1,58 @@
-/// Power-of-two column scales under which Newton-Cholesky solves a problem with columns of extreme
-/// magnitude, and the maps between the two parameterisations.
+/// The change of variables under which Newton-Cholesky solves a problem with columns of extreme
+/// magnitude or a large offset, and the maps between the two parameterisations.
 ///
-/// Why: Newton forms the weighted Gram matrix `X^T diag(h) X`, whose entries are the squares of the
-/// columns' values. A column of values near 1e200 makes them overflow (1e400): no Newton step
-/// exists, and the fit used to stop at its start, the zero model, with `converged == false`; a
-/// column near 1e-200 makes them underflow to zero (a singular Hessian whose direction the eigen
-/// fallback drops). Its gradient cannot meet `tol` either: for a 1e200 column its rounding alone is
-/// about 1e200 eps. (L-BFGS standardises the columns for the same reason: `ColumnPreconditioner`.)
+/// Why: Newton forms the weighted Gram matrix `X^T diag(h) X` (with the column of ones for the
+/// intercept), whose entries are the squares of the columns' values.
+/// - A column of values near 1e200 makes them overflow (1e400): no Newton step exists, and the fit
+///   used to stop at its start, the zero model, with `converged == false`. A column near 1e-200
+///   makes them underflow to zero (a singular Hessian whose direction the eigen fallback drops).
+///   Its gradient cannot meet `tol` either: for a 1e200 column its rounding alone is 1e200 eps.
+/// - A column whose offset dwarfs its spread (values 1e9 + 1..9) is nearly collinear with the
+///   intercept's column of ones: the Hessian's condition grows as `(mean / spread)^2` (1e17 there),
+///   the Cholesky estimate falls below eps, the eigen fallback drops directions, and the fit
+///   stopped near zero with `converged == false`.
+/// (L-BFGS standardises its columns for the same reasons: `ColumnPreconditioner`.)
 ///
-/// So a column whose largest `|x_ij|` lies outside `[2^-64, 2^64]` is divided by `c_j`, the power of
-/// two of that largest value: `x'_ij = x_ij / c_j` is exact (barring underflow of entries far below
-/// the column's largest), the coefficient becomes `w'_j = c_j w_j`, every decision value
-/// `x'_ij w'_j = x_ij w_j` is unchanged, and the penalty `alpha w_j^2` is `(alpha / c_j^2) w'_j^2`.
-/// Newton is invariant under such a change of variables in exact arithmetic (same iterates, same
-/// optimum); its `tol` test then applies to the rescaled coefficients' gradient.
-/// A tiny column is scaled up only until its values or its penalty `alpha / c_j^2` reach about 1.
+/// So column `j` becomes `x'_ij = (x_ij - mu_j) / c_j`:
+/// - `c_j` is the power of two of the column's largest `|x_ij|` when that lies outside
+///   `[2^-64, 2^64]` (exact division); a tiny column is scaled up only until its values or its
+///   penalty `alpha / c_j^2` reach about 1 (a penalty that dominates the column pins its coefficient
+///   near zero already, and a larger one would dwarf the Hessian's other eigenvalues);
+/// - `mu_j` is the column's weighted mean when there is an intercept and `|mu_j| > 2^13` times the
+///   column's weighted spread (the Hessian then loses more than half its digits to the offset),
+///   unless the spread is below `2^-40 |mu_j|` (a column constant up to rounding, which centring
+///   would turn into rounding noise; it stays collinear with the intercept, as it is).
+/// The coefficients map as `w'_j = c_j w_j`, `b' = b + sum_j mu_j w_j`: every decision value is
+/// unchanged (up to the rounding of the shift), and the penalty `alpha w_j^2` is
+/// `(alpha / c_j^2) w'_j^2`. Newton is invariant under such an affine change of variables in exact
+/// arithmetic (same iterates, same optimum); its `tol` test applies to the new parameters' gradient.
+/// Columns inside all limits are left alone; when every column is, there is no map at all (no copy
+/// of X, the fit's bits unchanged).
 struct NewtonColumnScaling: Sendable {
-    /// `c_j` per feature (1 for the columns left alone).
+    /// `mu_j` per feature (0 for the columns not centred).
+    let shift: [Double]
+    /// `c_j` per feature (1 for the columns not rescaled).
     let factor: [Double]
 
     /// Columns whose largest magnitude is outside `[1 / limit, limit]` are rescaled.
     static let limit = 0x1p64
+    /// Columns whose `|mean|` exceeds this many weighted standard deviations are centred.
+    static let offsetLimit = 0x1p13
+    /// ... unless their spread is below this fraction of `|mean|`.
+    static let constantLimit = 0x1p-40
 
-    /// The scales for `x` (row-major, finite), or nil when every column is within the limits (the
-    /// usual case: no copy, the fit's bits unchanged).
-    /// - Complexity: one read of `x`.
-    static func make(x: [Double], rows: Int, columns: Int, alpha: Double) -> NewtonColumnScaling? {
+    /// The map for `x` (row-major, finite) with row weights `weights` (total `weightSum > 0`), or
+    /// nil when every column is within the limits.
+    /// - Complexity: two reads of `x` (three when some column is offset).
+    static func make(x: [Double], rows: Int, columns: Int, weights: [Double], weightSum: Double,
+                     fitIntercept: Bool, alpha: Double) -> NewtonColumnScaling? {
         var largest = [Double](repeating: 0, count: columns)
         for i in 0..<rows {
             let base = i * columns
             for j in 0..<columns { largest[j] = Swift.max(largest[j], abs(x[base + j])) }
         }
-        // A tiny column is scaled up until its values or its penalty reach about 1 (`alpha / c^2 <= 4`),
-        // no further: a penalty that dominates the column pins its coefficient near zero already,
-        // and a larger `alpha / c^2` would dwarf the Hessian's other eigenvalues.
         let penaltyScale = alpha > 0 ? power(alpha.squareRoot()) : 0
-        var rescaled = false
+        var changed = false
         let factor = largest.map { m -> Double in
             guard m > 0 else { return 1 }  // an all-zero column: nothing to scale
             var c = 1.0
@@ -44,51 +61,104 @@ struct NewtonColumnScaling: Sendable {
                 c = Swift.max(power(m), penaltyScale)
                 if c >= 1 / limit { c = 1 }
             }
-            if c != 1 { rescaled = true }
+            if c != 1 { changed = true }
             return c
         }
-        return rescaled ? NewtonColumnScaling(factor: factor) : nil
+        var shift = [Double](repeating: 0, count: columns)
+        if fitIntercept {
+            let offset = offsetColumns(x: x, rows: rows, columns: columns, weights: weights, weightSum: weightSum, largest: largest)
+            if offset.contains(where: { $0 != 0 }) { shift = offset; changed = true }
+        }
+        return changed ? NewtonColumnScaling(shift: shift, factor: factor) : nil
+    }
+
+    /// The weighted mean of each column whose offset dwarfs its spread (see the type's doc), else 0.
+    /// Means as sums of `(w_i / S) x_ij` (a convex combination: no overflow), spreads in units of
+    /// the column's largest value.
+    private static func offsetColumns(x: [Double], rows: Int, columns: Int, weights: [Double], weightSum: Double,
+                                      largest: [Double]) -> [Double] {
+        var mean = [Double](repeating: 0, count: columns)
+        for i in 0..<rows where weights[i] > 0 {
+            let share = weights[i] / weightSum, base = i * columns
+            for j in 0..<columns { mean[j] += share * x[base + j] }
+        }
+        var spread2 = [Double](repeating: 0, count: columns)
+        for i in 0..<rows where weights[i] > 0 {
+            let share = weights[i] / weightSum, base = i * columns
+            for j in 0..<columns where largest[j] > 0 {
+                let v = (x[base + j] - mean[j]) / largest[j]
+                spread2[j] += share * v * v
+            }
+        }
+        return (0..<columns).map { j in
+            let relativeMean = abs(mean[j]) / Swift.max(largest[j], .leastNormalMagnitude)
+            let spread = spread2[j].squareRoot()
+            let offset = relativeMean > offsetLimit * spread && spread > constantLimit * relativeMean
+            return offset && mean[j].isFinite ? mean[j] : 0
+        }
     }
 
     /// The power of two of `v`'s leading digit (`v > 0`, finite).
     private static func power(_ v: Double) -> Double { Double(sign: .plus, exponent: v.exponent, significand: 1) }
 
-    /// `x'`: column `j` divided by `c_j`.
+    /// `x'`: column `j` shifted by `mu_j` and divided by `c_j`.
     func scaled(_ x: [Double], columns: Int) -> [Double] {
         var out = x
         for i in 0..<(out.count / Swift.max(columns, 1)) {
             let base = i * columns
-            for j in 0..<columns where factor[j] != 1 { out[base + j] /= factor[j] }
+            for j in 0..<columns where factor[j] != 1 || shift[j] != 0 { out[base + j] = (out[base + j] - shift[j]) / factor[j] }
         }
         return out
     }
 
-    /// The L2 strength per rescaled coefficient, `alpha / c_j^2` (at most `4` for a tiny column by
+    /// The L2 strength per new coefficient, `alpha / c_j^2` (at most about 4 for a tiny column by
     /// the choice of `c_j`, or `alpha` itself; it may underflow to 0 for a huge column).
     func penaltyStrengths(alpha: Double) -> [Double] { factor.map { alpha / $0 / $0 } }
 
-    /// Original parameters to rescaled ones (`w'_kj = c_j w_kj`; intercepts unchanged), in the
-    /// objective's layout of `outputs` rows of `stride` values.
+    /// Original parameters to new ones (`w'_kj = c_j w_kj`, `b'_k = b_k + sum_j mu_j w_kj`), in the
+    /// objective's layout of rows of `stride` values (the intercept last when `stride` exceeds the
+    /// feature count).
     func rescaled(_ theta: [Double], stride: Int) -> [Double] {
+        let d = factor.count
         var out = theta
-        for t in out.indices where t % stride < factor.count { out[t] *= factor[t % stride] }
+        for start in Swift.stride(from: 0, to: theta.count, by: stride) {
+            var moved = 0.0
+            for j in 0..<d {
+                out[start + j] = theta[start + j] * factor[j]
+                moved += shift[j] * theta[start + j]
+            }
+            if stride > d { out[start + d] = theta[start + d] + moved }
+        }
         return out
     }
 
-    /// Rescaled parameters back to the original ones (`w_kj = w'_kj / c_j`).
+    /// New parameters back to the original ones (`w_kj = w'_kj / c_j`, `b_k = b'_k - sum_j mu_j w_kj`).
     func original(_ theta: [Double], stride: Int) -> [Double] {
+        let d = factor.count
         var out = theta
-        for t in out.indices where t % stride < factor.count { out[t] /= factor[t % stride] }
+        for start in Swift.stride(from: 0, to: theta.count, by: stride) {
+            var moved = 0.0
+            for j in 0..<d {
+                out[start + j] = theta[start + j] / factor[j]
+                moved += shift[j] * out[start + j]
+            }
+            if stride > d { out[start + d] = theta[start + d] - moved }
+        }
         return out
     }
 
-    /// The gradient in the original parameters, `c_j g'_j` (chain rule), with a value beyond
-    /// `Double.greatestFiniteMagnitude` reported as that value (it is at least that large).
+    /// The gradient in the original parameters (chain rule: `g_w_j = c_j g'_j + mu_j g'_b`,
+    /// `g_b = g'_b`), with a value beyond `Double.greatestFiniteMagnitude` reported as that value
+    /// (it is at least that large).
     func originalGradient(_ g: [Double], stride: Int) -> [Double] {
+        let d = factor.count
         var out = g
-        for t in out.indices where t % stride < factor.count {
-            let v = out[t] * factor[t % stride]
-            out[t] = v.isFinite ? v : (v < 0 ? -Double.greatestFiniteMagnitude : .greatestFiniteMagnitude)
+        for start in Swift.stride(from: 0, to: g.count, by: stride) {
+            let gb = stride > d ? g[start + d] : 0
+            for j in 0..<d {
+                let v = g[start + j] * factor[j] + shift[j] * gb
+                out[start + j] = v.isFinite ? v : (v < 0 ? -Double.greatestFiniteMagnitude : .greatestFiniteMagnitude)
+            }
         }
         return out
     }
