@@ -111,3 +111,23 @@ extension AdversarialColumnScaleTests {
         }
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// A target with a huge offset (1e15 + an integer signal, exactly representable: ulp 0.125).
+    /// The equilibration multiplied y by `1 / max|y|`, a rounded number, so every scaled value
+    /// carried a relative error of eps, 0.1 in y's units, which centring exposed next to a signal
+    /// of about 10: Ridge `.qr` and `.svd` slopes were 8e-4 off ([1.9984, 2.9976] for [2, 3]); the
+    /// scale is now a power of two (exact). The data fit exactly (`y = 1e15 + 2 a + 3 b + 1`), so
+    /// alpha = 0 must give [2, 3] to the condition of the centred design (~10) times eps.
+    @Test(arguments: [Ridge.Solver.auto, .cholesky, .qr, .svd])
+    func ridgeOnATargetWithAHugeOffset(solver: Ridge.Solver) throws {
+        let x = try Self.design(scale: 1)
+        let y = zip(Self.a, Self.b).map { 1e15 + 2 * $0 + 3 * $1 + 1 }
+        let fit = try Ridge(alpha: 0, solver: solver).fit(x: x, y: y)
+        #expect(relativeError(fit.coefficients, [2, 3]) <= 1e-12, "\(solver): \(fit.coefficients)")
+        // The intercept 1e15 + 1 is known to its ulp (0.125) at best.
+        #expect(abs(fit.intercept - (1e15 + 1)) <= 0.5, "\(solver): \(fit.intercept)")
+        let weighted = try Ridge(alpha: 0, solver: solver).fit(x: x, y: y, sampleWeight: Self.a.map { 1 / $0 })
+        #expect(relativeError(weighted.coefficients, [2, 3]) <= 1e-12, "\(solver) weighted: \(weighted.coefficients)")
+    }
+}
