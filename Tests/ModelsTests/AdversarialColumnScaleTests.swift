@@ -131,3 +131,19 @@ extension AdversarialColumnScaleTests {
         #expect(relativeError(weighted.coefficients, [2, 3]) <= 1e-12, "\(solver) weighted: \(weighted.coefficients)")
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// A column with a huge offset (1e9 + small integers, exact): its scaled values carried the
+    /// same rounding of `1 / max` as the target above, and Ridge(alpha: 0) `.qr` / `.svd` gave slopes
+    /// 1.6e-8 off and an intercept of -14.67 for the true 1 (after the `-2e9` of the offset) before
+    /// the power-of-two scale. Exact data: slopes to 1e-12; the intercept `1 - 2e9` to a few of its
+    /// ulps (2.4e-7).
+    @Test(arguments: [Ridge.Solver.auto, .cholesky, .qr, .svd])
+    func ridgeOnAColumnWithAHugeOffset(solver: Ridge.Solver) throws {
+        let x = try Matrix(zip(Self.a, Self.b).map { [$0 + 1e9, $1] })
+        let y = zip(Self.a, Self.b).map { 2 * $0 + 3 * $1 + 1 }
+        let fit = try Ridge(alpha: 0, solver: solver).fit(x: x, y: y)
+        #expect(relativeError(fit.coefficients, [2, 3]) <= 1e-12, "\(solver): \(fit.coefficients)")
+        #expect(abs(fit.intercept - (1 - 2e9)) <= 1e-6, "\(solver): \(fit.intercept)")
+    }
+}
