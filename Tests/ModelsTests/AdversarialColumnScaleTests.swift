@@ -147,3 +147,33 @@ extension AdversarialColumnScaleTests {
         #expect(abs(fit.intercept - (1 - 2e9)) <= 1e-6, "\(solver): \(fit.intercept)")
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// Sample weights near the bottom of Double's range (all 5e-324 or 1e-320, alpha = 1): Ridge
+    /// normalises the weights to a largest of 1 and divides alpha by that largest weight, which
+    /// overflowed, and `.auto` / `.cholesky` threw "cholesky: non-finite value -nan at row 0,
+    /// column 0" and `.svd` "leastSquaresSVD (A): non-finite value inf" (places in internal
+    /// matrices). The penalty dwarfs the data there: `b = X_c^T W y_c / alpha` to a relative
+    /// `||X_c^T W X_c|| / alpha` ~ 1e-320, and the intercept is the weighted mean of y (b ~ 1e-321).
+    @Test(arguments: [5e-324, 1e-320])
+    func ridgeWithSubnormalWeights(weight: Double) throws {
+        let x = try Self.design(scale: 1)
+        let y = zip(Self.a, Self.b).map { 2 * $0 + 3 * $1 + 1 }
+        let n = Double(y.count)
+        let (ma, mb, my) = (Self.a.reduce(0, +) / n, Self.b.reduce(0, +) / n, y.reduce(0, +) / n)
+        // sum_i w (x_i - m)(y_i - ȳ) / alpha with alpha = 1: the exact cross products times w.
+        let ca = zip(Self.a, y).map { ($0 - ma) * ($1 - my) }.reduce(0, +)
+        let cb = zip(Self.b, y).map { ($0 - mb) * ($1 - my) }.reduce(0, +)
+        let expected = [ca * weight, cb * weight]
+        for solver in [Ridge.Solver.auto, .cholesky, .qr, .svd] {
+            let fit = try Ridge(alpha: 1, solver: solver).fit(x: x, y: y, sampleWeight: [Double](repeating: weight, count: y.count))
+            // Subnormal results carry few bits (5e-324 * 200 has 8): within one unit of the last
+            // place they hold, 2 * leastNonzeroMagnitude.
+            for j in 0..<2 {
+                #expect(abs(fit.coefficients[j] - expected[j]) <= 2 * Double.leastNonzeroMagnitude, "\(solver) \(weight): \(fit.coefficients) vs \(expected)")
+            }
+            #expect(abs(fit.intercept - my) <= 1e-13 * my, "\(solver): \(fit.intercept)")
+            #expect(fit.rSquared.map { abs($0) <= 1e-12 } ?? false, "\(solver): \(String(describing: fit.rSquared))")
+        }
+    }
+}

@@ -26,6 +26,10 @@ import LinearAlgebra
 /// it is as well conditioned as above, otherwise by QR of the transposed data without squaring), so
 /// the cost grows with `n^2 d`, not `d^3`.
 ///
+/// Sample weights so small that `alpha / max(w)` overflows (all near 5e-324 with alpha = 1): every
+/// solver returns the closed form `b = X_c^T W y_c / alpha`, exact to double precision there
+/// (Ridge+OverwhelmingPenalty.swift).
+///
 /// Float input is widened to Double. scikit-learn equivalent:
 /// `sklearn.linear_model.Ridge(alpha=..., fit_intercept=..., solver="cholesky" | "svd" | "auto")`.
 public struct Ridge: Sendable, Hashable, Codable {
@@ -67,6 +71,7 @@ public struct Ridge: Sendable, Hashable, Codable {
         let d = data.columns
         // Objective / max(w): the penalty becomes alpha / max(w).
         let scaledAlpha = alpha / data.weightScale
+        if let fit = try fitUnderAnOverwhelmingPenalty(data, scaledAlpha: scaledAlpha) { return fit }
         if let fit = try fitDual(data, scaledAlpha: scaledAlpha, threads: threads) { return fit }
         var chosen = solver
         if chosen == .auto { chosen = data.effectiveRows < d ? .qr : .cholesky }
