@@ -177,3 +177,37 @@ extension AdversarialColumnScaleTests {
         }
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// Sample weights all at 5e-324 or 1e-320 (total below 1 / Double.max): the objective's weighted
+    /// mean multiplied by `1 / S`, which overflowed, and every unpenalised or `.l2(alpha:)` fit
+    /// failed with `.numericalOverflow` "objective inf, max |gradient| nan", though a common factor
+    /// of the weights does not change a weighted mean: the fit must equal the unit-weight one. With
+    /// `C`, the strength `1 / (C S)` overflows: a typed error naming `sampleWeight` (it named `C`,
+    /// which was 1).
+    @Test(arguments: [5e-324, 1e-320])
+    func logisticWithSubnormalWeights(weight: Double) throws {
+        let x = try Self.design(scale: 1)
+        for y in [Self.binary, Self.three] {
+            let weights = [Double](repeating: weight, count: y.count)
+            for solver in [LogisticRegression.Solver.lbfgs(memory: 10), .newtonCholesky] {
+                for penalty in [LogisticRegression.Penalty.none, .l2(alpha: 0.1)] {
+                    let model = LogisticRegression(penalty: penalty, solver: solver, tol: 1e-10, maxIter: 500)
+                    let reference = try model.fit(x, y)
+                    let fit = try model.fit(x, y, sampleWeight: weights)
+                    #expect(fit.diagnostics.converged)
+                    // Same objective (the weighted mean is the plain mean here), both at tol 1e-10.
+                    #expect(relativeError(fit.coefficients.flatMap { $0 } + fit.intercepts,
+                                          reference.coefficients.flatMap { $0 } + reference.intercepts) <= 1e-8,
+                            "\(solver) \(penalty): \(fit.coefficients) vs \(reference.coefficients)")
+                }
+                do {
+                    _ = try LogisticRegression(C: 1, solver: solver).fit(x, y, sampleWeight: weights)
+                    Issue.record("expected a sampleWeight error")
+                } catch let ModelError.invalidParameter(_, parameter, _) {
+                    #expect(parameter == "sampleWeight")
+                }
+            }
+        }
+    }
+}

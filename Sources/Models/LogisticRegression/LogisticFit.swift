@@ -4,14 +4,21 @@ import LinearAlgebra
 /// The fit itself, on validated `Double` data.
 enum LogisticFit {
     static func run(_ config: LogisticRegression, x: [Double], rows: Int, features: Int, classes: [ClassLabel],
-                    target: [Int32], weights: [Double], weightSum: Double, unitWeights: Bool, warmStart: LogisticRegressionModel?,
-                    threads: Int) throws -> LogisticRegressionModel {
+                    target: [Int32], weights callerWeights: [Double], weightSum callerWeightSum: Double, unitWeights: Bool,
+                    warmStart: LogisticRegressionModel?, threads: Int) throws -> LogisticRegressionModel {
         // `weightSum`: the weights' sum in row order; `unitWeights`: every weight is known to be 1.
         let model = LogisticValidation.model
-        let alpha = config.alpha(weightSum: weightSum)
+        let alpha = config.alpha(weightSum: callerWeightSum)
         guard alpha.isFinite else {
-            throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(weightSum)) overflows")
+            // 1 / (C S): name what is small, C or the total weight S.
+            if case let .l2C(c) = config.penalty, (1 / c).isFinite {
+                throw ModelError.invalidParameter(
+                    model: model, parameter: "sampleWeight",
+                    reason: "the total weight \(callerWeightSum) is so small that the strength 1 / (C * total) overflows (C = \(c)): the penalty would pin every coefficient at 0; scale the weights up or raise C")
+            }
+            throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(callerWeightSum)) overflows")
         }
+        let (weights, weightSum) = meanPreservingWeights(callerWeights, total: callerWeightSum)
         // Newton on columns of extreme magnitude (1e200, 1e-200) or offset (1e9 + 1..9) solves the
         // rescaled, centred problem (NewtonColumnScaling): same decision values, a Hessian that
         // neither overflows, underflows nor loses its digits to an offset. From here to the end
@@ -171,9 +178,24 @@ enum LogisticFit {
         let diagnostics = LogisticDiagnostics(
             solver: config.solver.name, iterations: result.iterations, evaluations: result.evaluations,
             objective: result.objective, gradientMaxAbs: gradientNorm, converged: converged,
-            stopReason: result.stopReason, separation: separation, l2Strength: alpha, weightSum: weightSum)
+            stopReason: result.stopReason, separation: separation, l2Strength: alpha, weightSum: callerWeightSum)
         return LogisticRegressionModel(configuration: config, classes: classes, coefficients: coefficients,
                                        intercepts: intercepts, featureCount: features, diagnostics: diagnostics)
+    }
+
+    /// Weights whose total `S` is so small that `1 / S` overflows (all near 5e-324) multiplied by a
+    /// power of two (exact: it scales them up) to a largest weight in [1, 2), and their new total;
+    /// other weights as they are. The objective's loss is the weighted *mean* (`1 / S` times the sum),
+    /// which a common factor leaves unchanged, while `1 / S` itself made it infinite and the fit
+    /// failed as a numerical overflow ("objective inf, max |gradient| nan"). The penalty's strength
+    /// is computed from the caller's total before this.
+    static func meanPreservingWeights(_ weights: [Double], total: Double) -> (weights: [Double], total: Double) {
+        guard !(1 / total).isFinite, let largest = weights.max(), largest > 0 else { return (weights, total) }
+        // w * 2^k through the exponent (2^k itself overflows for k = 1074).
+        let scaled = weights.map { Double(sign: .plus, exponent: -largest.exponent, significand: $0) }
+        var sum = 0.0
+        for w in scaled { sum += w }
+        return (scaled, sum)
     }
 
     /// The binary L-BFGS start: `W = 0`, intercept `b0 = log(W1 / W0)` (0 without an intercept or
