@@ -211,3 +211,26 @@ extension AdversarialColumnScaleTests {
         }
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// A multinomial fit with a penalty that pins the coefficients at ~0 (alpha 1e20 .. 1e300, i.e.
+    /// C ~ 1e-21 .. 1e-301): the intercepts are then those of the intercept-only model, the centred
+    /// log class counts `log n_k - mean_k log n_k`. Both solvers returned all-zero intercepts with
+    /// `converged == false`: Newton's eigen solve dropped the intercepts' eigenvalues (~0.2) as
+    /// below `p eps lambda_max` (lambda_max ~ alpha), and L-BFGS could not step with coefficient
+    /// curvatures 1e20 times the intercepts'. The coefficients are below 1e-20 of the intercepts,
+    /// so the closed form holds to far better than the 1e-8 asserted (the solvers' tol, 1e-10).
+    @Test(arguments: [1e20, 1e100, 1e300])
+    func multinomialUnderAnOverwhelmingPenalty(alpha: Double) throws {
+        let x = try Self.design(scale: 1)
+        let y: [Double] = [0, 2, 1, 0, 1, 2, 0, 1, 2, 2, 0, 0]  // counts 5, 3, 4
+        let logs = [5.0, 3, 4].map { log($0) }
+        let expected = logs.map { $0 - logs.reduce(0, +) / 3 }
+        for solver in [LogisticRegression.Solver.lbfgs(memory: 10), .newtonCholesky] {
+            let fit = try LogisticRegression(penalty: .l2(alpha: alpha), solver: solver, tol: 1e-10).fit(x, y)
+            #expect(fit.diagnostics.converged, "\(solver) \(alpha): \(fit.diagnostics)")
+            #expect(zip(fit.intercepts, expected).allSatisfy { abs($0 - $1) <= 1e-8 }, "\(solver) \(alpha): \(fit.intercepts) vs \(expected)")
+            #expect(fit.coefficients.joined().allSatisfy { abs($0) <= 10 / alpha }, "\(solver) \(alpha): \(fit.coefficients)")
+        }
+    }
+}

@@ -70,7 +70,10 @@ enum LogisticFit {
                     try LogisticValidation.checkFinite(x, columns: features)
                     throw ModelError.numericalOverflow(model: model, detail: "X holds a NaN or an infinity")  // invariant: checkFinite throws first
                 }
-                let map = ColumnPreconditioner(mean: pass.mean, scale: pass.scale, outputs: outputs, fitIntercept: config.fitIntercept)
+                let share: Double = 1 / Double(classes.count)
+                let curvature: Double = start?.curvature ?? share * (1 - share)
+                let columnScale = penaltyAwareScale(pass.scale, alpha: alpha, curvature: curvature)
+                let map = ColumnPreconditioner(mean: pass.mean, scale: columnScale, outputs: outputs, fitIntercept: config.fitIntercept)
                 var solver = LBFGS(memory: memory, tol: config.tol, maxIter: config.maxIter)
                 solver.measure = { maxAbs(map.gradientTheta($0)) }
                 var seeded: (theta: [Double], value: LogisticObjective.Value)?
@@ -83,7 +86,8 @@ enum LogisticFit {
                     // are not centred: c (1 + mu_j^2 / sigma_j^2)). The first step is then Newton's
                     // step from the start point instead of a unit-length steepest-descent step;
                     // L-BFGS is unchanged after it (the line search still checks every step).
-                    solver.initialInverseHessian = startInverseHessian(curvature: start.curvature, mean: pass.mean, scale: pass.scale,
+                    solver.initialInverseHessian = startInverseHessian(curvature: start.curvature, mean: pass.mean, scale: columnScale,
+                                                                       sigma: columnScale == pass.scale ? nil : pass.scale,
                                                                        alpha: alpha, fitIntercept: config.fitIntercept)
                     let inverse = 1 / objective.weightSum
                     var gradient = [Double](repeating: 0, count: objective.parameterCount)
@@ -122,8 +126,15 @@ enum LogisticFit {
                 result = OptimizationResult(theta: theta, objective: v.objective, gradient: v.gradient, iterations: inner.iterations,
                                             evaluations: passes, stopReason: inner.stopReason)
             case .newtonCholesky:
-                result = try NewtonCholesky(tol: config.tol, maxIter: config.maxIter, alwaysPseudoInverse: outputs > 1)
-                    .minimize(theta0) { theta, hessian in
+                var newton = NewtonCholesky(tol: config.tol, maxIter: config.maxIter, alwaysPseudoInverse: outputs > 1)
+                if outputs > 1 {
+                    // The multinomial's shift invariance: each unpenalised parameter (the intercept;
+                    // a coefficient whose penalty is 0) plus one value in every class.
+                    let strengths = objective.penaltyStrengths ?? [Double](repeating: alpha, count: features)
+                    newton.gauge = (0..<stride).filter { $0 == features || !(strengths[$0] > 0) }
+                        .map { j in (0..<outputs).map { $0 * stride + j } }
+                }
+                result = try newton.minimize(theta0) { theta, hessian in
                         let v = try objective.evaluate(theta, hessian: hessian)
                         return NewtonCholesky.Evaluation(objective: v.objective, gradient: v.gradient, hessian: v.hessian)
                     }
@@ -181,6 +192,26 @@ enum LogisticFit {
             stopReason: result.stopReason, separation: separation, l2Strength: alpha, weightSum: callerWeightSum)
         return LogisticRegressionModel(configuration: config, classes: classes, coefficients: coefficients,
                                        intercepts: intercepts, featureCount: features, diagnostics: diagnostics)
+    }
+
+    /// The preconditioner's column scales with the penalty counted where it dominates: a column
+    /// whose curvature in the standardised coordinates (`c`, the per-row curvature at the start)
+    /// is below its penalty `alpha / sigma_j^2` gets `sqrt(sigma_j^2 + alpha / c)`, so that its
+    /// coefficient's curvature is about `c` like the intercept's. Why: with `alpha = 1e20` (C = 1e-21)
+    /// the coefficients' curvature was 1e20 times the intercepts', L-BFGS (a scalar initial Hessian
+    /// after the first step) could not take a step, and a multinomial fit returned all-zero
+    /// intercepts with `converged == false`. Other columns keep `sigma_j` (same bits as before).
+    static func penaltyAwareScale(_ sigma: [Double], alpha: Double, curvature c: Double) -> [Double] {
+        guard alpha > 0, c > 0 else { return sigma }
+        return sigma.map { s in
+            let penalty = alpha / c
+            guard penalty > s * s, penalty.isFinite else { return s }
+            // sqrt(s^2 + alpha / c) without overflow: the larger term dominates.
+            let large = penalty.squareRoot()
+            let ratio = s / large
+            let scaled = large * (1 + ratio * ratio).squareRoot()
+            return scaled.isFinite ? scaled : s
+        }
     }
 
     /// Weights whose total `S` is so small that `1 / S` overflows (all near 5e-324) multiplied by a
@@ -249,13 +280,20 @@ enum LogisticFit {
 
     /// The diagonal inverse Hessian at the constant start in `ColumnPreconditioner`'s standardised
     /// parameters (see the call site); entries that would not be finite and positive are 1.
-    static func startInverseHessian(curvature: Double, mean: [Double], scale: [Double], alpha: Double, fitIntercept: Bool) -> [Double] {
+    /// `sigma`: the columns' deviations, when `scale` (the preconditioner's) differs from them
+    /// (`penaltyAwareScale`): a standardised column's variance is then `sigma^2 / scale^2`.
+    static func startInverseHessian(curvature: Double, mean: [Double], scale: [Double], sigma: [Double]? = nil, alpha: Double,
+                                    fitIntercept: Bool) -> [Double] {
         let d = scale.count
         let c = Swift.max(curvature, 1e-12)
         var diagonal = [Double](repeating: 1 / c, count: d + (fitIntercept ? 1 : 0))
         for j in 0..<d {
             let sigma2 = scale[j] * scale[j]
-            let spread = fitIntercept ? 1 : 1 + mean[j] * mean[j] / sigma2
+            var spread = fitIntercept ? 1 : 1 + mean[j] * mean[j] / sigma2
+            if let sigma, sigma[j] != scale[j] {
+                let variance = sigma[j] * sigma[j]
+                spread = (fitIntercept ? variance : variance + mean[j] * mean[j]) / sigma2
+            }
             let h = c * spread + alpha / sigma2
             diagonal[j] = h.isFinite && h > 0 ? 1 / h : 1
         }
