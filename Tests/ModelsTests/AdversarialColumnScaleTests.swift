@@ -234,3 +234,23 @@ extension AdversarialColumnScaleTests {
         }
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// Weights that leave a single class (zero on every row of the other, or a zero class weight):
+    /// the fit used to return a finite, tol-dependent intercept (-13.5 by L-BFGS, -11.2 by Newton,
+    /// both "converged") for an optimum at infinity. Refused as a single class, naming it.
+    @Test func weightsThatLeaveOneClass() throws {
+        let x = try Self.design(scale: 1)
+        let y = Self.binary
+        for solver in [LogisticRegression.Solver.lbfgs(memory: 10), .newtonCholesky] {
+            for (model, weights) in [(LogisticRegression(solver: solver), y.map { $0 == 1 ? 0.0 : 1 }),
+                                     (LogisticRegression(classWeight: .explicit([.real(1): 0]), solver: solver), nil),
+                                     (LogisticRegression(solver: solver), y.indices.map { $0 == 2 ? 1.0 : 0 })] {
+                #expect { try model.fit(x, y, sampleWeight: weights) } throws: { error in
+                    guard case let ModelError.singleClass(_, label) = error else { return false }
+                    return label.hasPrefix(weights?[2] == 1 ? "1" : "0")
+                }
+            }
+        }
+    }
+}

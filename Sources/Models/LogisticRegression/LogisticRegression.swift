@@ -257,6 +257,18 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
             }
             throw ModelError.zeroTotalWeight(model: model)
         }
+        if !(unit && classWeight == nil) {
+            // Weights that leave one class only (all-zero but one row, or a zero class weight on
+            // every other class): nothing to discriminate, and the intercept's optimum is at
+            // infinity; the fit stopped wherever tol let it (intercept -13.5 by L-BFGS, -11.2 by
+            // Newton, both "converged"). Refused as a single class, as for y.
+            var carried = [Bool](repeating: false, count: classes.count)
+            for i in weights.indices where weights[i] > 0 { carried[Int(target[i])] = true }
+            let weighted = classes.indices.filter { carried[$0] }
+            if weighted.count < 2, let only = weighted.first {
+                throw ModelError.singleClass(model: model, label: "\(classes[only]), the only class with positive sampleWeight x classWeight")
+            }
+        }
         return (weights, total)
     }
 
