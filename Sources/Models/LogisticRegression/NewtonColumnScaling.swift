@@ -43,17 +43,13 @@ struct NewtonColumnScaling: Sendable {
 
     /// The map for `x` (row-major, finite) with row weights `weights` (total `weightSum > 0`), or
     /// nil when every column is within the limits.
-    /// - Complexity: two reads of `x` (three when some column is offset).
+    /// - Complexity: one read of `x`.
     static func make(x: [Double], rows: Int, columns: Int, weights: [Double], weightSum: Double,
                      fitIntercept: Bool, alpha: Double) -> NewtonColumnScaling? {
-        var largest = [Double](repeating: 0, count: columns)
-        for i in 0..<rows {
-            let base = i * columns
-            for j in 0..<columns { largest[j] = Swift.max(largest[j], abs(x[base + j])) }
-        }
+        let moments = columnMoments(x: x, rows: rows, columns: columns, weights: weights, weightSum: weightSum)
         let penaltyScale = alpha > 0 ? power(alpha.squareRoot()) : 0
         var changed = false
-        let factor = largest.map { m -> Double in
+        let factor = moments.largest.map { m -> Double in
             guard m > 0 else { return 1 }  // an all-zero column: nothing to scale
             var c = 1.0
             if m > limit { c = power(m) }
@@ -66,36 +62,41 @@ struct NewtonColumnScaling: Sendable {
         }
         var shift = [Double](repeating: 0, count: columns)
         if fitIntercept {
-            let offset = offsetColumns(x: x, rows: rows, columns: columns, weights: weights, weightSum: weightSum, largest: largest)
-            if offset.contains(where: { $0 != 0 }) { shift = offset; changed = true }
+            for j in 0..<columns {
+                let mean = moments.mean[j], spread = moments.spread[j]
+                if abs(mean) > offsetLimit * spread && spread > constantLimit * abs(mean) && mean.isFinite {
+                    shift[j] = mean
+                    changed = true
+                }
+            }
         }
         return changed ? NewtonColumnScaling(shift: shift, factor: factor) : nil
     }
 
-    /// The weighted mean of each column whose offset dwarfs its spread (see the type's doc), else 0.
-    /// Means as sums of `(w_i / S) x_ij` (a convex combination: no overflow), spreads in units of
-    /// the column's largest value.
-    private static func offsetColumns(x: [Double], rows: Int, columns: Int, weights: [Double], weightSum: Double,
-                                      largest: [Double]) -> [Double] {
-        var mean = [Double](repeating: 0, count: columns)
-        for i in 0..<rows where weights[i] > 0 {
-            let share = weights[i] / weightSum, base = i * columns
-            for j in 0..<columns { mean[j] += share * x[base + j] }
-        }
-        var spread2 = [Double](repeating: 0, count: columns)
-        for i in 0..<rows where weights[i] > 0 {
-            let share = weights[i] / weightSum, base = i * columns
-            for j in 0..<columns where largest[j] > 0 {
-                let v = (x[base + j] - mean[j]) / largest[j]
-                spread2[j] += share * v * v
+    /// Per column, in one read of `x`: the largest `|x_ij|`, and the weighted mean and standard
+    /// deviation from sums of `(w_i / S) (x_ij - x_0j)` and its square, `x_0` the first row (the
+    /// shift keeps the subtraction mean^2 - ... free of cancellation unless row 0 is an outlier;
+    /// these values only decide whether to centre, so an approximate spread is enough). A spread
+    /// whose squares overflow is infinite: such a column is not centred.
+    private static func columnMoments(x: [Double], rows: Int, columns: Int, weights: [Double], weightSum: Double)
+        -> (largest: [Double], mean: [Double], spread: [Double]) {
+        var largest = [Double](repeating: 0, count: columns)
+        var first = [Double](repeating: 0, count: columns), second = first
+        let origin = rows > 0 ? Array(x[0..<columns]) : first
+        for i in 0..<rows {
+            let base = i * columns
+            let share = weights[i] / weightSum
+            for j in 0..<columns {
+                let value = x[base + j]
+                largest[j] = Swift.max(largest[j], abs(value))
+                let v = value - origin[j]
+                first[j] += share * v
+                second[j] += share * v * v
             }
         }
-        return (0..<columns).map { j in
-            let relativeMean = abs(mean[j]) / Swift.max(largest[j], .leastNormalMagnitude)
-            let spread = spread2[j].squareRoot()
-            let offset = relativeMean > offsetLimit * spread && spread > constantLimit * relativeMean
-            return offset && mean[j].isFinite ? mean[j] : 0
-        }
+        let mean = (0..<columns).map { origin[$0] + first[$0] }
+        let spread = (0..<columns).map { (Swift.max(0, second[$0] - first[$0] * first[$0])).squareRoot() }
+        return (largest, mean, spread)
     }
 
     /// The power of two of `v`'s leading digit (`v > 0`, finite).
