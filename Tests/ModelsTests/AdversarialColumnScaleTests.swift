@@ -254,3 +254,29 @@ extension AdversarialColumnScaleTests {
         }
     }
 }
+
+extension AdversarialColumnScaleTests {
+    /// A constant column of 1e9s (e.g. 1e9 + small integers read as Float, whose spacing there is
+    /// 64) next to an ordinary one, with an intercept: the column is collinear with the intercept,
+    /// Newton's Hessian is singular to rounding, and its eigen fallback on the unscaled Hessian
+    /// (lambda_max ~1e18, cutoff p eps lambda_max ~1e3) dropped every direction: the fit stopped at
+    /// zero with `converged == false`. Such a column adds nothing to the model, so the other
+    /// coefficient and the decision values (intercept + 1e9 w_0) must be those of the fit without it
+    /// (the split between w_0 and the intercept is not determined to rounding: w_0 ~ 1e-10).
+    @Test func newtonWithAConstantLargeColumn() throws {
+        let y = Self.binary
+        for (name, constant) in [("1e9", 1e9), ("Float(1e9 + 3)", Double(Float(1e9 + 3)))] {
+            let x = try Matrix(Self.b.map { [constant, $0] })
+            // The default tol (1e-4): the constant column's gradient, 1e9 times the mean residual,
+            // cannot go much below 1e-7 in double precision.
+            let alone = try LogisticRegression(solver: .newtonCholesky).fit(try Matrix(Self.b.map { [$0] }), y)
+            let fit = try LogisticRegression(solver: .newtonCholesky).fit(x, y)
+            #expect(fit.diagnostics.converged, "\(name): \(fit.diagnostics)")
+            // Both fits stop at tol 1e-4 on the gradient: measured agreement 1.3e-6, asserted to 1e-5.
+            #expect(abs(fit.coefficients[0][1] - alone.coefficients[0][0]) <= 1e-5 * abs(alone.coefficients[0][0]),
+                    "\(name): \(fit.coefficients) vs \(alone.coefficients)")
+            let shift = fit.intercepts[0] + constant * fit.coefficients[0][0]
+            #expect(abs(shift - alone.intercepts[0]) <= 1e-5, "\(name): \(shift) vs \(alone.intercepts[0])")
+        }
+    }
+}

@@ -7,8 +7,8 @@ import LinearAlgebra
 /// Each iteration solves `H s = -g` by Cholesky of the Jacobi-scaled `D H D` (`D = diag(H)^(-1/2)`,
 /// so the columns' units do not count against the condition estimate). When that factorisation
 /// fails or its reciprocal condition estimate is below `p * eps` (singular Hessian: collinear columns without a penalty,
-/// or the multinomial's shift invariance), the step is the minimum-norm solution through a
-/// symmetric eigendecomposition with eigenvalues below `p * eps * lambda_max` dropped; since the
+/// or the multinomial's shift invariance), the step is the minimum-norm solution (in the
+/// Jacobi-scaled variables) through a symmetric eigendecomposition with eigenvalues below `p * eps * lambda_max` dropped; since the
 /// gradient has no component along the dropped directions (up to rounding), this is the Newton
 /// step restricted to the identifiable subspace, and no NaN arises from singularity. The
 /// multinomial's known shift invariance is factored out first (`gauge`), so its steps come from the
@@ -102,7 +102,6 @@ struct NewtonCholesky {
 
     /// Solves `H s = -g` (Cholesky, or the minimum-norm eigen solution when H is singular).
     func solve(hessian: [Double], gradient: [Double], n: Int) throws -> [Double] {
-        let h = try Matrix(rows: n, columns: n, elements: hessian)
         let eps = Double.ulpOfOne
         if !gauge.isEmpty, let step = gaugeFixedStep(hessian: hessian, gradient: gradient, n: n) { return step }
         if !alwaysPseudoInverse {
@@ -112,7 +111,19 @@ struct NewtonCholesky {
             // drops the small-scale directions and stalls the fit.
             if let s = jacobiScaledCholeskyStep(hessian: hessian, gradient: gradient, n: n) { return s }
         }
-        let eigen = try LAPACK.symmetricEigen(h, computeVectors: true)
+        // The eigen solve of the Jacobi-scaled D H D too (s = D y): unscaled, a column of values
+        // near 1e9 that is constant (collinear with the intercept) gave lambda_max ~1e18 and a
+        // cutoff p eps lambda_max ~1e3 that dropped every other direction: the step was zero and
+        // the fit stopped at its start (all-zero coefficients, converged == false). Scaled, only the
+        // truly degenerate direction is dropped.
+        var scale = [Double](repeating: 1, count: n)
+        for i in 0..<n {
+            let v = hessian[i * n + i]
+            if v > 0 && v.isFinite { scale[i] = 1 / v.squareRoot() }
+        }
+        var scaled = hessian
+        for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= scale[i] * scale[j] } }
+        let eigen = try LAPACK.symmetricEigen(try Matrix(rows: n, columns: n, elements: scaled), computeVectors: true)
         guard let v = eigen.eigenvectors else { return [Double](repeating: 0, count: n) }
         let values = eigen.eigenvalues
         let largest = values.map { abs($0) }.max() ?? 0
@@ -121,10 +132,11 @@ struct NewtonCholesky {
         var step = [Double](repeating: 0, count: n)
         for k in 0..<n where values[k] > cutoff {
             var c = 0.0
-            for i in 0..<n { c += ve[i * n + k] * gradient[i] }
+            for i in 0..<n { c += ve[i * n + k] * gradient[i] * scale[i] }
             c = -c / values[k]
             for i in 0..<n { step[i] += c * ve[i * n + k] }
         }
+        for i in 0..<n { step[i] *= scale[i] }
         return step
     }
 
