@@ -160,10 +160,7 @@ struct CentredGram {
     /// one, the scale of the regularised matrix, which stays finite when `G_jj` underflowed).
     /// Returns nil when it is not numerically positive definite.
     func solve(penalty: [Double]) throws -> (b: [Double], intercept: Double, cholesky: CholeskyFactorization<Double>)? {
-        // Without a penalty, the stored scale (no allocation: LinearRegression's fit is gated on its count).
-        let scale = penalty.contains(where: { $0 > 0 })
-            ? (0..<d).map { j in penalty[j] > 0 ? 1 / (gram[j, j] + penalty[j]).squareRoot() : self.scale[j] }
-            : self.scale
+        let scale = equilibration(penalty: penalty)
         var gs = gram.elements
         for j in 0..<d {
             for k in 0..<d { gs[j * d + k] = gs[j * d + k] * scale[j] * scale[k] }
@@ -182,6 +179,14 @@ struct CentredGram {
         let bs = try wrap { try chol.solve((0..<d).map { xty[$0] * scale[$0] }) }
         let b = (0..<d).map { bs[$0] * scale[$0] }
         return (b, intercept(for: b), chol)
+    }
+
+    /// The `D` of `solve(penalty:)`. Without a penalty, the stored scale (no allocation:
+    /// LinearRegression's fit is gated on its count).
+    func equilibration(penalty: [Double]) -> [Double] {
+        penalty.contains(where: { $0 > 0 })
+            ? (0..<d).map { j in penalty[j] > 0 ? 1 / (gram[j, j] + penalty[j]).squareRoot() : self.scale[j] }
+            : self.scale
     }
 
     /// `b0 = y0 + ȳ_s - x0^T b - s^T b / W`, compensated.

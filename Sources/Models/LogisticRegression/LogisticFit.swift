@@ -4,17 +4,35 @@ import LinearAlgebra
 /// The fit itself, on validated `Double` data.
 enum LogisticFit {
     static func run(_ config: LogisticRegression, x: [Double], rows: Int, features: Int, classes: [ClassLabel],
-                    target: [Int32], weights: [Double], weightSum: Double, unitWeights: Bool, warmStart: LogisticRegressionModel?,
-                    threads: Int) throws -> LogisticRegressionModel {
+                    target: [Int32], weights callerWeights: [Double], weightSum callerWeightSum: Double, unitWeights: Bool,
+                    warmStart: LogisticRegressionModel?, threads: Int) throws -> LogisticRegressionModel {
         // `weightSum`: the weights' sum in row order; `unitWeights`: every weight is known to be 1.
         let model = LogisticValidation.model
-        let alpha = config.alpha(weightSum: weightSum)
+        let alpha = config.alpha(weightSum: callerWeightSum)
         guard alpha.isFinite else {
-            throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(weightSum)) overflows")
+            // 1 / (C S): name what is small, C or the total weight S.
+            if case let .l2C(c) = config.penalty, (1 / c).isFinite {
+                throw ModelError.invalidParameter(
+                    model: model, parameter: "sampleWeight",
+                    reason: "the total weight \(callerWeightSum) is so small that the strength 1 / (C * total) overflows (C = \(c)): the penalty would pin every coefficient at 0; scale the weights up or raise C")
+            }
+            throw ModelError.invalidParameter(model: model, parameter: "C", reason: "too small: the strength 1 / (C * \(callerWeightSum)) overflows")
         }
-        let objective = LogisticObjective(x: x, rows: rows, features: features, target: target, weights: weights,
+        let (weights, weightSum) = meanPreservingWeights(callerWeights, total: callerWeightSum)
+        // Newton on columns of extreme magnitude (1e200, 1e-200) or offset (1e9 + 1..9) solves the
+        // rescaled, centred problem (NewtonColumnScaling): same decision values, a Hessian that
+        // neither overflows, underflows nor loses its digits to an offset. From here to the end
+        // `objective` and `theta` are in its parameters.
+        var scaling: NewtonColumnScaling?
+        if case .newtonCholesky = config.solver {
+            scaling = NewtonColumnScaling.make(x: x, rows: rows, columns: features, weights: weights, weightSum: weightSum,
+                                               fitIntercept: config.fitIntercept, alpha: alpha)
+        }
+        let objective = LogisticObjective(x: scaling.map { $0.scaled(x, columns: features) } ?? x, rows: rows, features: features,
+                                          target: target, weights: weights,
                                           classCount: classes.count, fitIntercept: config.fitIntercept, alpha: alpha, threads: threads,
-                                          weightSum: weightSum, unitWeights: unitWeights ? true : nil)
+                                          weightSum: weightSum, unitWeights: unitWeights ? true : nil,
+                                          penaltyStrengths: scaling?.penaltyStrengths(alpha: alpha))
         let (outputs, stride) = (objective.outputs, objective.stride)
         var theta0 = [Double](repeating: 0, count: objective.parameterCount)
         if let warm = warmStart {
@@ -30,6 +48,7 @@ enum LogisticFit {
                 if config.fitIntercept { theta0[k * stride + features] = warm.intercepts[k] }
             }
         }
+        if let scaling { theta0 = scaling.rescaled(theta0, stride: stride) }
         var result: OptimizationResult
         do {
             switch config.solver {
@@ -51,7 +70,10 @@ enum LogisticFit {
                     try LogisticValidation.checkFinite(x, columns: features)
                     throw ModelError.numericalOverflow(model: model, detail: "X holds a NaN or an infinity")  // invariant: checkFinite throws first
                 }
-                let map = ColumnPreconditioner(mean: pass.mean, scale: pass.scale, outputs: outputs, fitIntercept: config.fitIntercept)
+                let share: Double = 1 / Double(classes.count)
+                let curvature: Double = start?.curvature ?? share * (1 - share)
+                let columnScale = penaltyAwareScale(pass.scale, alpha: alpha, curvature: curvature)
+                let map = ColumnPreconditioner(mean: pass.mean, scale: columnScale, outputs: outputs, fitIntercept: config.fitIntercept)
                 var solver = LBFGS(memory: memory, tol: config.tol, maxIter: config.maxIter)
                 solver.measure = { maxAbs(map.gradientTheta($0)) }
                 var seeded: (theta: [Double], value: LogisticObjective.Value)?
@@ -64,7 +86,8 @@ enum LogisticFit {
                     // are not centred: c (1 + mu_j^2 / sigma_j^2)). The first step is then Newton's
                     // step from the start point instead of a unit-length steepest-descent step;
                     // L-BFGS is unchanged after it (the line search still checks every step).
-                    solver.initialInverseHessian = startInverseHessian(curvature: start.curvature, mean: pass.mean, scale: pass.scale,
+                    solver.initialInverseHessian = startInverseHessian(curvature: start.curvature, mean: pass.mean, scale: columnScale,
+                                                                       sigma: columnScale == pass.scale ? nil : pass.scale,
                                                                        alpha: alpha, fitIntercept: config.fitIntercept)
                     let inverse = 1 / objective.weightSum
                     var gradient = [Double](repeating: 0, count: objective.parameterCount)
@@ -103,8 +126,15 @@ enum LogisticFit {
                 result = OptimizationResult(theta: theta, objective: v.objective, gradient: v.gradient, iterations: inner.iterations,
                                             evaluations: passes, stopReason: inner.stopReason)
             case .newtonCholesky:
-                result = try NewtonCholesky(tol: config.tol, maxIter: config.maxIter, alwaysPseudoInverse: outputs > 1)
-                    .minimize(theta0) { theta, hessian in
+                var newton = NewtonCholesky(tol: config.tol, maxIter: config.maxIter, alwaysPseudoInverse: outputs > 1)
+                if outputs > 1 {
+                    // The multinomial's shift invariance: each unpenalised parameter (the intercept;
+                    // a coefficient whose penalty is 0) plus one value in every class.
+                    let strengths = objective.penaltyStrengths ?? [Double](repeating: alpha, count: features)
+                    newton.gauge = (0..<stride).filter { $0 == features || !(strengths[$0] > 0) }
+                        .map { j in (0..<outputs).map { $0 * stride + j } }
+                }
+                result = try newton.minimize(theta0) { theta, hessian in
                         let v = try objective.evaluate(theta, hessian: hessian)
                         return NewtonCholesky.Evaluation(objective: v.objective, gradient: v.gradient, hessian: v.hessian)
                     }
@@ -138,6 +168,16 @@ enum LogisticFit {
                 model: model, detail: "the objective or its gradient is not finite (objective \(result.objective), max |gradient| \(maxAbs(result.gradient))); rescale X (e.g. StandardScaler)")
         }
         let separation = alpha == 0 ? separationStatus(objective, result: result, config: config) : .notChecked
+        if let scaling {
+            result.theta = scaling.original(result.theta, stride: stride)
+            result.gradient = scaling.originalGradient(result.gradient, stride: stride)
+            // A subnormal column without a penalty can have a maximum-likelihood coefficient
+            // beyond Double's range (w = w' / c with c down to 2^-1074).
+            if let t = result.theta.firstIndex(where: { !$0.isFinite }) {
+                let what = t % stride < features ? "the coefficient of X column \(t % stride)" : "the intercept"
+                throw ModelError.numericalOverflow(model: model, detail: "\(what) exceeds Double's range; rescale X")
+            }
+        }
         var coefficients: [[Double]] = []
         var intercepts: [Double] = []
         for k in 0..<outputs {
@@ -149,9 +189,44 @@ enum LogisticFit {
         let diagnostics = LogisticDiagnostics(
             solver: config.solver.name, iterations: result.iterations, evaluations: result.evaluations,
             objective: result.objective, gradientMaxAbs: gradientNorm, converged: converged,
-            stopReason: result.stopReason, separation: separation, l2Strength: alpha, weightSum: weightSum)
+            stopReason: result.stopReason, separation: separation, l2Strength: alpha, weightSum: callerWeightSum)
         return LogisticRegressionModel(configuration: config, classes: classes, coefficients: coefficients,
                                        intercepts: intercepts, featureCount: features, diagnostics: diagnostics)
+    }
+
+    /// The preconditioner's column scales with the penalty counted where it dominates: a column
+    /// whose curvature in the standardised coordinates (`c`, the per-row curvature at the start)
+    /// is below its penalty `alpha / sigma_j^2` gets `sqrt(sigma_j^2 + alpha / c)`, so that its
+    /// coefficient's curvature is about `c` like the intercept's. Why: with `alpha = 1e20` (C = 1e-21)
+    /// the coefficients' curvature was 1e20 times the intercepts', L-BFGS (a scalar initial Hessian
+    /// after the first step) could not take a step, and a multinomial fit returned all-zero
+    /// intercepts with `converged == false`. Other columns keep `sigma_j` (same bits as before).
+    static func penaltyAwareScale(_ sigma: [Double], alpha: Double, curvature c: Double) -> [Double] {
+        guard alpha > 0, c > 0 else { return sigma }
+        return sigma.map { s in
+            let penalty = alpha / c
+            guard penalty > s * s, penalty.isFinite else { return s }
+            // sqrt(s^2 + alpha / c) without overflow: the larger term dominates.
+            let large = penalty.squareRoot()
+            let ratio = s / large
+            let scaled = large * (1 + ratio * ratio).squareRoot()
+            return scaled.isFinite ? scaled : s
+        }
+    }
+
+    /// Weights whose total `S` is so small that `1 / S` overflows (all near 5e-324) multiplied by a
+    /// power of two (exact: it scales them up) to a largest weight in [1, 2), and their new total;
+    /// other weights as they are. The objective's loss is the weighted *mean* (`1 / S` times the sum),
+    /// which a common factor leaves unchanged, while `1 / S` itself made it infinite and the fit
+    /// failed as a numerical overflow ("objective inf, max |gradient| nan"). The penalty's strength
+    /// is computed from the caller's total before this.
+    static func meanPreservingWeights(_ weights: [Double], total: Double) -> (weights: [Double], total: Double) {
+        guard !(1 / total).isFinite, let largest = weights.max(), largest > 0 else { return (weights, total) }
+        // w * 2^k through the exponent (2^k itself overflows for k = 1074).
+        let scaled = weights.map { Double(sign: .plus, exponent: -largest.exponent, significand: $0) }
+        var sum = 0.0
+        for w in scaled { sum += w }
+        return (scaled, sum)
     }
 
     /// The binary L-BFGS start: `W = 0`, intercept `b0 = log(W1 / W0)` (0 without an intercept or
@@ -205,13 +280,20 @@ enum LogisticFit {
 
     /// The diagonal inverse Hessian at the constant start in `ColumnPreconditioner`'s standardised
     /// parameters (see the call site); entries that would not be finite and positive are 1.
-    static func startInverseHessian(curvature: Double, mean: [Double], scale: [Double], alpha: Double, fitIntercept: Bool) -> [Double] {
+    /// `sigma`: the columns' deviations, when `scale` (the preconditioner's) differs from them
+    /// (`penaltyAwareScale`): a standardised column's variance is then `sigma^2 / scale^2`.
+    static func startInverseHessian(curvature: Double, mean: [Double], scale: [Double], sigma: [Double]? = nil, alpha: Double,
+                                    fitIntercept: Bool) -> [Double] {
         let d = scale.count
         let c = Swift.max(curvature, 1e-12)
         var diagonal = [Double](repeating: 1 / c, count: d + (fitIntercept ? 1 : 0))
         for j in 0..<d {
             let sigma2 = scale[j] * scale[j]
-            let spread = fitIntercept ? 1 : 1 + mean[j] * mean[j] / sigma2
+            var spread = fitIntercept ? 1 : 1 + mean[j] * mean[j] / sigma2
+            if let sigma, sigma[j] != scale[j] {
+                let variance = sigma[j] * sigma[j]
+                spread = (fitIntercept ? variance : variance + mean[j] * mean[j]) / sigma2
+            }
             let h = c * spread + alpha / sigma2
             diagonal[j] = h.isFinite && h > 0 ? 1 / h : 1
         }

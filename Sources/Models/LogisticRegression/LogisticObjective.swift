@@ -33,6 +33,11 @@ struct LogisticObjective: Sendable {
     let fitIntercept: Bool
     /// L2 strength on the normalised objective (scikit-learn's `1 / (C * S)`).
     let alpha: Double
+    /// Per-feature L2 strengths replacing `alpha` on the coefficients (nil: `alpha` for every
+    /// feature). Newton-Cholesky on power-of-two rescaled columns (`NewtonColumnScaling`) penalises
+    /// `w'_j = c_j w_j` by `alpha / c_j^2`, which is the penalty `alpha w_j^2` on the original
+    /// coefficient.
+    let penaltyStrengths: [Double]?
     let threads: Int
     let blocks: [Range<Int>]
 
@@ -43,7 +48,8 @@ struct LogisticObjective: Sendable {
     var parameterCount: Int { outputs * stride }
 
     init(x: [Double], rows: Int, features: Int, target: [Int32], weights: [Double], classCount: Int,
-         fitIntercept: Bool, alpha: Double, threads: Int, weightSum: Double? = nil, unitWeights: Bool? = nil) {
+         fitIntercept: Bool, alpha: Double, threads: Int, weightSum: Double? = nil, unitWeights: Bool? = nil,
+         penaltyStrengths: [Double]? = nil) {
         // `weightSum` (the weights' sum in row order) and `unitWeights` (every weight is 1), when the
         // caller already knows them, spare a pass over the weights each.
         self.x = x; self.rows = rows; self.features = features; self.target = target
@@ -57,6 +63,7 @@ struct LogisticObjective: Sendable {
         }
         self.unitWeights = unitWeights ?? weights.allSatisfy { $0 == 1 }
         self.classCount = classCount; self.fitIntercept = fitIntercept; self.alpha = alpha
+        self.penaltyStrengths = penaltyStrengths
         self.threads = Swift.max(1, threads)
         // ~512 KiB of rows per block (at least 64 rows): cache-sized work per task, and a cut that
         // depends on the column count only.
@@ -94,7 +101,18 @@ struct LogisticObjective: Sendable {
         loss *= inverse
         for j in 0..<p { gradient[j] *= inverse }
         if hess != nil { for j in 0..<(p * p) { hess![j] *= inverse } }
-        if alpha > 0 {
+        if alpha > 0, let penaltyStrengths {
+            var penalty = 0.0
+            for k in 0..<outputs {
+                for j in 0..<features {
+                    let t = k * stride + j, a = penaltyStrengths[j]
+                    penalty += a * theta[t] * theta[t]
+                    gradient[t] += a * theta[t]
+                    if hess != nil { hess![t * p + t] += a }
+                }
+            }
+            loss += 0.5 * penalty
+        } else if alpha > 0 {
             var norm2 = 0.0
             for k in 0..<outputs {
                 for j in 0..<features {

@@ -42,6 +42,11 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
         /// Newton's method with a Cholesky solve of the (Jacobi-scaled) weighted Gram matrix
         /// `X^T diag(h) X` (one BLAS `dsyrk` per ~4 MiB block of `sqrt(h)`-scaled rows) and a
         /// backtracking line search.
+        /// Columns whose largest magnitude is outside `[2^-64, 2^64]` (1e200, 1e-200: their squares
+        /// in the Hessian overflow or underflow) are solved on a copy of X with those columns
+        /// divided by a power of two (exact; `NewtonColumnScaling`), and `tol` applies to the gradient
+        /// of the rescaled coefficients; the coefficients, the objective and the gradient reported
+        /// are the original ones.
         /// Cost per iteration O(n p^2 + p^3) for `p = K (d + 1)` parameters.
         case newtonCholesky
 
@@ -105,7 +110,8 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
     ///   `.lengthMismatch` (`y`, `sampleWeight`); `.nonFiniteValue` (X with row and column; y or
     ///   sampleWeight with row); `.negativeWeight`; `.mixedLabelTypes`; `.singleClass` naming the class;
     ///   `.unknownClass` (class weights or warm start naming a class not in `y`);
-    ///   `.columnCountMismatch` (warm start).
+    ///   `.columnCountMismatch` (warm start); `.numericalOverflow` (a coefficient beyond Double's
+    ///   range, e.g. Newton without a penalty on a subnormal column).
     /// - Complexity: per iteration one read of `x` (plus, for Newton, O(n p^2) for the Hessian);
     ///   L-BFGS reads `x` once more at the start (column moments, the finiteness check and, binary
     ///   without a warm start, the objective at the start point: intercept at the log-odds of the
@@ -250,6 +256,18 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
                 throw ModelError.invalidParameter(model: model, parameter: "sampleWeight", reason: "the total weight overflows (\(total))")
             }
             throw ModelError.zeroTotalWeight(model: model)
+        }
+        if !(unit && classWeight == nil) {
+            // Weights that leave one class only (all-zero but one row, or a zero class weight on
+            // every other class): nothing to discriminate, and the intercept's optimum is at
+            // infinity; the fit stopped wherever tol let it (intercept -13.5 by L-BFGS, -11.2 by
+            // Newton, both "converged"). Refused as a single class, as for y.
+            var carried = [Bool](repeating: false, count: classes.count)
+            for i in weights.indices where weights[i] > 0 { carried[Int(target[i])] = true }
+            let weighted = classes.indices.filter { carried[$0] }
+            if weighted.count < 2, let only = weighted.first {
+                throw ModelError.singleClass(model: model, label: "\(classes[only]), the only class with positive sampleWeight x classWeight")
+            }
         }
         return (weights, total)
     }

@@ -7,10 +7,12 @@ import LinearAlgebra
 /// Each iteration solves `H s = -g` by Cholesky of the Jacobi-scaled `D H D` (`D = diag(H)^(-1/2)`,
 /// so the columns' units do not count against the condition estimate). When that factorisation
 /// fails or its reciprocal condition estimate is below `p * eps` (singular Hessian: collinear columns without a penalty,
-/// or the multinomial's shift invariance), the step is the minimum-norm solution through a
-/// symmetric eigendecomposition with eigenvalues below `p * eps * lambda_max` dropped; since the
+/// or the multinomial's shift invariance), the step is the minimum-norm solution (in the
+/// Jacobi-scaled variables) through a symmetric eigendecomposition with eigenvalues below `p * eps * lambda_max` dropped; since the
 /// gradient has no component along the dropped directions (up to rounding), this is the Newton
-/// step restricted to the identifiable subspace, and no NaN arises from singularity.
+/// step restricted to the identifiable subspace, and no NaN arises from singularity. The
+/// multinomial's known shift invariance is factored out first (`gauge`), so its steps come from the
+/// Jacobi-scaled Cholesky too unless the data add a singularity of their own.
 ///
 /// Stops, as scikit-learn, when `max |g| <= tol` and half the squared Newton decrement
 /// `s^T H s / 2 <= tol`; when the line search cannot decrease the objective (21 halvings, as
@@ -18,8 +20,19 @@ import LinearAlgebra
 struct NewtonCholesky {
     var tol: Double
     var maxIter: Int
-    /// Use the eigendecomposition directly (the multinomial Hessian is always singular).
+    /// Use the eigendecomposition directly (a Hessian known to be singular, with no `gauge`).
     var alwaysPseudoInverse: Bool
+    /// Exact null directions of the objective known in advance, each the sum of the unit vectors
+    /// at its indices (the multinomial's shift invariance: adding one value to an unpenalised
+    /// parameter of every class changes nothing). The solve factors `H + sum_j mu_j n_j n_j^T`
+    /// (`mu_j` the mean of H's diagonal on `n_j`'s indices), which is non-singular when these are
+    /// its only null directions and gives the same step off them (the gradient has no component
+    /// along a null direction, up to rounding), by the Jacobi-scaled Cholesky. Why: the eigen solve
+    /// drops eigenvalues below `p eps lambda_max`, and with a strong penalty (alpha = 1e100) the
+    /// coefficients' eigenvalues (~alpha) put the intercepts' (~0.2) below it: the multinomial fit
+    /// never moved its intercepts (zeros, `converged == false`); Jacobi-scaling the eigen solve
+    /// instead let the intercepts' rounding leak into the coefficients (normwise accuracy only).
+    var gauge: [[Int]] = []
 
     struct Evaluation {
         var objective: Double
@@ -89,29 +102,28 @@ struct NewtonCholesky {
 
     /// Solves `H s = -g` (Cholesky, or the minimum-norm eigen solution when H is singular).
     func solve(hessian: [Double], gradient: [Double], n: Int) throws -> [Double] {
-        let h = try Matrix(rows: n, columns: n, elements: hessian)
         let eps = Double.ulpOfOne
+        if !gauge.isEmpty, let step = gaugeFixedStep(hessian: hessian, gradient: gradient, n: n) { return step }
         if !alwaysPseudoInverse {
-            // Jacobi scaling: factor D H D with D = diag(H)^(-1/2) and solve (D H D) y = -D g, s = D y.
-            // Same step in exact arithmetic, but the condition estimate (and the factor's accuracy)
-            // no longer suffers from the columns' units: with columns scaled from 1e-3 to 1e3 the
-            // unscaled H has condition ~1e12 from scaling alone and would be wrongly sent to the
-            // truncated eigen solve, which drops the small-scale directions and stalls the fit.
-            var scale = [Double](repeating: 1, count: n)
-            for i in 0..<n {
-                let v = hessian[i * n + i]
-                if v > 0 && v.isFinite { scale[i] = 1 / v.squareRoot() }
-            }
-            var scaled = hessian
-            for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= scale[i] * scale[j] } }
-            if let hs = try? Matrix(rows: n, columns: n, elements: scaled),
-               let factor = try? LAPACK.cholesky(hs), factor.reciprocalCondition > Double(n) * eps,
-               let y = try? factor.solve((0..<n).map { -gradient[$0] * scale[$0] }) {
-                let s = (0..<n).map { y[$0] * scale[$0] }
-                if s.allSatisfy({ $0.isFinite }) { return s }
-            }
+            // Jacobi scaling (jacobiScaledCholeskyStep): the columns' units do not count against the
+            // condition estimate; with columns scaled from 1e-3 to 1e3 the unscaled H has condition
+            // ~1e12 from scaling alone and would be wrongly sent to the truncated eigen solve, which
+            // drops the small-scale directions and stalls the fit.
+            if let s = jacobiScaledCholeskyStep(hessian: hessian, gradient: gradient, n: n) { return s }
         }
-        let eigen = try LAPACK.symmetricEigen(h, computeVectors: true)
+        // The eigen solve of the Jacobi-scaled D H D too (s = D y): unscaled, a column of values
+        // near 1e9 that is constant (collinear with the intercept) gave lambda_max ~1e18 and a
+        // cutoff p eps lambda_max ~1e3 that dropped every other direction: the step was zero and
+        // the fit stopped at its start (all-zero coefficients, converged == false). Scaled, only the
+        // truly degenerate direction is dropped.
+        var scale = [Double](repeating: 1, count: n)
+        for i in 0..<n {
+            let v = hessian[i * n + i]
+            if v > 0 && v.isFinite { scale[i] = 1 / v.squareRoot() }
+        }
+        var scaled = hessian
+        for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= scale[i] * scale[j] } }
+        let eigen = try LAPACK.symmetricEigen(try Matrix(rows: n, columns: n, elements: scaled), computeVectors: true)
         guard let v = eigen.eigenvectors else { return [Double](repeating: 0, count: n) }
         let values = eigen.eigenvalues
         let largest = values.map { abs($0) }.max() ?? 0
@@ -120,10 +132,43 @@ struct NewtonCholesky {
         var step = [Double](repeating: 0, count: n)
         for k in 0..<n where values[k] > cutoff {
             var c = 0.0
-            for i in 0..<n { c += ve[i * n + k] * gradient[i] }
+            for i in 0..<n { c += ve[i * n + k] * gradient[i] * scale[i] }
             c = -c / values[k]
             for i in 0..<n { step[i] += c * ve[i * n + k] }
         }
+        for i in 0..<n { step[i] *= scale[i] }
         return step
+    }
+
+    /// Factor D H D with D = diag(H)^(-1/2) and solve (D H D) y = -D g, s = D y: the Newton step,
+    /// or nil when the factorization fails or its reciprocal condition is below `n eps`.
+    func jacobiScaledCholeskyStep(hessian: [Double], gradient: [Double], n: Int) -> [Double]? {
+        var scale = [Double](repeating: 1, count: n)
+        for i in 0..<n {
+            let v = hessian[i * n + i]
+            if v > 0 && v.isFinite { scale[i] = 1 / v.squareRoot() }
+        }
+        var scaled = hessian
+        for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= scale[i] * scale[j] } }
+        guard let hs = try? Matrix(rows: n, columns: n, elements: scaled),
+              let factor = try? LAPACK.cholesky(hs), factor.reciprocalCondition > Double(n) * Double.ulpOfOne,
+              let y = try? factor.solve((0..<n).map { -gradient[$0] * scale[$0] }) else { return nil }
+        let s = (0..<n).map { y[$0] * scale[$0] }
+        return s.allSatisfy({ $0.isFinite }) ? s : nil
+    }
+
+    /// The step through `H + sum_j mu_j n_j n_j^T` (see `gauge`), or nil when that is not
+    /// numerically positive definite either (collinear columns without a penalty): the caller
+    /// then takes the eigen solve.
+    func gaugeFixedStep(hessian: [Double], gradient: [Double], n: Int) -> [Double]? {
+        var fixed = hessian
+        for indices in gauge {
+            var mu = 0.0
+            for a in indices { mu += hessian[a * n + a] }
+            mu /= Double(Swift.max(indices.count, 1))
+            guard mu > 0, mu.isFinite else { return nil }
+            for a in indices { for b in indices { fixed[a * n + b] += mu } }
+        }
+        return jacobiScaledCholeskyStep(hessian: fixed, gradient: gradient, n: n)
     }
 }

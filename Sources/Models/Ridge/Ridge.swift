@@ -13,14 +13,27 @@ import LinearAlgebra
 ///   the augmented system `[A; sqrt(alpha) I]`, its rows largest first so that neither part rounds
 ///   the other away, whatever alpha), never squaring the condition number;
 /// - `.svd`: the minimum-norm solution of the augmented system on the small `R` (`dgelsd`), exact
-///   ridge for alpha > 0 and the minimum-norm least-squares answer for alpha = 0;
+///   ridge for alpha > 0 and the minimum-norm least-squares answer for alpha = 0. Its accuracy is
+///   normwise (about `eps ||b||` in every coefficient): a coefficient that the penalty shrinks far
+///   below the others (a column in units of 1e-20 with alpha = 1: `b_j ~ 1e-18` next to `b ~ 1`)
+///   keeps its leading term but may lose its coupling to the other columns (a few % there), where
+///   the triangular solves of `.cholesky` and `.qr` are accurate to a few ulps in each coefficient;
 /// - `.auto` (default): `.cholesky` when the estimated `cond_1(A^T A + alpha I)` is at most
 ///   `choleskyConditionLimit` (1e8, leaving about 8 digits), `.qr` otherwise.
+///
+/// `.cholesky` and `.qr` refine their solution in double-double residuals when that condition
+/// exceeds `refinementConditionLimit` (1e4; Ridge+Refinement.swift): NIST's Wampler1-5 with alpha = 0
+/// to 13-16 digits instead of 6-10. An explicit `.cholesky` whose condition exceeds `1 / eps` (no
+/// digit certain, refinement cannot converge: Filip with alpha = 0) throws `.illConditioned`.
 ///
 /// Wide data (fewer rows than columns) with alpha > 0: `.cholesky` and `.auto` solve the dual
 /// `n x n` system `(A A^T + alpha I) a = v`, `b = A^T a` (Ridge+Dual.swift; `.auto` by Cholesky when
 /// it is as well conditioned as above, otherwise by QR of the transposed data without squaring), so
 /// the cost grows with `n^2 d`, not `d^3`.
+///
+/// Sample weights so small that `alpha / max(w)` overflows (all near 5e-324 with alpha = 1): every
+/// solver returns the closed form `b = X_c^T W y_c / alpha`, exact to double precision there
+/// (Ridge+OverwhelmingPenalty.swift).
 ///
 /// Float input is widened to Double. scikit-learn equivalent:
 /// `sklearn.linear_model.Ridge(alpha=..., fit_intercept=..., solver="cholesky" | "svd" | "auto")`.
@@ -47,7 +60,8 @@ public struct Ridge: Sendable, Hashable, Codable {
     /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1, more than
     ///   `DenseSolverLimit.maximumOrder` (16,384) columns);
     ///   `.emptyInput`; `.zeroTotalWeight`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
-    ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow.
+    ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow; `.illConditioned`
+    ///   (explicit `.cholesky` on a system of condition beyond `1 / eps`).
     /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
     public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads requestedThreads: Int? = nil) throws -> RidgeFit {
         let model = "Ridge"
@@ -63,6 +77,7 @@ public struct Ridge: Sendable, Hashable, Codable {
         let d = data.columns
         // Objective / max(w): the penalty becomes alpha / max(w).
         let scaledAlpha = alpha / data.weightScale
+        if let fit = try fitUnderAnOverwhelmingPenalty(data, scaledAlpha: scaledAlpha) { return fit }
         if let fit = try fitDual(data, scaledAlpha: scaledAlpha, threads: threads) { return fit }
         var chosen = solver
         if chosen == .auto { chosen = data.effectiveRows < d ? .qr : .cholesky }
@@ -74,9 +89,27 @@ public struct Ridge: Sendable, Hashable, Codable {
                 // column's squares underflowed (CentredGram.solve equilibrates with it).
                 let g = try CentredGram(data, fitIntercept: fitIntercept, threads: threads,
                                         checkUnderflow: !(scaledAlpha >= CentredGram.underflowLimit))
-                if let (b, b0, chol) = try g.solve(penalty: [Double](repeating: scaledAlpha, count: d)) {
+                let penalty = [Double](repeating: scaledAlpha, count: d)
+                if let solved = try g.solve(penalty: penalty) {
+                    var (b, b0) = (solved.b, solved.intercept)
+                    let chol = solved.cholesky
+                    if solver == .cholesky && chol.reciprocalCondition < Double.ulpOfOne {
+                        // Not one digit is certain and refinement cannot converge (it contracts by
+                        // eps * cond per step): Filip with alpha = 0 came out with no correct digit.
+                        throw ModelError.illConditioned(
+                            model: model, solver: "cholesky", conditionEstimate: 1 / chol.reciprocalCondition, limit: 1 / Double.ulpOfOne,
+                            suggestion: "solver .qr or .auto (QR of the augmented system: the condition number is not squared)")
+                    }
                     if !(solver == .auto && chol.reciprocalCondition < 1 / Self.choleskyConditionLimit) {
-                        let rss = g.residualSumOfSquares(b)
+                        var rss = g.residualSumOfSquares(b)
+                        if !(chol.reciprocalCondition * Self.refinementConditionLimit >= 1) {
+                            let scale = g.equilibration(penalty: penalty)
+                            let refined = try refine(data, means: g.means, unit: scale, b: b, b0: b0, alpha: scaledAlpha, threads: threads) { h in
+                                let v = try g.wrap { try chol.solve((0..<d).map { h[$0] * scale[$0] }) }
+                                return (0..<d).map { v[$0] * scale[$0] }
+                            }
+                            if let refined { (b, b0, rss) = (refined.b, refined.b0, refined.rss) }
+                        }
                         return try RidgeFit.make(
                             model: model, fitIntercept: fitIntercept, alpha: alpha, coefficients: b, intercept: b0,
                             solver: .cholesky, requested: solver, fellBack: false, residualSumOfSquares: rss,
@@ -109,21 +142,42 @@ public struct Ridge: Sendable, Hashable, Codable {
                 chosen = .svd
             }
         }
+        var qrFactor: Matrix<Double>?
         if result == nil {
             let raug = try p.triangularFactor()
             if chosen == .qr {
-                result = try qrSolve(p, raug: raug, penalty: penalty)
-                if result == nil { fellBack = true; chosen = .svd }
+                if let solved = try qrSolve(p, raug: raug, penalty: penalty) {
+                    result = (solved.bs, solved.b, solved.rssScaled, solved.reciprocal)
+                    qrFactor = solved.factor
+                } else {
+                    fellBack = true; chosen = .svd
+                }
             }
             if result == nil { result = try svdSolve(p, raug: raug, alpha: scaledAlpha) }
         }
         guard let solved = result else { throw ModelError.numericalOverflow(model: model, detail: "solution") } // invariant: svdSolve always returns
-        let coefficients: [Double], intercept: Double
+        var coefficients: [Double], intercept: Double
         if let bs = solved.bs {
             (coefficients, intercept) = p.originalCoefficients(bs)
         } else {
             coefficients = solved.b ?? []
             intercept = fitIntercept ? p.interceptFor(coefficients) : 0
+        }
+        if let r2 = qrFactor, !(solved.reciprocal * Self.refinementConditionLimit >= 1) {
+            let unit = Array(scale.prefix(d))
+            let refined = try refine(p.data, means: p.xMean, unit: unit, b: coefficients, b0: intercept, alpha: scaledAlpha,
+                                     threads: threads) { h in
+                let v = try p.wrap { try solveSemiNormal(r2, (0..<d).map { h[$0] * unit[$0] }) }
+                return (0..<d).map { v[$0] * unit[$0] }
+            }
+            if let refined {
+                (coefficients, intercept) = (refined.b, refined.b0)
+                return try RidgeFit.make(
+                    model: model, fitIntercept: fitIntercept, alpha: alpha, coefficients: coefficients, intercept: intercept,
+                    solver: chosen, requested: solver, fellBack: fellBack, residualSumOfSquares: refined.rss,
+                    rSquaredParts: (refined.rss * pow2(p.inverseAmplitude[d]), p.scaledTotalSumOfSquares()),
+                    weightScale: data.weightScale, effectiveRows: data.effectiveRows, reciprocalCondition: solved.reciprocal)
+            }
         }
         return try RidgeFit.make(p, alpha: alpha, coefficients: coefficients, intercept: intercept, solver: chosen,
                                  requested: solver, fellBack: fellBack, rssScaled: solved.rssScaled,
@@ -175,7 +229,7 @@ public struct Ridge: Sendable, Hashable, Codable {
     /// data, a penalty row 1e8 times larger than it rounded the data's coupling away (coefficients
     /// 2% off at `alpha / ||x_c||^2 = 1e30`, exactly zero from 1e34; also features in 1e-15 units
     /// with alpha = 1); above the data, a tiny penalty row would do the same to itself.
-    private func qrSolve(_ p: EquilibratedProblem, raug: Matrix<Double>, penalty: [Double]) throws -> (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)? {
+    private func qrSolve(_ p: EquilibratedProblem, raug: Matrix<Double>, penalty: [Double]) throws -> (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double, factor: Matrix<Double>)? {
         let d = p.columns, c = d + 1
         var stacked = try p.wrap { try TallSkinnyQR(columns: c) }
         var large = [Double](repeating: 0, count: d * c), small = large
@@ -188,11 +242,35 @@ public struct Ridge: Sendable, Hashable, Codable {
             try stacked.add(Matrix(rows: d, columns: c, elements: small))
         }
         let r2 = try p.wrap { try leadingBlock(stacked.r, d) }
-        let rcond = try p.wrap { try LAPACK.upperTriangularReciprocalCondition(r2) }
+        let rcond = try p.wrap { try LAPACK.upperTriangularReciprocalCondition(unitColumns(r2)) }
         if d > 0 && !(rcond > Double.ulpOfOne) { return nil }
         let z2 = (0..<d).map { stacked.r[$0, d] }
         let bs = try p.wrap { try LAPACK.solveUpperTriangular(r2, z2) }
-        return (bs, nil, scaledResidual(raug, bs), rcond * rcond)
+        return (bs, nil, scaledResidual(raug, bs), rcond * rcond, r2)
+    }
+
+    /// `r` with each column divided by its 2-norm (a zero column left as it is), for the condition
+    /// estimate of the augmented factor: the data's columns have unit norm in the equilibrated
+    /// variables, but a penalty row `sqrt(alpha D_j^2)` makes column `j` of the augmented system
+    /// `sqrt(1 + alpha D_j^2)` long, and a column whose penalty dwarfs its data (a feature in units of
+    /// 1e-20 with alpha = 1: `alpha D_j^2 ~ 1e38`) then made `dtrcon` of the unscaled factor ~1e-19,
+    /// below eps, so a well-posed system was sent to the SVD fallback (which lost the column's
+    /// coupling to the others: that coefficient 4% off). Column scaling changes neither the solution
+    /// nor the triangular solve's accuracy (van der Sluis), only what the estimate measures.
+    private func unitColumns(_ r: Matrix<Double>) throws -> Matrix<Double> {
+        let n = r.columns
+        var e = r.elements
+        for j in 0..<n {
+            // Scaled by the column's largest entry first: no overflow when an entry is near 1e154.
+            var largest = 0.0
+            for i in 0...j { largest = Swift.max(largest, abs(e[i * n + j])) }
+            guard largest > 0, largest.isFinite else { continue }
+            var sum = 0.0
+            for i in 0...j { let v = e[i * n + j] / largest; sum += v * v }
+            let norm = largest * sum.squareRoot()
+            for i in 0...j { e[i * n + j] /= norm }
+        }
+        return try Matrix(rows: n, columns: n, elements: e)
     }
 
     /// Minimum-norm solution of `[R_s D^{-1}; sqrt(alpha') I] b = [z / Dy; 0]` in the original units

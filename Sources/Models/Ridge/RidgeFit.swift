@@ -16,7 +16,7 @@ public struct RidgeFit: Sendable, Hashable, Codable {
     /// alpha = 0) and the SVD answered instead.
     public let fellBackToSVD: Bool
     /// Estimate of `1 / cond_1` of the regularised Gram matrix of the equilibrated design
-    /// (`dpocon` for Cholesky, squared `dtrcon` of the augmented QR factor, squared singular-value
+    /// (`dpocon` for Cholesky, squared `dtrcon` of the augmented QR factor with unit-norm columns, squared singular-value
     /// ratio for the SVD).
     public let reciprocalCondition: Double
     /// `sum_i w_i r_i^2` (without the penalty) in the caller's weights; `Double.greatestFiniteMagnitude`
