@@ -23,8 +23,10 @@ import LinearAlgebra
 ///
 /// `.cholesky` and `.qr` refine their solution in double-double residuals when that condition
 /// exceeds `refinementConditionLimit` (1e4; Ridge+Refinement.swift): NIST's Wampler1-5 with alpha = 0
-/// to 13-16 digits instead of 6-10. An explicit `.cholesky` whose condition exceeds `1 / eps` (no
-/// digit certain, refinement cannot converge: Filip with alpha = 0) throws `.illConditioned`.
+/// to 13-16 digits instead of 6-10. An explicit `.cholesky` whose factorisation breaks down or whose
+/// condition exceeds `1 / eps` (no digit certain, refinement cannot converge: Filip with alpha = 0)
+/// is answered by `.qr` instead, and the fit says so (`solver` `.qr`, `requestedSolver`
+/// `.cholesky`); `.qr` in turn falls back to `.svd` (`fellBackToSVD`) only on rank-deficient data.
 ///
 /// Wide data (fewer rows than columns) with alpha > 0: `.cholesky` and `.auto` solve the dual
 /// `n x n` system `(A A^T + alpha I) a = v`, `b = A^T a` (Ridge+Dual.swift; `.auto` by Cholesky when
@@ -60,8 +62,8 @@ public struct Ridge: Sendable, Hashable, Codable {
     /// - Throws: `ModelError.invalidParameter` (alpha negative or not finite, threads < 1, more than
     ///   `DenseSolverLimit.maximumOrder` (16,384) columns);
     ///   `.emptyInput`; `.zeroTotalWeight`; `.lengthMismatch`; `.nonFiniteValue` naming X's row and column or y's /
-    ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow; `.illConditioned`
-    ///   (explicit `.cholesky` on a system of condition beyond `1 / eps`).
+    ///   sampleWeight's row; `.negativeWeight`; `.numericalOverflow` on overflow. (An explicit
+    ///   `.cholesky` beyond its reach is answered by `.qr`, stated in the fit, not refused.)
     /// - Complexity: O(n d^2) flops (`dsyrk` or TSQR) plus O(d^3); memory O(block * d + d^2).
     public func fit(x: Matrix<Double>, y: [Double], sampleWeight: [Double]? = nil, threads requestedThreads: Int? = nil) throws -> RidgeFit {
         let model = "Ridge"
@@ -93,14 +95,12 @@ public struct Ridge: Sendable, Hashable, Codable {
                 if let solved = try g.solve(penalty: penalty) {
                     var (b, b0) = (solved.b, solved.intercept)
                     let chol = solved.cholesky
-                    if solver == .cholesky && chol.reciprocalCondition < Double.ulpOfOne {
-                        // Not one digit is certain and refinement cannot converge (it contracts by
-                        // eps * cond per step): Filip with alpha = 0 came out with no correct digit.
-                        throw ModelError.illConditioned(
-                            model: model, solver: "cholesky", conditionEstimate: 1 / chol.reciprocalCondition, limit: 1 / Double.ulpOfOne,
-                            suggestion: "solver .qr or .auto (QR of the augmented system: the condition number is not squared)")
-                    }
-                    if !(solver == .auto && chol.reciprocalCondition < 1 / Self.choleskyConditionLimit) {
+                    // An explicit .cholesky past 1 / eps: not one digit is certain and refinement cannot
+                    // converge (it contracts by eps * cond per step); Filip with alpha = 0 came out with
+                    // no correct digit. The QR of the augmented system answers instead (stated).
+                    let beyondCholesky = solver == .auto ? chol.reciprocalCondition < 1 / Self.choleskyConditionLimit
+                                                         : chol.reciprocalCondition < Double.ulpOfOne
+                    if !beyondCholesky {
                         var rss = g.residualSumOfSquares(b)
                         if !(chol.reciprocalCondition * Self.refinementConditionLimit >= 1) {
                             let scale = g.equilibration(penalty: penalty)
@@ -118,8 +118,11 @@ public struct Ridge: Sendable, Hashable, Codable {
                     }
                     chosen = .qr
                 } else {
-                    fellBack = solver != .auto
-                    chosen = solver == .auto ? .qr : .svd
+                    // The factorisation broke down: QR of the augmented system (which goes on to the
+                    // SVD's minimum-norm answer only if the data are rank-deficient). The SVD straight
+                    // away truncated a full-rank, ill-conditioned design such as Filip's to an answer
+                    // with no correct digit.
+                    chosen = .qr
                 }
             } catch let error as LinearAlgebraError {
                 if let inputError = data.inputError(from: error, onesColumn: true) { throw inputError }
@@ -134,12 +137,10 @@ public struct Ridge: Sendable, Hashable, Codable {
         var result: (bs: [Double]?, b: [Double]?, rssScaled: Double, reciprocal: Double)?
         if chosen == .cholesky {
             result = try choleskySolve(p, penalty: penalty)
-            if let r = result, solver == .auto, r.reciprocal < 1 / Self.choleskyConditionLimit {
+            let limit = solver == .auto ? 1 / Self.choleskyConditionLimit : Double.ulpOfOne
+            if result == nil || result.map({ $0.reciprocal < limit }) == true {
                 result = nil
-                chosen = .qr
-            } else if result == nil {
-                fellBack = true
-                chosen = .svd
+                chosen = .qr  // as above: QR, then the SVD only for rank-deficient data
             }
         }
         var qrFactor: Matrix<Double>?
