@@ -116,13 +116,7 @@ struct NewtonCholesky {
         // cutoff p eps lambda_max ~1e3 that dropped every other direction: the step was zero and
         // the fit stopped at its start (all-zero coefficients, converged == false). Scaled, only the
         // truly degenerate direction is dropped.
-        var scale = [Double](repeating: 1, count: n)
-        for i in 0..<n {
-            let v = hessian[i * n + i]
-            if v > 0 && v.isFinite { scale[i] = 1 / v.squareRoot() }
-        }
-        var scaled = hessian
-        for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= scale[i] * scale[j] } }
+        let (scale, scaled) = jacobiScaled(hessian, n: n)
         let eigen = try LAPACK.symmetricEigen(try Matrix(rows: n, columns: n, elements: scaled), computeVectors: true)
         guard let v = eigen.eigenvectors else { return [Double](repeating: 0, count: n) }
         let values = eigen.eigenvalues
@@ -140,9 +134,9 @@ struct NewtonCholesky {
         return step
     }
 
-    /// Factor D H D with D = diag(H)^(-1/2) and solve (D H D) y = -D g, s = D y: the Newton step,
-    /// or nil when the factorization fails or its reciprocal condition is below `n eps`.
-    func jacobiScaledCholeskyStep(hessian: [Double], gradient: [Double], n: Int) -> [Double]? {
+    /// `D = diag(H)^(-1/2)` (1 where a diagonal entry is not positive and finite) and `D H D`, whose
+    /// diagonal is 1: the scaling both step solves work in.
+    func jacobiScaled(_ hessian: [Double], n: Int) -> (scale: [Double], scaled: [Double]) {
         var scale = [Double](repeating: 1, count: n)
         for i in 0..<n {
             let v = hessian[i * n + i]
@@ -150,6 +144,13 @@ struct NewtonCholesky {
         }
         var scaled = hessian
         for i in 0..<n { for j in 0..<n { scaled[i * n + j] *= scale[i] * scale[j] } }
+        return (scale, scaled)
+    }
+
+    /// Factor D H D with D = diag(H)^(-1/2) and solve (D H D) y = -D g, s = D y: the Newton step,
+    /// or nil when the factorization fails or its reciprocal condition is below `n eps`.
+    func jacobiScaledCholeskyStep(hessian: [Double], gradient: [Double], n: Int) -> [Double]? {
+        let (scale, scaled) = jacobiScaled(hessian, n: n)
         guard let hs = try? Matrix(rows: n, columns: n, elements: scaled),
               let factor = try? LAPACK.cholesky(hs), factor.reciprocalCondition > Double(n) * Double.ulpOfOne,
               let y = try? factor.solve((0..<n).map { -gradient[$0] * scale[$0] }) else { return nil }
