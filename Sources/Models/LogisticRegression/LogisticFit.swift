@@ -127,6 +127,10 @@ enum LogisticFit {
                                             evaluations: passes, stopReason: inner.stopReason)
             case .newtonCholesky:
                 var newton = NewtonCholesky(tol: config.tol, maxIter: config.maxIter, alwaysPseudoInverse: outputs > 1)
+                // A Hessian with a read of X of its own (wide binary, multinomial): computed only at
+                // accepted points; a rejected t = 1 trial cost a whole Hessian (canonical 100k x 256:
+                // 34 iterations, 105 passes).
+                newton.defersHessian = objective.hessianTakesOwnPass
                 if outputs > 1 {
                     // The multinomial's shift invariance: each unpenalised parameter (the intercept;
                     // a coefficient whose penalty is 0) plus one value in every class.
@@ -134,9 +138,11 @@ enum LogisticFit {
                     newton.gauge = (0..<stride).filter { $0 == features || !(strengths[$0] > 0) }
                         .map { j in (0..<outputs).map { $0 * stride + j } }
                 }
+                let defers = newton.defersHessian
                 result = try newton.minimize(theta0) { theta, hessian in
-                        let v = try objective.evaluate(theta, hessian: hessian)
-                        return NewtonCholesky.Evaluation(objective: v.objective, gradient: v.gradient, hessian: v.hessian)
+                        let v = try objective.evaluate(theta, request: !hessian ? .none : defers ? .deferred : .now)
+                        return NewtonCholesky.Evaluation(objective: v.objective, gradient: v.gradient, hessian: v.hessian,
+                                                         deferredHessian: v.deferredHessian)
                     }
             }
         } catch let error as LinearAlgebraError {

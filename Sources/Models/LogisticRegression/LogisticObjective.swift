@@ -74,19 +74,47 @@ struct LogisticObjective: Sendable {
     struct Value: Sendable {
         var objective: Double
         var gradient: [Double]
-        /// Full symmetric Hessian, `parameterCount^2`, row-major; only when requested.
+        /// Full symmetric Hessian, `parameterCount^2`, row-major; only when requested `.now`.
         var hessian: [Double]?
+        /// The same Hessian, computed on call from the pass's per-row curvatures (requested
+        /// `.deferred`): one more read of X (`dsyrk` or the multinomial's `gemm`s), paid only if called.
+        var deferredHessian: (@Sendable () throws -> [Double])?
+    }
+
+    /// What an evaluation computes beyond the objective and the gradient.
+    enum HessianRequest {
+        case none
+        /// The Hessian itself.
+        case now
+        /// The per-row curvatures, and a closure that turns them into the Hessian when called (the
+        /// same values as `.now`). For designs whose Hessian takes a read of X of its own
+        /// (`hessianTakesOwnPass`): a line search trial that is rejected then costs no Hessian.
+        case deferred
+    }
+
+    /// The Hessian needs a read of X besides the fused pass: binary designs wider than the fused
+    /// pass's in-pass Hessian (`LogisticKernels.fusedHessianMaxWidth`), and every multinomial.
+    var hessianTakesOwnPass: Bool {
+        guard outputs == 1, let w8 = LogisticKernels.fusedTileWidth(columns: features, fitIntercept: fitIntercept) else { return true }
+        return w8 > LogisticKernels.fusedHessianMaxWidth
     }
 
     /// Objective, gradient and (optionally) Hessian at `theta` (layout: output row `k` holds its
     /// coefficients at `k * stride ..< k * stride + features`, its intercept at `k * stride + features`).
     func evaluate(_ theta: [Double], hessian wantHessian: Bool = false) throws -> Value {
+        try evaluate(theta, request: wantHessian ? .now : .none)
+    }
+
+    func evaluate(_ theta: [Double], request: HessianRequest) throws -> Value {
         let p = parameterCount
         var loss = 0.0
         var gradient = [Double](repeating: 0, count: p)
-        var hess: [Double]?
+        var raw: (@Sendable () throws -> [Double])?
+        let wantHessian = request != .none
         if outputs == 1, let w8 = LogisticKernels.fusedTileWidth(columns: features, fitIntercept: fitIntercept) {
-            (loss, gradient, hess) = try binaryFused(theta, wantHessian: wantHessian, width: w8)
+            let pass = try binaryFused(theta, wantHessian: wantHessian, width: w8)
+            (loss, gradient) = (pass.loss, pass.gradient)
+            raw = pass.hessian
         } else {
             let partials = try ParallelRows.map(count: blocks.count, threads: threads) { b -> (Double, [Double], [Double]) in
                 self.block(self.blocks[b], theta: theta, wantHessian: wantHessian)
@@ -95,12 +123,14 @@ struct LogisticObjective: Sendable {
                 loss += l
                 for j in 0..<p { gradient[j] += g[j] }
             }
-            hess = wantHessian ? try hessian(curvature: partials.map { $0.2 }) : nil
+            if wantHessian {
+                let curvature = partials.map { $0.2 }
+                raw = { try self.hessian(curvature: curvature) }
+            }
         }
         let inverse = weightSum > 0 ? 1 / weightSum : 0
         loss *= inverse
         for j in 0..<p { gradient[j] *= inverse }
-        if hess != nil { for j in 0..<(p * p) { hess![j] *= inverse } }
         if alpha > 0, let penaltyStrengths {
             var penalty = 0.0
             for k in 0..<outputs {
@@ -108,7 +138,6 @@ struct LogisticObjective: Sendable {
                     let t = k * stride + j, a = penaltyStrengths[j]
                     penalty += a * theta[t] * theta[t]
                     gradient[t] += a * theta[t]
-                    if hess != nil { hess![t * p + t] += a }
                 }
             }
             loss += 0.5 * penalty
@@ -119,12 +148,32 @@ struct LogisticObjective: Sendable {
                     let t = k * stride + j
                     norm2 += theta[t] * theta[t]
                     gradient[t] += alpha * theta[t]
-                    if hess != nil { hess![t * p + t] += alpha }
                 }
             }
             loss += 0.5 * alpha * norm2
         }
-        return Value(objective: loss, gradient: gradient, hessian: hess)
+        var value = Value(objective: loss, gradient: gradient, hessian: nil, deferredHessian: nil)
+        guard let raw else { return value }
+        let finish: @Sendable () throws -> [Double] = { [self] in self.finishedHessian(try raw(), inverse: inverse) }
+        if request == .deferred { value.deferredHessian = finish } else { value.hessian = try finish() }
+        return value
+    }
+
+    /// The normalised, penalised Hessian from the raw weighted sum: times `1 / S`, plus the L2
+    /// strength on the coefficients' diagonal.
+    private func finishedHessian(_ raw: [Double], inverse: Double) -> [Double] {
+        let p = parameterCount
+        var hess = raw
+        for j in 0..<(p * p) { hess[j] *= inverse }
+        if alpha > 0 {
+            for k in 0..<outputs {
+                for j in 0..<features {
+                    let t = k * stride + j
+                    hess[t * p + t] += penaltyStrengths?[j] ?? alpha
+                }
+            }
+        }
+        return hess
     }
 
     /// The binary objective's unnormalised loss sum, gradient and (optionally) Hessian through the
@@ -133,7 +182,10 @@ struct LogisticObjective: Sendable {
     /// Gram matrix too; partial sums are added in block order (bit-identical for any thread count,
     /// the Hessian included). Wider designs get their Hessian from the pass's curvatures through
     /// `LogisticKernels.weightedGram` (BLAS `dsyrk`).
-    private func binaryFused(_ theta: [Double], wantHessian: Bool, width w8: Int) throws -> (Double, [Double], [Double]?) {
+    /// The Hessian comes back as a closure: the in-pass one already computed, the wider one's
+    /// `weightedGram` (a read of X) run only when it is called.
+    private func binaryFused(_ theta: [Double], wantHessian: Bool, width w8: Int) throws
+        -> (loss: Double, gradient: [Double], hessian: (@Sendable () throws -> [Double])?) {
         let p = stride
         var padded = [Double](repeating: 0, count: w8)
         for j in 0..<p { padded[j] = theta[j] }
@@ -167,12 +219,16 @@ struct LogisticObjective: Sendable {
                     hessian[b * p + a] = v
                 }
             }
-            return (loss, gradient, hessian)
+            let computed = hessian
+            return (loss, gradient, { computed })
         }
         var h: [Double] = []
         h.reserveCapacity(rows)
         for part in partials { h.append(contentsOf: part.3) }
-        return (loss, gradient, try LogisticKernels.weightedGram(x: x, rows: rows, columns: features, weights: h, appendOne: fitIntercept))
+        let curvature = h
+        return (loss, gradient, { [self] in
+            try LogisticKernels.weightedGram(x: self.x, rows: self.rows, columns: self.features, weights: curvature, appendOne: self.fitIntercept)
+        })
     }
 
     /// Unnormalised loss sum, gradient and per-row curvature (binary `s_i p_i (1 - p_i)`,

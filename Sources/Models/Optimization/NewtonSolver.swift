@@ -33,11 +33,18 @@ struct NewtonCholesky {
     /// never moved its intercepts (zeros, `converged == false`); Jacobi-scaling the eigen solve
     /// instead let the intercepts' rounding leak into the coefficients (normwise accuracy only).
     var gauge: [[Int]] = []
+    /// The objective can hand back its Hessian as a closure (`Evaluation.deferredHessian`) that does
+    /// the Hessian's own read of the data only when called: then every line-search trial asks for
+    /// it, and only the accepted point's is computed. Otherwise only the first trial (t = 1) asks
+    /// (its Hessian comes in the same pass) and a point accepted after backtracking is evaluated
+    /// again with its Hessian.
+    var defersHessian = false
 
     struct Evaluation {
         var objective: Double
         var gradient: [Double]
         var hessian: [Double]?
+        var deferredHessian: (() throws -> [Double])? = nil
     }
 
     func minimize(_ theta0: [Double], _ evaluate: ([Double], Bool) throws -> Evaluation) throws -> OptimizationResult {
@@ -54,9 +61,13 @@ struct NewtonCholesky {
         while true {
             let g = current.gradient
             let hessian: [Double]
-            if let h = current.hessian { hessian = h } else {
+            if let h = current.hessian {
+                hessian = h
+            } else if let make = current.deferredHessian {
+                hessian = try make()
+            } else {
                 current = try evaluate(x, true); evaluations += 1
-                hessian = current.hessian ?? []  // invariant: evaluate(_, true) returns a Hessian
+                hessian = try current.hessian ?? current.deferredHessian?() ?? []  // invariant: evaluate(_, true) returns a Hessian
             }
             // Overflowed curvature or gradient (|x| near 1e300): no Newton step exists; the caller
             // reports the non-finite gradient.
@@ -78,8 +89,9 @@ struct NewtonCholesky {
             for _ in 0..<21 {
                 var trial = x
                 for j in 0..<n { trial[j] += t * step[j] }
-                // The first trial (t = 1) is usually accepted: compute its Hessian in the same pass.
-                let value = try evaluate(trial, t == 1)
+                // The first trial (t = 1) is usually accepted: compute its Hessian in the same pass
+                // (or, deferred, whichever trial is accepted).
+                let value = try evaluate(trial, t == 1 || defersHessian)
                 evaluations += 1
                 // Armijo with scikit-learn's sigma = 2^-11; or, when the change is within rounding
                 // (16 eps |f|), a smaller sum |gradient| (scikit-learn's rule near the optimum).
