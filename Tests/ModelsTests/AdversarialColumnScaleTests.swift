@@ -253,6 +253,27 @@ extension AdversarialColumnScaleTests {
             }
         }
     }
+
+    /// Three classes, one of them with zero total weight (its rows weighted 0, or a zero class
+    /// weight): that class's intercept has its optimum at -infinity, and the fit returned whatever
+    /// the solver stopped at (-10.8 by Newton, -7.1 by L-BFGS, both "converged"). Refused, naming
+    /// the class and the parameter that zeroed it.
+    @Test func multinomialWithAZeroWeightClass() throws {
+        let x = try Self.design(scale: 1)
+        let y = x.rowArrays.indices.map { Double($0 % 3) }
+        for solver in [LogisticRegression.Solver.lbfgs(memory: 10), .newtonCholesky] {
+            for (model, weights, parameter) in [(LogisticRegression(solver: solver), y.map { $0 == 2 ? 0.0 : 1 }, "sampleWeight"),
+                                                (LogisticRegression(classWeight: .explicit([.real(2): 0]), solver: solver), nil, "classWeight")] {
+                #expect { try model.fit(x, y, sampleWeight: weights) } throws: { error in
+                    guard case let ModelError.invalidParameter(_, name, reason) = error else { return false }
+                    return name == parameter && reason.hasPrefix("class 2.0 has zero total weight")
+                }
+            }
+            // A class weight of zero on a class whose rows also carry positive weight elsewhere is
+            // not this case: every class keeps positive total weight here.
+            #expect(throws: Never.self) { try LogisticRegression(classWeight: .explicit([.real(2): 0.5]), solver: solver).fit(x, y) }
+        }
+    }
 }
 
 extension AdversarialColumnScaleTests {

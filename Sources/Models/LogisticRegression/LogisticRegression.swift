@@ -268,6 +268,17 @@ public struct LogisticRegression: Sendable, Hashable, Codable {
             if weighted.count < 2, let only = weighted.first {
                 throw ModelError.singleClass(model: model, label: "\(classes[only]), the only class with positive sampleWeight x classWeight")
             }
+            // Several classes: one whose every row has zero weight has no optimum either (its
+            // unpenalised intercept runs to -infinity); the fit stopped wherever the solver did
+            // (-10.8 by Newton, -7.1 by L-BFGS for the same data, both "converged").
+            if let empty = classes.indices.first(where: { !carried[$0] }) {
+                let zeroClassWeight: Bool
+                if case let .explicit(table)? = classWeight { zeroClassWeight = table[classes[empty]] == 0 } else { zeroClassWeight = false }
+                throw ModelError.invalidParameter(
+                    model: model, parameter: zeroClassWeight ? "classWeight" : "sampleWeight",
+                    reason: "class \(classes[empty]) has zero total weight (sampleWeight x classWeight): its probability's optimum is 0, "
+                        + "an intercept of -infinity; remove its rows or give them weight")
+            }
         }
         return (weights, total)
     }
