@@ -63,6 +63,54 @@ public enum ColumnKernels {
         }
     }
 
+    /// `scan` and, in the same pass, the plain sum of every column's non-NaN entries in row order
+    /// (added into `sums`): the moments' first two in-cache passes as one. With a power-of-two scale
+    /// `r`, `sum(x) * r` is the bits of `sum(x * r)` (every product and partial sum scales exactly)
+    /// unless a partial sum overflows (then the sum is not finite: redo it scaled) or a scaled value
+    /// is subnormal. Returns as `scan` (the sums must then be discarded too).
+    /// - Throws: `.shapeMismatch` when an accumulator's length is not `block.columns`.
+    /// - Complexity: O(rows * columns), no allocation; a second pass only when an infinity is present.
+    @inlinable
+    public static func scanWithSums<Scalar: LinearAlgebraScalar>(
+        _ block: MatrixView<Scalar>, nanCount: inout [Int], minimum: inout [Double], maximum: inout [Double], sums: inout [Double]
+    ) throws -> InfiniteEntry? {
+        let n = block.columns
+        try checkLength(nanCount.count, n, "nanCount"); try checkLength(minimum.count, n, "minimum")
+        try checkLength(maximum.count, n, "maximum"); try checkLength(sums.count, n, "sums")
+        if block.rows == 0 || n == 0 { return nil }
+        return block.withUnsafeBaseAddress { base in
+            nanCount.withUnsafeMutableBufferPointer { nans in
+                minimum.withUnsafeMutableBufferPointer { lo in
+                    maximum.withUnsafeMutableBufferPointer { hi in
+                        sums.withUnsafeMutableBufferPointer { sum in
+                            var infinite = false
+                            for i in 0..<block.rows {
+                                let row = base + i &* block.rowStride
+                                for j in 0..<n {
+                                    let x = Double(row[j])
+                                    let isNaN = x != x
+                                    nans[j] &+= isNaN ? 1 : 0
+                                    lo[j] = x < lo[j] ? x : lo[j]
+                                    hi[j] = x > hi[j] ? x : hi[j]
+                                    sum[j] += isNaN ? 0 : x
+                                }
+                            }
+                            for j in 0..<n { infinite = infinite || lo[j] == -.infinity || hi[j] == .infinity }
+                            guard infinite else { return nil }
+                            for i in 0..<block.rows {
+                                let row = base + i &* block.rowStride
+                                for j in 0..<n where row[j].isInfinite {
+                                    return InfiniteEntry(row: i, column: j, value: Double(row[j]))
+                                }
+                            }
+                            return nil
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds `x * reciprocalScale[j]` of every non-NaN entry to `sums[j]` and counts it in `counts[j]`.
     /// - Complexity: O(rows * columns), no allocation.
     @inlinable

@@ -75,14 +75,24 @@ public struct MomentsSummary: Sendable, Hashable, Codable {
         var nanCount = [Int](repeating: 0, count: n)
         var minimum = [Double](repeating: .infinity, count: n)
         var maximum = [Double](repeating: -.infinity, count: n)
-        if let bad = try ColumnKernels.scan(block, nanCount: &nanCount, minimum: &minimum, maximum: &maximum) {
+        // Extremes and plain sums in one in-cache pass; the scales are powers of two, so the scaled
+        // sums are the plain ones times the reciprocal (the same bits as summing scaled values, see
+        // scanWithSums), unless a plain sum overflowed (values near the largest doubles): then the
+        // scaled pass.
+        var sums = [Double](repeating: 0, count: n)
+        if let bad = try ColumnKernels.scanWithSums(block, nanCount: &nanCount, minimum: &minimum, maximum: &maximum, sums: &sums) {
             throw StatisticsError.infiniteValue(row: firstRow + bad.row, column: bad.column, value: bad.value)
         }
         let scales = (0..<n).map { ColumnMoments.blockScale(minimum: minimum[$0], maximum: maximum[$0]) }
         let reciprocal = scales.map { 1 / $0 }
-        var sums = [Double](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: n)
-        try ColumnKernels.addScaledSums(block, reciprocalScale: reciprocal, sums: &sums, counts: &counts)
+        var counts = (0..<n).map { block.rows - nanCount[$0] }
+        if sums.allSatisfy({ $0.isFinite }) {
+            for j in 0..<n { sums[j] *= reciprocal[j] }
+        } else {
+            sums = [Double](repeating: 0, count: n)
+            counts = [Int](repeating: 0, count: n)
+            try ColumnKernels.addScaledSums(block, reciprocalScale: reciprocal, sums: &sums, counts: &counts)
+        }
         let means = (0..<n).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : 0 }
         var m2 = [Double](repeating: 0, count: n)
         try ColumnKernels.addScaledSquaredDeviations(block, reciprocalScale: reciprocal, center: means, sums: &m2)
