@@ -38,7 +38,6 @@ public enum ColumnKernels {
             nanCount.withUnsafeMutableBufferPointer { nans in
                 minimum.withUnsafeMutableBufferPointer { lo in
                     maximum.withUnsafeMutableBufferPointer { hi in
-                        var infinite = false
                         for i in 0..<block.rows {
                             let row = base + i &* block.rowStride
                             for j in 0..<n {
@@ -48,19 +47,30 @@ public enum ColumnKernels {
                                 hi[j] = x > hi[j] ? x : hi[j]
                             }
                         }
-                        for j in 0..<n { infinite = infinite || lo[j] == -.infinity || hi[j] == .infinity }
-                        guard infinite else { return nil }
-                        for i in 0..<block.rows {
-                            let row = base + i &* block.rowStride
-                            for j in 0..<n where row[j].isInfinite {
-                                return InfiniteEntry(row: i, column: j, value: Double(row[j]))
-                            }
-                        }
-                        return nil
+                        return firstInfinity(block, base: base, minimum: lo, maximum: hi)
                     }
                 }
             }
         }
+    }
+
+    /// After a scan: nil unless an extreme is infinite; then the first infinite entry in row order
+    /// (a second pass over the block, only in that case).
+    @inlinable
+    internal static func firstInfinity<Scalar: LinearAlgebraScalar>(
+        _ block: MatrixView<Scalar>, base: UnsafePointer<Scalar>, minimum: UnsafeMutableBufferPointer<Double>,
+        maximum: UnsafeMutableBufferPointer<Double>
+    ) -> InfiniteEntry? {
+        var infinite = false
+        for j in 0..<block.columns { infinite = infinite || minimum[j] == -.infinity || maximum[j] == .infinity }
+        guard infinite else { return nil }
+        for i in 0..<block.rows {
+            let row = base + i &* block.rowStride
+            for j in 0..<block.columns where row[j].isInfinite {
+                return InfiniteEntry(row: i, column: j, value: Double(row[j]))
+            }
+        }
+        return nil
     }
 
     /// `scan` and, in the same pass, the plain sum of every column's non-NaN entries in row order
@@ -83,7 +93,6 @@ public enum ColumnKernels {
                 minimum.withUnsafeMutableBufferPointer { lo in
                     maximum.withUnsafeMutableBufferPointer { hi in
                         sums.withUnsafeMutableBufferPointer { sum in
-                            var infinite = false
                             for i in 0..<block.rows {
                                 let row = base + i &* block.rowStride
                                 for j in 0..<n {
@@ -95,15 +104,7 @@ public enum ColumnKernels {
                                     sum[j] += isNaN ? 0 : x
                                 }
                             }
-                            for j in 0..<n { infinite = infinite || lo[j] == -.infinity || hi[j] == .infinity }
-                            guard infinite else { return nil }
-                            for i in 0..<block.rows {
-                                let row = base + i &* block.rowStride
-                                for j in 0..<n where row[j].isInfinite {
-                                    return InfiniteEntry(row: i, column: j, value: Double(row[j]))
-                                }
-                            }
-                            return nil
+                            return firstInfinity(block, base: base, minimum: lo, maximum: hi)
                         }
                     }
                 }
