@@ -177,7 +177,7 @@ static inline __attribute__((always_inline)) fk_li8 group_labels(const int *y) {
 // chunk-major reads of a group take 8 rows with a stride the hardware prefetcher follows less well
 // than one stream (measured, one thread, 256 MiB: d = 32 51 -> 36 ms, d = 64 58 -> 48 ms per pass).
 // Wide rows (d > 64) went without on the earlier Intel machine, where d = 128 and 256 were no faster
-// or slower with it; on the AMD EPYC (Zen 4) machine they gain most (cold, one thread, times a plain
+// or slower with it; on the AMD EPYC (Zen 5) machine they gain most (cold, one thread, times a plain
 // read of the rows, logistic_passes probe, two runs each: d = 100 2.16 -> 1.39, d = 128 1.75 -> 1.39,
 // d = 256 1.52-1.54 -> 1.38-1.45; 8 or 24 rows ahead instead of 16 were slower at d = 256).
 // A group's prefetches are spread over four points of its work (part 0-3) rather than issued in
